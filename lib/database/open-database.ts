@@ -1,0 +1,28 @@
+import { getConfig } from "../config.ts";
+import { startEmbeddedPostgres } from "./embedded-postgres.ts";
+import { applyMigrations } from "./migrate.ts";
+
+export interface OpenDatabase {
+  url: string;
+  isEmbedded: boolean;
+  appliedMigrations: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The database named by DATABASE_URL, or else the embedded one under DATA_DIR (started if no
+ * other process runs it), with every pending migration applied.
+ */
+export async function openDatabase(log: (message: string) => void = () => {}): Promise<OpenDatabase> {
+  const { DATABASE_URL, dataDir } = getConfig();
+  const server = DATABASE_URL
+    ? { url: DATABASE_URL, stop: async () => {} }
+    : await startEmbeddedPostgres(dataDir, log);
+  try {
+    const { applied } = await applyMigrations(server.url);
+    return { ...server, isEmbedded: !DATABASE_URL, appliedMigrations: applied };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}

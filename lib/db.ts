@@ -1,0 +1,38 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { getConfig } from "./config.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
+
+// One pg pool per process, shared by Prisma (through its driver adapter) and by the few hot
+// paths that speak SQL directly to stream large byte strings without Prisma's base64 copies.
+
+interface Database {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+}
+
+const globalForDb = globalThis as typeof globalThis & { webhookInboxDb?: Database };
+
+function getDatabase(): Database {
+  if (globalForDb.webhookInboxDb) return globalForDb.webhookInboxDb;
+  const { DATABASE_URL, DB_POOL_SIZE } = getConfig();
+  if (!DATABASE_URL) throw new Error("DATABASE_URL is not set (npm start and the CLI set it for the embedded database)");
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: DB_POOL_SIZE, connectionTimeoutMillis: 5_000 });
+  // An idle connection dropped by the server must not crash the process; the next query reconnects.
+  pool.on("error", (error) => console.warn(`database connection lost: ${error.message}`));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  globalForDb.webhookInboxDb = { pool, prisma };
+  return globalForDb.webhookInboxDb;
+}
+
+export const getPool = (): pg.Pool => getDatabase().pool;
+export const getPrisma = (): PrismaClient => getDatabase().prisma;
+
+export async function closeDatabase(): Promise<void> {
+  const db = globalForDb.webhookInboxDb;
+  globalForDb.webhookInboxDb = undefined;
+  if (db) {
+    await db.prisma.$disconnect();
+    await db.pool.end().catch(() => {});
+  }
+}

@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { createApiToken } from "../../lib/auth/api-tokens.ts";
+import { generateSecret } from "../../lib/sources/add-secret.ts";
+import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
+import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
+import { createUser } from "../../lib/users/create-user.ts";
+import { readStdin } from "./read-stdin.ts";
+
+export const USAGE = `usage: npm run cli -- <command>
+  user add --email E --role admin|viewer            password from standard input
+  source add --kind maskit|edenai --slug S [--name N]
+             [--secret-stdin | --generate] [--public-key-file F]
+  token create --name N --role admin|viewer`;
+
+export class UsageError extends Error {}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+const roleSchema = z.enum(["admin", "viewer"], { error: "--role must be admin or viewer" });
+
+export async function runCommand(command: string, flags: Flags): Promise<void> {
+  switch (command) {
+    case "user add":
+      return addUser(flags);
+    case "source add":
+      return addSource(flags);
+    case "token create":
+      return createToken(flags);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function addUser(flags: Flags) {
+  const email = required(flags, "email");
+  const role = roleSchema.parse(flags.role);
+  const password = await readStdin({ prompt: "Password: ", isSecret: true });
+  const user = await createUser({ email, role, password: password.replace(/\r?\n$/, "") });
+  console.log(`user ${user.email} added as ${user.role}`);
+}
+
+async function addSource(flags: Flags) {
+  const kind = sourceKindSchema.parse(flags.kind);
+  const slug = slugSchema.parse(required(flags, "slug"));
+  if (flags["secret-stdin"] && flags.generate) throw new UsageError("give either --secret-stdin or --generate, not both");
+  if (kind === "maskit" && flags["public-key-file"]) throw new UsageError("--public-key-file is for edenai sources");
+  if (kind === "edenai" && (flags["secret-stdin"] || flags.generate)) throw new UsageError("edenai sources use public keys, not shared secrets");
+  if (kind === "edenai") await readFile(String(flags["public-key-file"] ?? "/dev/null"));
+
+  let secret: string | undefined;
+  if (flags.generate) secret = generateSecret();
+  else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
+
+  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined });
+  console.log(`source ${source.slug} (${source.kind}) created`);
+  if (kind === "maskit" && !secret) console.log("it has no secret yet: deliveries fail until one is added");
+  console.log(`receiver: POST ${receiverPath(source.slug)}`);
+  if (flags.generate) {
+    console.log("shared secret (shown once, store it now):");
+    console.log(secret);
+  }
+}
+
+async function createToken(flags: Flags) {
+  const name = required(flags, "name");
+  const role = roleSchema.parse(flags.role);
+  const { token, record } = await createApiToken({ name, role });
+  console.log(`API token "${record.name}" (${record.role}) created; it is shown once:`);
+  console.log(token);
+}
+
+function required(flags: Flags, name: string): string {
+  const value = flags[name];
+  if (typeof value !== "string" || value === "") throw new UsageError(`--${name} is required`);
+  return value;
+}

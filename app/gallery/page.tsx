@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import { AppHeader } from "@/components/app-header.tsx";
+import { GalleryGrid } from "@/components/gallery-grid.tsx";
+import { requirePageOperator } from "@/lib/auth/require-operator.ts";
+import { listDeliveries } from "@/lib/deliveries/list-deliveries.ts";
+
+export const metadata: Metadata = { title: "Gallery" };
+export const dynamic = "force-dynamic";
+
+export default async function GalleryPage() {
+  const operator = await requirePageOperator("/gallery");
+  // Only verified deliveries: an image whose signature failed is never shown here as trusted.
+  const { items } = await listDeliveries({ status: "verified", hasImage: "true", limit: 60 });
+  return (
+    <>
+      <AppHeader operator={operator} current="gallery" />
+      <main className="mx-auto max-w-7xl px-4 py-6">
+        <h1 className="mb-4 text-lg font-semibold">Verified images, newest first</h1>
+        <GalleryGrid items={items} />
+      </main>
+    </>
+  );
+}

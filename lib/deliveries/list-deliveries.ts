@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { getPrisma } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+
+// The delivery log, newest first, with keyset pagination: the cursor is the (receivedAt, id)
+// of the last item, so a deep page costs the same as the first and nothing shifts under a
+// reader while new deliveries arrive.
+
+export const listDeliveriesQuery = z.object({
+  source: z.string().max(64).optional(),
+  status: z.enum(["verified", "failed", "rejected"]).optional(),
+  q: z.string().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  hasImage: z.enum(["true", "false"]).optional(),
+});
+
+export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
+
+export const deliverySummarySelect = {
+  id: true,
+  receivedAt: true,
+  status: true,
+  httpStatus: true,
+  reason: true,
+  metadata: true,
+  fileName: true,
+  bodySize: true,
+  matchedCredential: true,
+  source: { select: { slug: true } },
+  image: { select: { id: true, sha256: true, mimeType: true, width: true, height: true, byteSize: true } },
+} satisfies Prisma.DeliverySelect;
+
+type Row = Prisma.DeliveryGetPayload<{ select: typeof deliverySummarySelect }>;
+
+export async function listDeliveries(query: ListDeliveriesQuery) {
+  const filters: Prisma.DeliveryWhereInput[] = [];
+  if (query.source) filters.push({ source: { slug: query.source } });
+  if (query.status) filters.push({ status: query.status });
+  if (query.q) filters.push({ metadata: { contains: query.q, mode: "insensitive" } });
+  if (query.hasImage) filters.push({ imageId: query.hasImage === "true" ? { not: null } : null });
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  if (after) {
+    filters.push({ OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] });
+  }
+  const rows = await getPrisma().delivery.findMany({
+    where: { AND: filters },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    select: deliverySummarySelect,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { items: page.map(toDeliverySummary), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+export function toDeliverySummary(row: Row) {
+  const { source, ...rest } = row;
+  return { ...rest, source: source.slug };
+}
+
+export type DeliverySummary = ReturnType<typeof toDeliverySummary>;
+
+function encodeCursor(row: { receivedAt: Date; id: string }): string {
+  return Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
+  const [time, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const receivedAt = new Date(time);
+  if (Number.isNaN(receivedAt.getTime()) || !z.uuid().safeParse(id).success) {
+    throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "not a cursor returned by this API", input: cursor }]);
+  }
+  return { receivedAt, id };
+}

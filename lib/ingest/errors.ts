@@ -1,0 +1,25 @@
+// Why a request body could not be taken in. The receiver maps each to its HTTP status.
+
+export class BodyTooLargeError extends Error {
+  readonly status = 413;
+  constructor(readonly limit: number) {
+    super(`body is larger than the limit of ${limit} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+export class MalformedBodyError extends Error {
+  readonly status = 400;
+  constructor(message: string) {
+    super(message);
+    this.name = "MalformedBodyError";
+  }
+}
+
+/** The sender went away before the whole body arrived; there is nobody to answer. */
+export class ClientAbortedError extends Error {
+  constructor(readonly bytesReceived: number) {
+    super(`the sender disconnected after ${bytesReceived} bytes`);
+    this.name = "ClientAbortedError";
+  }
+}

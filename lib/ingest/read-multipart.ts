@@ -1,0 +1,159 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import type { Readable } from "node:stream";
+import Busboy from "busboy";
+import { BodyTooLargeError, ClientAbortedError, MalformedBodyError } from "./errors.ts";
+import { Spool } from "./spool.ts";
+
+// Reads a multipart body in one pass: every chunk is counted against the limit, hashed, handed
+// to the signature verifier, kept in a spool (the raw body is quarantined if verification
+// fails), and parsed by busboy, whose image part goes to a spool of its own. Nothing here trusts
+// the body: the caller decides on the signature once the last byte is in.
+
+export const METADATA_FIELD = "metadata";
+export const IMAGE_FIELD = "maskedimage"; // matched case-insensitively: `maskedImage` in the docs
+const MAX_METADATA_BYTES = 1024 * 1024;
+
+export interface SpooledPart {
+  spool: Spool;
+  sha256: string;
+  size: number;
+}
+
+export interface MultipartBody {
+  raw: SpooledPart;
+  metadata: string | null;
+  image: (SpooledPart & { declaredType: string; fileName: string | null }) | null;
+  /** Set when the body is not well-formed multipart; the raw body is still complete. */
+  parseError: MalformedBodyError | null;
+  dispose(): Promise<void>;
+}
+
+export interface ReadMultipartOptions {
+  body: Readable;
+  contentType: string;
+  maxBytes: number;
+  spoolDir: string;
+  onChunk?: (chunk: Buffer) => void;
+}
+
+export async function readMultipartBody(options: ReadMultipartOptions): Promise<MultipartBody> {
+  const raw = { spool: new Spool(options.spoolDir), hash: createHash("sha256") };
+  const parts = createPartCollector(options);
+  try {
+    for await (const chunk of readChunks(options.body)) {
+      if (raw.spool.size + chunk.length > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
+      raw.hash.update(chunk);
+      options.onChunk?.(chunk);
+      await raw.spool.write(chunk);
+      await parts.write(chunk);
+    }
+    await parts.end();
+  } catch (error) {
+    await Promise.all([raw.spool.dispose(), parts.dispose()]);
+    throw error;
+  }
+  return {
+    raw: { spool: raw.spool, sha256: raw.hash.digest("hex"), size: raw.spool.size },
+    metadata: parts.metadata,
+    image: parts.image,
+    parseError: parts.error,
+    dispose: () => Promise.all([raw.spool.dispose(), parts.dispose()]).then(() => {}),
+  };
+}
+
+/** The parser side: busboy fed chunk by chunk, its parts collected; errors become `error`. */
+function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
+  const state = {
+    metadata: null as string | null,
+    image: null as MultipartBody["image"],
+    error: null as MalformedBodyError | null,
+  };
+  const fail = (message: string) => {
+    state.error ??= new MalformedBodyError(message);
+  };
+  const imageJobs: Promise<void>[] = [];
+  const imageSpools: Spool[] = [];
+  let parser: Busboy.Busboy | undefined;
+  try {
+    parser = Busboy({
+      headers: { "content-type": contentType },
+      limits: { fieldSize: MAX_METADATA_BYTES, parts: 64, files: 8 },
+    });
+  } catch (error) {
+    fail(`Content-Type is not usable multipart: ${(error as Error).message}`);
+  }
+  const parsed = parser ? once(parser, "close").catch(() => {}) : Promise.resolve();
+
+  parser?.on("error", (error: Error) => fail(`malformed multipart body: ${error.message}`));
+  parser?.on("partsLimit", () => fail("too many parts in the multipart body"));
+  parser?.on("filesLimit", () => fail("too many files in the multipart body"));
+  parser?.on("field", (name, value, info) => {
+    if (name.toLowerCase() !== METADATA_FIELD) return;
+    if (state.metadata !== null) return fail("more than one metadata part");
+    if (info.valueTruncated) return fail(`metadata is longer than ${MAX_METADATA_BYTES} bytes`);
+    state.metadata = value;
+  });
+  parser?.on("file", (name, stream, info) => {
+    stream.on("error", (error: Error) => fail(`malformed multipart body: ${error.message}`));
+    if (name.toLowerCase() !== IMAGE_FIELD) return void stream.resume();
+    if (state.image || imageSpools.length) {
+      stream.resume();
+      return fail("more than one maskedImage part");
+    }
+    const spool = new Spool(spoolDir);
+    imageSpools.push(spool);
+    imageJobs.push(
+      (async () => {
+        const hash = createHash("sha256");
+        for await (const chunk of stream) {
+          hash.update(chunk);
+          await spool.write(chunk);
+        }
+        // The client's filename is kept as text for display only, never used as a path.
+        state.image = { spool, sha256: hash.digest("hex"), size: spool.size, declaredType: info.mimeType, fileName: info.filename ?? null };
+      })().catch((error: Error) => fail(`malformed multipart body: ${error.message}`)),
+    );
+  });
+
+  return {
+    get metadata() {
+      return state.metadata;
+    },
+    get image() {
+      return state.error ? null : state.image;
+    },
+    get error() {
+      return state.error;
+    },
+    async write(chunk: Buffer) {
+      if (!parser || state.error) return;
+      if (!parser.write(chunk)) await Promise.race([once(parser, "drain"), parsed]);
+    },
+    async end() {
+      if (parser && !state.error) {
+        parser.end();
+        await parsed;
+      }
+      await Promise.all(imageJobs);
+    },
+    async dispose() {
+      await Promise.all(imageSpools.map((spool) => spool.dispose()));
+    },
+  };
+}
+
+/** The body's chunks as Buffers; a connection lost mid-body becomes ClientAbortedError. */
+async function* readChunks(body: Readable): AsyncGenerator<Buffer> {
+  let received = 0;
+  try {
+    for await (const chunk of body) {
+      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      received += buffer.length;
+      yield buffer;
+    }
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw error;
+    throw new ClientAbortedError(received);
+  }
+}

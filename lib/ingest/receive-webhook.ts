@@ -1,0 +1,41 @@
+import path from "node:path";
+import { Readable } from "node:stream";
+import { getConfig } from "../config.ts";
+import { getPool } from "../db.ts";
+import { jsonResponse } from "../http/errors.ts";
+import { findReceivingSource } from "./find-receiving-source.ts";
+import { receiveMaskitDelivery } from "./receive-maskit.ts";
+import type { ReceiveOutcome } from "./receive-context.ts";
+
+// POST /api/webhooks/<slug>: find the source, hand the streamed body to its kind's receiver,
+// answer with the outcome. No 2xx leaves here before the receiver's commit.
+
+export async function receiveWebhook(slug: string, request: Request): Promise<Response> {
+  const pool = getPool();
+  const source = await findReceivingSource(pool, slug);
+  if (!source || !source.enabled) return jsonResponse(404, { error: `no enabled source "${slug}"` });
+
+  const { MAX_BODY_BYTES, dataDir } = getConfig();
+  const context = {
+    source,
+    headers: request.headers,
+    body: request.body ? Readable.fromWeb(request.body as import("node:stream/web").ReadableStream) : Readable.from([]),
+    pool,
+    maxBodyBytes: MAX_BODY_BYTES,
+    spoolDir: path.join(dataDir, "tmp"),
+  };
+  const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : unsupportedKind();
+  return answer(outcome);
+}
+
+function answer(outcome: ReceiveOutcome): Response {
+  if (outcome.status === "verified") return jsonResponse(200, { id: outcome.deliveryId, status: "verified" });
+  // After a 413 the rest of the body is unwanted: closing the connection stops the sender
+  // instead of letting the server drain what is left.
+  const headers: Record<string, string> = outcome.httpStatus === 413 ? { connection: "close" } : {};
+  return jsonResponse(outcome.httpStatus, { id: outcome.deliveryId, status: outcome.status, error: outcome.reason }, headers);
+}
+
+function unsupportedKind(): never {
+  throw new Error("this source kind has no receiver yet");
+}

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
+import path from "node:path";
+
+// Holds a byte stream of unknown length: in memory while small, in a temporary file once it
+// passes `memoryLimit`. Small webhook images never touch the disk; sixteen 25 MB uploads at once
+// do not hold 400 MB of RAM.
+
+export const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
+
+export class Spool {
+  private memory: Buffer[] = [];
+  private file: { handle: FileHandle; path: string } | undefined;
+  private head = Buffer.alloc(0);
+  size = 0;
+
+  constructor(
+    private readonly directory: string,
+    private readonly memoryLimit = DEFAULT_MEMORY_LIMIT,
+  ) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.head.length < 64) this.head = Buffer.concat([this.head, chunk.subarray(0, 64 - this.head.length)]);
+    this.size += chunk.length;
+    if (!this.file && this.size <= this.memoryLimit) {
+      this.memory.push(chunk);
+      return;
+    }
+    if (!this.file) await this.moveToDisk();
+    await this.file!.handle.write(chunk);
+  }
+
+  /** The first bytes written (up to 64), for sniffing a file type. */
+  firstBytes(): Buffer {
+    return this.head;
+  }
+
+  /** The path of the backing file, or undefined while the content is in memory. */
+  filePath(): string | undefined {
+    return this.file?.path;
+  }
+
+  /** The whole content in memory; for small spools (or callers that need it whole anyway). */
+  async toBuffer(): Promise<Buffer> {
+    if (!this.file) return Buffer.concat(this.memory, this.size);
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.chunks(this.size || 1)) chunks.push(chunk);
+    return Buffer.concat(chunks, this.size);
+  }
+
+  /** The content in pieces of at most `chunkSize` bytes, read back in order. */
+  async *chunks(chunkSize: number): AsyncGenerator<Buffer> {
+    if (!this.file) {
+      const whole = Buffer.concat(this.memory, this.size);
+      for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
+      return;
+    }
+    await this.file.handle.sync().catch(() => {});
+    for await (const piece of createReadStream(this.file.path, { highWaterMark: chunkSize })) yield piece as Buffer;
+  }
+
+  async dispose(): Promise<void> {
+    this.memory = [];
+    const file = this.file;
+    this.file = undefined;
+    if (file) {
+      await file.handle.close().catch(() => {});
+      await rm(file.path, { force: true });
+    }
+  }
+
+  private async moveToDisk(): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const filePath = path.join(this.directory, `spool-${randomUUID()}`);
+    const handle = await open(filePath, "w+", 0o600);
+    this.file = { handle, path: filePath };
+    for (const chunk of this.memory) await handle.write(chunk);
+    this.memory = [];
+  }
+}

@@ -1,0 +1,27 @@
+// Telling "the database is unreachable" apart from a bug: the first is answered 503 with
+// Retry-After, so that providers retry later; the second is a 500.
+
+const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH", "EAI_AGAIN"]);
+// PostgreSQL SQLSTATEs: connection exceptions (08xxx), operator intervention (57Pxx), too many connections.
+const SQLSTATE_UNAVAILABLE = /^(08...|57P0[1-4]|53300|53400)$/;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Can't reach database server|server closed the connection/i;
+
+export class StorageUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super("storage is unavailable", { cause });
+    this.name = "StorageUnavailableError";
+  }
+}
+
+export function isStorageUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 8; depth++) {
+    if (current instanceof StorageUnavailableError) return true;
+    const { code, message, cause, originalCode } = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+    for (const candidate of [code, originalCode]) {
+      if (typeof candidate === "string" && (CONNECTION_ERROR_CODES.has(candidate) || SQLSTATE_UNAVAILABLE.test(candidate))) return true;
+    }
+    if (typeof message === "string" && UNAVAILABLE_MESSAGES.test(message)) return true;
+    current = cause;
+  }
+  return false;
+}

@@ -1,0 +1,68 @@
+// `npm start`: builds the app if needed, opens the database (DATABASE_URL, or an embedded
+// PostgreSQL under DATA_DIR), applies pending migrations, and serves the app on PORT. SIGINT and
+// SIGTERM stop the app first and then the embedded database, so no write is cut off.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { getConfig, useDatabaseUrl } from "../lib/config.ts";
+import { openDatabase } from "../lib/database/open-database.ts";
+import { ensureBuilt } from "./lib/ensure-built.ts";
+
+const isDev = process.argv.includes("--dev");
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  if (!isDev) await ensureBuilt(log);
+  const database = await openDatabase();
+  log(`database: ${database.isEmbedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}`);
+  if (database.appliedMigrations.length) log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
+  useDatabaseUrl(database.url);
+  // Spool files of requests cut off by a crash are of no further use.
+  await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
+
+  const next = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const app = spawn(process.execPath, [next, isDev ? "dev" : "start", "--port", String(config.PORT)], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+  log(`serving on http://localhost:${config.PORT} (pid ${app.pid})`);
+
+  let isStopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (isStopping) return;
+    isStopping = true;
+    log(`${signal}: stopping`);
+    await stopChild(app);
+    await database.stop();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  app.on("exit", async (code) => {
+    if (isStopping) return;
+    log(`the app exited unexpectedly (code ${code})`);
+    await database.stop();
+    process.exit(code ?? 1);
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
+
+function log(message: string): void {
+  console.log(`[webhook-inbox] ${message}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[webhook-inbox] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -7,13 +7,15 @@ import { checkPassword } from "@/lib/auth/sign-in.ts";
 
 export interface SignInState {
   error: string | null;
+  /** Given back so that the form, which React resets after an action, keeps what was typed. */
+  email: string;
 }
 
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
   const password = String(form.get("password") ?? "");
   const user = email && password ? await checkPassword(email, password) : null;
-  if (!user) return { error: "That email and password do not match an operator account." };
+  if (!user) return { error: "That email and password do not match an operator account.", email };
   const session = await createSession(user.id);
   (await cookies()).set(SESSION_COOKIE, session.token, {
     httpOnly: true,

@@ -4,13 +4,13 @@ import { useActionState } from "react";
 import { signIn, type SignInState } from "./actions.ts";
 
 export function SignInForm({ next }: { next: string }) {
-  const [state, action, isPending] = useActionState<SignInState, FormData>(signIn, { error: null });
+  const [state, action, isPending] = useActionState<SignInState, FormData>(signIn, { error: null, email: "" });
   return (
     <form action={action} className="mt-6 space-y-4">
       <input type="hidden" name="next" value={next} />
       <label className="block text-sm font-medium">
         Email
-        <input name="email" type="email" autoComplete="username" required className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
+        <input name="email" type="email" autoComplete="username" required defaultValue={state.email} className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm" />
       </label>
       <label className="block text-sm font-medium">
         Password

@@ -18,6 +18,9 @@ export function rawPost(options: {
   body: Buffer;
   /** Close the socket after sending the body instead of waiting for an answer. */
   hangUpAfterBody?: boolean;
+  /** Pause after this many body bytes and run `duringPause` before sending the rest. */
+  pauseAfter?: number;
+  duringPause?: () => Promise<void>;
 }): Promise<RawResponse | null> {
   return new Promise((resolve, reject) => {
     const socket = net.connect(options.port, "127.0.0.1");
@@ -38,8 +41,19 @@ export function rawPost(options: {
     socket.on("connect", async () => {
       const head = [`POST ${options.path} HTTP/1.1`, "Host: 127.0.0.1", ...Object.entries(options.headers).map(([k, v]) => `${k}: ${v}`)];
       socket.write(head.join("\r\n") + "\r\n\r\n");
-      for (let offset = 0; offset < options.body.length && sentAtResponse < 0 && !socket.destroyed; offset += 64 * 1024) {
-        const piece = options.body.subarray(offset, offset + 64 * 1024);
+      const step = 64 * 1024;
+      for (let offset = 0; offset < options.body.length && sentAtResponse < 0 && !socket.destroyed; offset += step) {
+        if (options.pauseAfter !== undefined && offset <= options.pauseAfter && options.pauseAfter < offset + step) {
+          const before = options.body.subarray(offset, options.pauseAfter);
+          socket.write(before);
+          sent += before.length;
+          await options.duringPause?.();
+          const after = options.body.subarray(options.pauseAfter, offset + step);
+          socket.write(after);
+          sent += after.length;
+          continue;
+        }
+        const piece = options.body.subarray(offset, offset + step);
         if (!socket.write(piece)) await new Promise((resume) => socket.once("drain", resume));
         sent += piece.length;
       }

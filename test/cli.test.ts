@@ -1,0 +1,93 @@
+import { execFileSync } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The command line against the embedded database, with no app running: it starts PostgreSQL
+// itself, migrates, does its work and stops it again. Secrets and tokens come out once, alone
+// on the last line, and are not stored in clear.
+
+let dataDir: string;
+
+function cli(args: string[], input = ""): { stdout: string; lastLine: string } {
+  const stdout = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
+    input,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "" },
+    encoding: "utf8",
+  });
+  return { stdout, lastLine: stdout.trimEnd().split("\n").at(-1)! };
+}
+
+function cliFailure(args: string[]): string {
+  try {
+    cli(args);
+  } catch (error) {
+    return String((error as { stderr?: string }).stderr);
+  }
+  throw new Error("expected the command to fail");
+}
+
+async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
+  // The CLI stopped the cluster when it finished; start it again to look inside.
+  const { startEmbeddedPostgres } = await import("@/lib/database/embedded-postgres.ts");
+  const server = await startEmbeddedPostgres(dataDir);
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+    await server.stop();
+  }
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-cli-"));
+  await chmod(dataDir, 0o755);
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("npm run cli", () => {
+  it("adds a user with the password from standard input, hashed with argon2id", async () => {
+    expect(cli(["user", "add", "--email", "Ops@Example.com", "--role", "admin"], "a long enough password\n").stdout).toContain("ops@example.com added as admin");
+    const [user] = await query<{ email: string; password_hash: string }>("SELECT email, password_hash FROM users");
+    expect(user.email).toBe("ops@example.com");
+    expect(user.password_hash).toMatch(/^\$argon2id\$/);
+  });
+
+  it("adds a maskit source with a generated secret printed once, alone on the last line", async () => {
+    const { stdout, lastLine } = cli(["source", "add", "--kind", "maskit", "--slug", "camera-7", "--name", "Camera 7", "--generate"]);
+    expect(stdout).toContain("POST /api/webhooks/camera-7");
+    expect(lastLine).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
+    const rows = await query<{ secret_ciphertext: Buffer; fingerprint: string }>("SELECT secret_ciphertext, fingerprint FROM credentials");
+    expect(rows).toHaveLength(1);
+    expect(rows[0].secret_ciphertext.includes(Buffer.from(lastLine))).toBe(false);
+    expect(rows[0].fingerprint).not.toContain(lastLine.slice(6, 14));
+  });
+
+  it("adds a source with a secret from standard input and prints no secret", async () => {
+    const { stdout } = cli(["source", "add", "--kind", "maskit", "--slug", "camera-8", "--secret-stdin"], "pasted-secret-of-enough-length\n");
+    expect(stdout).not.toContain("pasted-secret");
+  });
+
+  it("creates an API token printed once, stored only as a hash", async () => {
+    const { lastLine } = cli(["token", "create", "--name", "ci", "--role", "viewer"]);
+    expect(lastLine).toMatch(/^whi_[A-Za-z0-9_-]{43}$/);
+    const [token] = await query<{ token_hash: string; role: string }>("SELECT token_hash, role FROM api_tokens");
+    expect(token.role).toBe("viewer");
+    expect(token.token_hash).not.toContain(lastLine);
+  });
+
+  it("explains bad input", () => {
+    expect(cliFailure(["source", "add", "--kind", "maskit", "--slug", "Bad Slug"])).toContain("slug may contain");
+    expect(cliFailure(["source", "add", "--kind", "maskit", "--slug", "camera-7"])).toContain("already exists");
+    expect(cliFailure(["token", "create", "--name", "x", "--role", "root"])).toContain("--role must be admin or viewer");
+    expect(cliFailure(["user", "add", "--email", "not-an-email", "--role", "viewer"])).toContain("email");
+    expect(cliFailure(["frobnicate"])).toContain("usage:");
+  });
+});

@@ -1,0 +1,47 @@
+import { readdirSync, readFileSync } from "node:fs";
+
+// Resident memory of a process and all its descendants, read from /proc (Linux), sampled on an
+// interval so that a short peak is not missed.
+
+export function treeRssBytes(rootPid: number): number {
+  let total = 0;
+  for (const pid of [rootPid, ...descendants(rootPid)]) total += rssBytes(pid);
+  return total;
+}
+
+export function samplePeakRss(rootPid: number, intervalMs = 20): { stop(): number } {
+  let peak = treeRssBytes(rootPid);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, treeRssBytes(rootPid));
+  }, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, treeRssBytes(rootPid));
+    },
+  };
+}
+
+function rssBytes(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function descendants(pid: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === pid) children.push(Number(entry), ...descendants(Number(entry)));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
+}

@@ -1,0 +1,125 @@
+import { parseJsonPreservingOrder, type JsonNode } from "./json-tree.ts";
+
+// The bytes Eden AI may have hashed and signed. Its docs have described the payload three ways
+// (orjson with sorted keys; Python json.dumps with indent=2; Node JSON.stringify with indent 2)
+// and the body on the wire need not be any of them, so the receiver rebuilds each candidate from
+// the parsed body and tries them all. All three share the layout (2-space indent, `": "`, a
+// newline after each `,`, `{}` and `[]` when empty); they differ in key order and string escaping.
+// Number literals are copied as written in the body in every form.
+
+export { InvalidJsonError, parseJsonPreservingOrder, toPlainJson, type JsonNode } from "./json-tree.ts";
+
+export type CanonicalForm = "sorted-utf8" | "python-json-dumps" | "js-json-stringify" | "raw-body";
+
+/** In the order they are tried; shown to operators next to a delivery's signature result. */
+export const CANONICAL_FORM_DESCRIPTIONS: Readonly<Record<CanonicalForm, string>> = {
+  "sorted-utf8": "keys sorted by code point, 2-space indent, strings as raw UTF-8 (orjson)",
+  "python-json-dumps": "Python json.dumps(payload, indent=2): body key order, non-ASCII as \\uXXXX",
+  "js-json-stringify": "JavaScript JSON.stringify(payload, null, 2), body key order",
+  "raw-body": "the raw body bytes as received",
+};
+
+export interface CanonicalCandidate {
+  form: CanonicalForm;
+  bytes: Buffer;
+}
+
+/**
+ * Every candidate for a body, in the order of CanonicalForm. Throws InvalidJsonError when the body
+ * is not JSON: such a delivery is refused as malformed even if its raw bytes carry a valid
+ * signature. `sorted-utf8` is left out when a string holds a lone surrogate (`"\ud800"`), which
+ * orjson refuses to serialize; encoding it as U+FFFD would make two different values sign alike.
+ */
+export function canonicalForms(rawBody: Buffer): CanonicalCandidate[] {
+  return [...lazyCanonicalForms(rawBody)];
+}
+
+/**
+ * The same, parsed now but serialized one form at a time: a verifier that stops at the first
+ * match skips re-serializing a large body it does not need to.
+ */
+export function lazyCanonicalForms(rawBody: Buffer): Iterable<CanonicalCandidate> {
+  const tree = parseJsonPreservingOrder(rawBody);
+  return (function* () {
+    const sorted = serializeCanonical(tree, "sorted-utf8");
+    if (sorted.isWellFormed()) yield { form: "sorted-utf8", bytes: Buffer.from(sorted, "utf8") };
+    yield { form: "python-json-dumps", bytes: Buffer.from(serializeCanonical(tree, "python-json-dumps"), "utf8") };
+    yield { form: "js-json-stringify", bytes: Buffer.from(serializeCanonical(tree, "js-json-stringify"), "utf8") };
+    yield { form: "raw-body", bytes: rawBody };
+  })();
+}
+
+/**
+ * One candidate as text (encode as UTF-8 to sign it). For `sorted-utf8` a lone surrogate is
+ * written raw, so the result is then not well-formed and cannot be encoded faithfully.
+ */
+export function serializeCanonical(tree: JsonNode, form: Exclude<CanonicalForm, "raw-body">): string {
+  const style = STYLES[form];
+  const out: string[] = [];
+  const write = (node: JsonNode, indent: string): void => {
+    const inner = indent + "  ";
+    switch (node.kind) {
+      case "object": {
+        if (node.entries.length === 0) return void out.push("{}");
+        // Array.prototype.sort is stable, so duplicate keys keep their body order.
+        const entries = style.sortKeys ? [...node.entries].sort(([a], [b]) => compareCodePoints(a, b)) : node.entries;
+        out.push("{");
+        entries.forEach(([key, value], index) => {
+          out.push(index === 0 ? "\n" : ",\n", inner, style.quote(key), ": ");
+          write(value, inner);
+        });
+        return void out.push("\n", indent, "}");
+      }
+      case "array":
+        if (node.items.length === 0) return void out.push("[]");
+        out.push("[");
+        node.items.forEach((item, index) => {
+          out.push(index === 0 ? "\n" : ",\n", inner);
+          write(item, inner);
+        });
+        return void out.push("\n", indent, "]");
+      case "string":
+        return void out.push(style.quote(node.value));
+      case "number":
+        return void out.push(node.literal);
+      case "boolean":
+        return void out.push(node.value ? "true" : "false");
+      case "null":
+        return void out.push("null");
+    }
+  };
+  write(tree, "");
+  return out.join("");
+}
+
+// What each serializer escapes inside a string; everything else is written as is.
+const STYLES: Record<Exclude<CanonicalForm, "raw-body">, { sortKeys: boolean; quote: (value: string) => string }> = {
+  // orjson: only the quote, the backslash and C0 controls; DEL and U+2028 stay raw.
+  "sorted-utf8": { sortKeys: true, quote: quoter(/["\\\u0000-\u001f]/g) },
+  // ensure_ascii: anything outside space..tilde (DEL too), per UTF-16 code unit, so an astral
+  // character becomes its surrogate pair and a lone surrogate its own \udXXX.
+  "python-json-dumps": { sortKeys: false, quote: quoter(/["\\\u0000-\u001f\u007f-\uffff]/g) },
+  // Well-formed JSON.stringify (ES2019): C0 controls and lone surrogates only; not `/`, not U+2028.
+  "js-json-stringify": {
+    sortKeys: false,
+    quote: quoter(/["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g),
+  },
+};
+
+const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+function quoter(mustEscape: RegExp): (value: string) => string {
+  const escape = (char: string): string => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  return (value) => `"${value.replace(mustEscape, escape)}"`;
+}
+
+/** Python and orjson order str keys by code point; JS `<` compares UTF-16 units, which puts 😀 before U+E000. */
+function compareCodePoints(a: string, b: string): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a.codePointAt(i) ?? 0;
+    const y = b.codePointAt(i) ?? 0;
+    if (x !== y) return x - y;
+    if (x > 0xffff) i++;
+  }
+  return a.length - b.length;
+}

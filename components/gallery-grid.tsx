@@ -1,42 +1,36 @@
-import type { DeliverySummary } from "@/lib/deliveries/list-deliveries.ts";
+import type { GalleryImage } from "@/lib/images/list-gallery-images.ts";
 
-type GalleryItem = Pick<DeliverySummary, "id" | "receivedAt" | "metadata" | "source" | "image">;
-
-export function GalleryGrid({ items }: { items: GalleryItem[] }) {
+export function GalleryGrid({ items }: { items: GalleryImage[] }) {
   if (items.length === 0) {
     return <p className="rounded-lg border border-dashed border-slate-300 p-10 text-center text-slate-500">No verified images yet. They appear here as soon as a signed delivery arrives.</p>;
   }
   return (
     <ul className="grid grid-cols-2 gap-4 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-5" aria-label="Verified images">
-      {items.map((item) =>
-        item.image ? (
-          <li key={item.id} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-delivery-id={item.id}>
-            <a href={`/api/images/${item.image.id}`} target="_blank" rel="noreferrer" className="block aspect-[4/3] bg-slate-100">
-              {/* Thumbnails come from an authenticated route, so next/image's optimizer is not used. */}
-              {/* eslint-disable-next-line @next/next/no-img-element */}
-              <img src={`/api/images/${item.image.id}/thumbnail`} alt={item.metadata ? `Image: ${item.metadata}` : "Delivered image"} loading="lazy" className="h-full w-full object-contain" />
-            </a>
-            <div className="space-y-1 p-3 text-sm">
-              <p className="truncate font-medium" title={item.metadata ?? ""}>
-                {item.metadata || <span className="italic text-slate-400">no metadata</span>}
-              </p>
-              <p className="flex justify-between gap-2 text-xs text-slate-500">
-                <span className="truncate">{item.source}</span>
-                <time dateTime={item.receivedAt.toISOString()}>{formatTime(item.receivedAt)}</time>
-              </p>
-              <p className="text-xs text-slate-400">
-                {item.image.width}×{item.image.height} · {formatBytes(item.image.byteSize)}
-              </p>
-            </div>
-          </li>
-        ) : null,
-      )}
+      {items.map((item) => (
+        <li key={item.key} className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm" data-delivery-id={item.deliveryId}>
+          <a href={`/api/images/${item.image.id}`} target="_blank" rel="noreferrer" className="block aspect-[4/3] bg-slate-100">
+            {/* Thumbnails come from an authenticated route, so next/image's optimizer is not used. */}
+            {/* eslint-disable-next-line @next/next/no-img-element */}
+            <img src={`/api/images/${item.image.id}/thumbnail`} alt={item.caption ? `Image: ${item.caption}` : "Delivered image"} loading="lazy" className="h-full w-full object-contain" />
+          </a>
+          <div className="space-y-1 p-3 text-sm">
+            <p className="truncate font-medium" title={item.caption ?? ""}>
+              {item.caption || <span className="italic text-slate-400">no metadata</span>}
+            </p>
+            <p className="truncate text-xs text-slate-500">{item.source}</p>
+            <p className="text-xs text-slate-500">
+              <time dateTime={item.receivedAt.toISOString()} title={item.receivedAt.toISOString()}>
+                {item.receivedAt.toISOString().replace("T", " ").slice(0, 19)}
+              </time>
+            </p>
+            <p className="text-xs text-slate-400">
+              {item.image.width}×{item.image.height} · {formatBytes(item.image.byteSize)}
+            </p>
+          </div>
+        </li>
+      ))}
     </ul>
   );
-}
-
-function formatTime(date: Date): string {
-  return date.toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
 
 function formatBytes(bytes: number): string {

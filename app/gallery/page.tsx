@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { AppHeader } from "@/components/app-header.tsx";
 import { GalleryGrid } from "@/components/gallery-grid.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
-import { listDeliveries } from "@/lib/deliveries/list-deliveries.ts";
+import { listGalleryImages } from "@/lib/images/list-gallery-images.ts";
 
 export const metadata: Metadata = { title: "Gallery" };
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export default async function GalleryPage() {
   const operator = await requirePageOperator("/gallery");
   // Only verified deliveries: an image whose signature failed is never shown here as trusted.
-  const { items } = await listDeliveries({ status: "verified", hasImage: "true", limit: 60 });
+  const items = await listGalleryImages({ limit: 60 });
   return (
     <>
       <AppHeader operator={operator} current="gallery" />

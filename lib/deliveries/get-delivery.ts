@@ -13,11 +13,17 @@ export async function getDelivery(id: string) {
       headers: true,
       durationMs: true,
       matchedCredentialId: true,
+      signatureForm: true,
+      payload: true,
+      images: {
+        orderBy: { position: "asc" },
+        select: { origin: true, image: { select: { id: true, sha256: true, mimeType: true, width: true, height: true, byteSize: true } } },
+      },
       quarantine: { select: { blob: { select: { byteSize: true } } } },
     },
   });
   if (!row) return null;
-  const { quarantine, ...rest } = row;
+  const { quarantine, images, ...rest } = row;
   return {
     ...toDeliverySummary(rest),
     contentType: rest.contentType,
@@ -26,6 +32,9 @@ export async function getDelivery(id: string) {
     headers: rest.headers,
     durationMs: rest.durationMs,
     matchedCredentialId: rest.matchedCredentialId,
+    signatureForm: rest.signatureForm,
+    payload: rest.payload,
+    images: images.map(({ origin, image }) => ({ ...image, origin })),
     quarantinedBodyBytes: quarantine ? Number(quarantine.blob.byteSize) : null,
   };
 }

@@ -27,6 +27,11 @@ export const deliverySummarySelect = {
   fileName: true,
   bodySize: true,
   matchedCredential: true,
+  jobId: true,
+  jobStatus: true,
+  provider: true,
+  feature: true,
+  subfeature: true,
   source: { select: { slug: true } },
   image: { select: { id: true, sha256: true, mimeType: true, width: true, height: true, byteSize: true } },
 } satisfies Prisma.DeliverySelect;
@@ -37,7 +42,7 @@ export async function listDeliveries(query: ListDeliveriesQuery) {
   const filters: Prisma.DeliveryWhereInput[] = [];
   if (query.source) filters.push({ source: { slug: query.source } });
   if (query.status) filters.push({ status: query.status });
-  if (query.q) filters.push({ metadata: { contains: query.q, mode: "insensitive" } });
+  if (query.q) filters.push({ OR: [{ metadata: { contains: query.q, mode: "insensitive" } }, { jobId: { contains: query.q, mode: "insensitive" } }] });
   if (query.hasImage) filters.push({ imageId: query.hasImage === "true" ? { not: null } : null });
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (after) {

@@ -27,6 +27,18 @@ export interface DeliveryFacts {
   headers: Record<string, string>;
   matchedCredential: CredentialRef | null;
   durationMs: number;
+  /** JSON deliveries (Eden AI) only. */
+  job?: JobFacts;
+}
+
+export interface JobFacts {
+  jobId: string | null;
+  jobStatus: string | null;
+  provider: string | null;
+  feature: string | null;
+  subfeature: string | null;
+  signatureForm: string | null;
+  payload: unknown;
 }
 
 export interface IncomingImage {
@@ -35,17 +47,25 @@ export interface IncomingImage {
   mimeType: string;
   width: number;
   height: number;
+  /** The multipart field, or the JSON path in the payload, it came from. */
+  origin: string;
+}
+
+export interface VerifiedContent {
+  images: IncomingImage[];
+  /** The raw body, kept as received (JSON deliveries, whose bytes are the record). */
+  rawBody?: Spool;
 }
 
 export type CommitResult =
-  | { isDuplicate: false; deliveryId: string; imageId: string; isNewImage: boolean }
+  | { isDuplicate: false; deliveryId: string; newImages: Array<{ id: string; image: IncomingImage }> }
   | { isDuplicate: true; deliveryId: string };
 
-/** Stores a verified delivery with its image, unless `dedupeKey` was seen before for the source. */
+/** Stores a verified delivery with its images, unless `dedupeKey` was seen before for the source. */
 export async function commitVerifiedDelivery(
   pool: pg.Pool,
   delivery: DeliveryFacts,
-  image: IncomingImage,
+  content: VerifiedContent,
   dedupeKey: string,
 ): Promise<CommitResult> {
   return withTransaction(pool, async (client) => {
@@ -62,19 +82,25 @@ export async function commitVerifiedDelivery(
       // Nothing was written; committing the empty transaction is the cheapest way out.
       return { isDuplicate: true, deliveryId: rows[0].delivery_id };
     }
-    const { imageId, isNewImage } = await storeImage(client, image);
-    await insertDelivery(client, delivery, imageId);
+    const stored = [];
+    for (const image of content.images) stored.push({ image, ...(await storeImage(client, image)) });
+    const rawBodyBlobId = content.rawBody ? await writeBlob(client, content.rawBody) : null;
+    await insertDelivery(client, delivery, stored[0]?.imageId ?? null, rawBodyBlobId);
+    for (const [position, { imageId, image }] of stored.entries()) {
+      await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [delivery.id, position, imageId, image.origin]);
+    }
     if (delivery.matchedCredential) {
       await client.query("UPDATE credentials SET last_matched_at = $2 WHERE id = $1", [delivery.matchedCredential.id, delivery.receivedAt]);
     }
-    return { isDuplicate: false, deliveryId: delivery.id, imageId, isNewImage };
+    const newImages = stored.filter((entry) => entry.isNewImage).map(({ imageId, image }) => ({ id: imageId, image }));
+    return { isDuplicate: false, deliveryId: delivery.id, newImages };
   });
 }
 
 /** Stores a failed or rejected delivery, with its raw body in quarantine when there is one. */
 export async function recordUnverifiedDelivery(pool: pg.Pool, delivery: DeliveryFacts, rawBody: Spool | null): Promise<void> {
   await withTransaction(pool, async (client) => {
-    await insertDelivery(client, delivery, null);
+    await insertDelivery(client, delivery, null, null);
     if (rawBody) {
       const blobId = await writeBlob(client, rawBody);
       await client.query("INSERT INTO quarantined_bodies (delivery_id, blob_id) VALUES ($1, $2)", [delivery.id, blobId]);
@@ -99,17 +125,21 @@ async function storeImage(client: pg.PoolClient, image: IncomingImage): Promise<
   return { imageId: winner.rows[0].id, isNewImage: false };
 }
 
-async function insertDelivery(client: pg.PoolClient, delivery: DeliveryFacts, imageId: string | null): Promise<void> {
+async function insertDelivery(client: pg.PoolClient, delivery: DeliveryFacts, imageId: string | null, rawBodyBlobId: string | null): Promise<void> {
   const credential = delivery.matchedCredential;
+  const job = delivery.job;
   await client.query(
     `INSERT INTO deliveries (id, source_id, received_at, status, http_status, reason, metadata, file_name, content_type,
-       body_sha256, body_size, signature, headers, matched_credential_id, matched_credential, image_id, duration_ms)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+       body_sha256, body_size, signature, headers, matched_credential_id, matched_credential, image_id, duration_ms,
+       job_id, job_status, provider, feature, subfeature, signature_form, payload, raw_body_blob_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
     [
       delivery.id, delivery.sourceId, delivery.receivedAt, delivery.status, delivery.httpStatus, delivery.reason,
       delivery.metadata, delivery.fileName, delivery.contentType, delivery.bodySha256, delivery.bodySize,
       delivery.signature, JSON.stringify(delivery.headers), credential?.id ?? null,
       credential ? `${credential.label} (${credential.fingerprint})` : null, imageId, delivery.durationMs,
+      job?.jobId ?? null, job?.jobStatus ?? null, job?.provider ?? null, job?.feature ?? null, job?.subfeature ?? null,
+      job?.signatureForm ?? null, job?.payload === undefined ? null : JSON.stringify(job.payload), rawBodyBlobId,
     ],
   );
 }

@@ -1,24 +1,19 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import type { Readable } from "node:stream";
 import Busboy from "busboy";
-import { BodyTooLargeError, ClientAbortedError, MalformedBodyError } from "./errors.ts";
+import { MalformedBodyError } from "./errors.ts";
+import { readBody, type ReadBodyOptions, type SpooledBody } from "./read-body.ts";
 import { Spool } from "./spool.ts";
 
-// Reads a multipart body in one pass: every chunk is counted against the limit, hashed, handed
-// to the signature verifier, kept in a spool (the raw body is quarantined if verification
-// fails), and parsed by busboy, whose image part goes to a spool of its own. Nothing here trusts
-// the body: the caller decides on the signature once the last byte is in.
+// Reads a multipart body in one pass (see read-body.ts): every chunk is also handed to the
+// signature verifier and parsed by busboy, whose image part goes to a spool of its own. Nothing
+// here trusts the body: the caller decides on the signature once the last byte is in.
 
 export const METADATA_FIELD = "metadata";
 export const IMAGE_FIELD = "maskedimage"; // matched case-insensitively: `maskedImage` in the docs
 const MAX_METADATA_BYTES = 1024 * 1024;
 
-export interface SpooledPart {
-  spool: Spool;
-  sha256: string;
-  size: number;
-}
+type SpooledPart = SpooledBody;
 
 export interface MultipartBody {
   raw: SpooledPart;
@@ -29,32 +24,29 @@ export interface MultipartBody {
   dispose(): Promise<void>;
 }
 
-export interface ReadMultipartOptions {
-  body: Readable;
+export interface ReadMultipartOptions extends ReadBodyOptions {
   contentType: string;
-  maxBytes: number;
-  spoolDir: string;
   onChunk?: (chunk: Buffer) => void;
 }
 
 export async function readMultipartBody(options: ReadMultipartOptions): Promise<MultipartBody> {
-  const raw = { spool: new Spool(options.spoolDir), hash: createHash("sha256") };
   const parts = createPartCollector(options);
+  let raw: SpooledPart;
   try {
-    for await (const chunk of readChunks(options.body)) {
-      if (raw.spool.size + chunk.length > options.maxBytes) throw new BodyTooLargeError(options.maxBytes);
-      raw.hash.update(chunk);
-      options.onChunk?.(chunk);
-      await raw.spool.write(chunk);
-      await parts.write(chunk);
-    }
+    raw = await readBody({
+      ...options,
+      onChunk: async (chunk) => {
+        options.onChunk?.(chunk);
+        await parts.write(chunk);
+      },
+    });
     await parts.end();
   } catch (error) {
-    await Promise.all([raw.spool.dispose(), parts.dispose()]);
+    await parts.dispose();
     throw error;
   }
   return {
-    raw: { spool: raw.spool, sha256: raw.hash.digest("hex"), size: raw.spool.size },
+    raw,
     metadata: parts.metadata,
     image: parts.image,
     parseError: parts.error,
@@ -141,19 +133,4 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
       await Promise.all(imageSpools.map((spool) => spool.dispose()));
     },
   };
-}
-
-/** The body's chunks as Buffers; a connection lost mid-body becomes ClientAbortedError. */
-async function* readChunks(body: Readable): AsyncGenerator<Buffer> {
-  let received = 0;
-  try {
-    for await (const chunk of body) {
-      const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      received += buffer.length;
-      yield buffer;
-    }
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) throw error;
-    throw new ClientAbortedError(received);
-  }
 }

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type pg from "pg";
-import type { DeliveryFacts, DeliveryStatus } from "../deliveries/record-delivery.ts";
+import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import type { ReceivingSource } from "./find-receiving-source.ts";
+import type { Spool } from "./spool.ts";
 
 // What every kind of receiver gets, and what it answers.
 
@@ -26,7 +28,7 @@ export interface ReceiveOutcome {
 const REDACTED_HEADERS = new Set(["authorization", "cookie", "proxy-authorization", "x-api-key"]);
 
 /** The facts known before the body is read; receivers fill in the rest. */
-export function describeRequest(context: ReceiveContext, signatureHeader: string): DeliveryFacts {
+export function describeRequest(context: ReceiveContext, signatureHeaders: readonly string[]): DeliveryFacts {
   const headers: Record<string, string> = {};
   context.headers.forEach((value, name) => {
     headers[name] = REDACTED_HEADERS.has(name) ? "[redacted]" : value;
@@ -43,9 +45,29 @@ export function describeRequest(context: ReceiveContext, signatureHeader: string
     contentType: context.headers.get("content-type"),
     bodySha256: null,
     bodySize: null,
-    signature: context.headers.get(signatureHeader)?.slice(0, 1024) ?? null,
+    signature: signatureHeaders.map((name) => context.headers.get(name)).find(Boolean)?.slice(0, 2048) ?? null,
     headers,
     matchedCredential: null,
     durationMs: 0,
   };
+}
+
+/**
+ * Records a delivery that ends without being verified (failed or rejected), with its raw body
+ * in quarantine when there is one, and gives the outcome to answer.
+ */
+export async function recordRefusal(
+  context: ReceiveContext,
+  facts: DeliveryFacts,
+  refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number },
+): Promise<ReceiveOutcome> {
+  const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason: refusal.reason, durationMs: performance.now() - refusal.startedAt };
+  await recordUnverifiedDelivery(context.pool, recorded, refusal.rawBody ?? null);
+  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.reason, isDuplicate: false };
+}
+
+/** The Content-Length check that lets a receiver refuse an oversized body before reading it. */
+export function declaredLengthTooLarge(context: ReceiveContext): string | null {
+  const declared = Number(context.headers.get("content-length"));
+  return declared > context.maxBodyBytes ? `Content-Length ${declared} exceeds the limit of ${context.maxBodyBytes} bytes` : null;
 }

@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { commitVerifiedDelivery, recordUnverifiedDelivery, type DeliveryFacts } from "../deliveries/record-delivery.ts";
+import { commitVerifiedDelivery } from "../deliveries/record-delivery.ts";
 import { readImageSize } from "../images/image-size.ts";
 import { scheduleThumbnail } from "../images/thumbnails.ts";
 import { createMaskitVerifier, MASKIT_SIGNATURE_HEADER } from "../signatures/maskit.ts";
@@ -7,25 +7,22 @@ import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
 import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
-import type { ReceiveContext, ReceiveOutcome } from "./receive-context.ts";
-import { describeRequest } from "./receive-context.ts";
+import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
 import type { Spool } from "./spool.ts";
 
 // One MaskIt delivery: stream and parse the body while hashing it, verify the signature on the
 // raw bytes, check the image by its bytes, then commit. Each way out is recorded in the log.
 
 export async function receiveMaskitDelivery(context: ReceiveContext): Promise<ReceiveOutcome> {
-  const started = performance.now();
-  const facts = describeRequest(context, MASKIT_SIGNATURE_HEADER);
-  const finish = (status: DeliveryFacts["status"], httpStatus: number, reason: string | null, rawBody: Spool | null = null) =>
-    record(context, { ...facts, status, httpStatus, reason, durationMs: performance.now() - started }, rawBody);
+  const startedAt = performance.now();
+  const facts = describeRequest(context, [MASKIT_SIGNATURE_HEADER]);
+  const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null) =>
+    recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt });
 
-  const declaredLength = Number(context.headers.get("content-length"));
-  if (declaredLength > context.maxBodyBytes) {
-    return finish("rejected", 413, `Content-Length ${declaredLength} exceeds the limit of ${context.maxBodyBytes} bytes`);
-  }
+  const tooLarge = declaredLengthTooLarge(context);
+  if (tooLarge) return refuse("rejected", 413, tooLarge);
   if (!/^multipart\/form-data\s*;/i.test(facts.contentType ?? "")) {
-    return finish("rejected", 415, `Content-Type must be multipart/form-data with a boundary, not "${facts.contentType ?? "none"}"`);
+    return refuse("rejected", 415, `Content-Type must be multipart/form-data with a boundary, not "${facts.contentType ?? "none"}"`);
   }
   const verifier = createMaskitVerifier(context.source.secrets);
   let body: MultipartBody;
@@ -38,8 +35,8 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       onChunk: (chunk) => verifier.update(chunk),
     });
   } catch (error) {
-    if (error instanceof BodyTooLargeError) return finish("rejected", 413, error.message);
-    if (error instanceof ClientAbortedError) return finish("rejected", 400, error.message);
+    if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
+    if (error instanceof ClientAbortedError) return refuse("rejected", 400, error.message);
     throw error;
   }
 
@@ -51,45 +48,40 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       metadata: asStorableText(body.metadata),
       fileName: asStorableText(body.image?.fileName ?? null),
     });
-    if (body.parseError) return await finish("rejected", 400, body.parseError.message, body.raw.spool);
+    if (body.parseError) return await refuse("rejected", 400, body.parseError.message, body.raw.spool);
     let match: SignatureMatch;
     try {
       match = verifier.verify(context.headers.get(MASKIT_SIGNATURE_HEADER));
     } catch (error) {
-      if (error instanceof SignatureError) return await finish("failed", 401, error.message, body.raw.spool);
+      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.raw.spool);
       throw error;
     }
     facts.matchedCredential = match.credential;
     const image = body.image;
-    if (!image) return await finish("rejected", 400, "the body has no maskedImage file part", body.raw.spool);
+    if (!image) return await refuse("rejected", 400, "the body has no maskedImage file part", body.raw.spool);
     const mimeType = sniffImageType(image.spool.firstBytes());
     if (!mimeType) {
-      return await finish("rejected", 415, `maskedImage is not a JPEG or PNG by its bytes (declared as ${image.declaredType})`, body.raw.spool);
+      return await refuse("rejected", 415, `maskedImage is not a JPEG or PNG by its bytes (declared as ${image.declaredType})`, body.raw.spool);
     }
     const size = await readImageSize(image.spool);
-    if (!size) return await finish("rejected", 415, `maskedImage starts like a ${mimeType} but its header cannot be read`, body.raw.spool);
+    if (!size) return await refuse("rejected", 415, `maskedImage starts like a ${mimeType} but its header cannot be read`, body.raw.spool);
 
     const committed = await commitVerifiedDelivery(
       context.pool,
-      { ...facts, status: "verified", httpStatus: 200, reason: null, durationMs: performance.now() - started },
-      { spool: image.spool, sha256: image.sha256, mimeType, ...size },
+      { ...facts, status: "verified", httpStatus: 200, reason: null, durationMs: performance.now() - startedAt },
+      { images: [{ spool: image.spool, sha256: image.sha256, mimeType, ...size, origin: "maskedImage" }] },
       `body:${body.raw.sha256}`,
     );
-    if (!committed.isDuplicate && committed.isNewImage) {
+    if (!committed.isDuplicate && committed.newImages.length > 0) {
       // The thumbnail job owns the image spool from here and disposes of it when done.
       const input = image.spool.filePath() ?? (await image.spool.toBuffer());
-      scheduleThumbnail(context.pool, committed.imageId, input, () => body.dispose());
+      scheduleThumbnail(context.pool, committed.newImages[0].id, input, () => body.dispose());
       isSpoolHandedOff = true;
     }
     return { httpStatus: 200, deliveryId: committed.deliveryId, status: "verified", reason: null, isDuplicate: committed.isDuplicate };
   } finally {
     if (!isSpoolHandedOff) await body.dispose();
   }
-}
-
-async function record(context: ReceiveContext, facts: DeliveryFacts, rawBody: Spool | null): Promise<ReceiveOutcome> {
-  await recordUnverifiedDelivery(context.pool, facts, rawBody);
-  return { httpStatus: facts.httpStatus, deliveryId: facts.id, status: facts.status, reason: facts.reason, isDuplicate: false };
 }
 
 /** PostgreSQL text cannot hold NUL; busboy has already turned invalid UTF-8 into U+FFFD. */

@@ -4,6 +4,7 @@ import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
 import { jsonResponse } from "../http/errors.ts";
 import { findReceivingSource } from "./find-receiving-source.ts";
+import { receiveEdenaiDelivery } from "./receive-edenai.ts";
 import { receiveMaskitDelivery } from "./receive-maskit.ts";
 import type { ReceiveOutcome } from "./receive-context.ts";
 
@@ -24,7 +25,7 @@ export async function receiveWebhook(slug: string, request: Request): Promise<Re
     maxBodyBytes: MAX_BODY_BYTES,
     spoolDir: path.join(dataDir, "tmp"),
   };
-  const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : unsupportedKind();
+  const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : await receiveEdenaiDelivery(context);
   return answer(outcome);
 }
 
@@ -34,8 +35,4 @@ function answer(outcome: ReceiveOutcome): Response {
   // instead of letting the server drain what is left.
   const headers: Record<string, string> = outcome.httpStatus === 413 ? { connection: "close" } : {};
   return jsonResponse(outcome.httpStatus, { id: outcome.deliveryId, status: outcome.status, error: outcome.reason }, headers);
-}
-
-function unsupportedKind(): never {
-  throw new Error("this source kind has no receiver yet");
 }

@@ -38,8 +38,8 @@ export function canonicalForms(rawBody: Buffer): CanonicalCandidate[] {
  * The same, parsed now but serialized one form at a time: a verifier that stops at the first
  * match skips re-serializing a large body it does not need to.
  */
-export function lazyCanonicalForms(rawBody: Buffer): Iterable<CanonicalCandidate> {
-  const tree = parseJsonPreservingOrder(rawBody);
+export function lazyCanonicalForms(rawBody: Buffer, parsed?: JsonNode): Iterable<CanonicalCandidate> {
+  const tree = parsed ?? parseJsonPreservingOrder(rawBody);
   return (function* () {
     const sorted = serializeCanonical(tree, "sorted-utf8");
     if (sorted.isWellFormed()) yield { form: "sorted-utf8", bytes: Buffer.from(sorted, "utf8") };

@@ -1,5 +1,5 @@
 import { constants, createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
-import { lazyCanonicalForms, type CanonicalForm } from "./edenai-canonical.ts";
+import { lazyCanonicalForms, type CanonicalForm, type JsonNode } from "./edenai-canonical.ts";
 import { SignatureError, type CredentialRef, type SignatureMatch } from "./types.ts";
 
 // Eden AI: the signature header is hex RSA PKCS#1 v1.5 / SHA-256 over the ASCII bytes of
@@ -78,11 +78,13 @@ export function verifyEdenaiSignature(options: {
   rawBody: Buffer;
   headers: Headers;
   keys: readonly EdenaiKey[];
+  /** The body already parsed by parseJsonPreservingOrder, so that a receiver parses it once. */
+  tree?: JsonNode;
 }): SignatureMatch & { form: CanonicalForm } {
   const { rawBody, headers, keys } = options;
   const signature = readSignatureHeader(headers);
   checkHashAlgorithm(headers.get(EDENAI_HASH_ALGORITHM_HEADER));
-  const candidates = lazyCanonicalForms(rawBody); // parses now: invalid JSON throws here
+  const candidates = lazyCanonicalForms(rawBody, options.tree); // parses now: invalid JSON throws here
   if (keys.length === 0) throw new SignatureError("no_credentials", "the source has no active public key");
   const tried: CanonicalForm[] = [];
   for (const { form, bytes } of candidates) {

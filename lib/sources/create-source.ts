@@ -1,5 +1,7 @@
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey } from "../signatures/edenai.ts";
+import { addPublicKey } from "./add-public-key.ts";
 import { addSecret } from "./add-secret.ts";
 
 export interface CreateSourceOptions {
@@ -8,6 +10,8 @@ export interface CreateSourceOptions {
   kind: "maskit" | "edenai";
   /** MaskIt only: the first shared secret. */
   secret?: Buffer;
+  /** Eden AI only: public keys (PEM) to trust besides Eden AI's published key. */
+  publicKeyPems?: string[];
 }
 
 export class SourceExistsError extends Error {
@@ -18,6 +22,8 @@ export class SourceExistsError extends Error {
 }
 
 export async function createSource(options: CreateSourceOptions) {
+  // Keys are checked before anything is written, so that a bad key leaves no half-made source.
+  for (const pem of options.publicKeyPems ?? []) parseRsaPublicKey(pem);
   try {
     return await getPrisma().$transaction(async (tx) => {
       const source = await tx.source.create({
@@ -25,6 +31,13 @@ export async function createSource(options: CreateSourceOptions) {
         select: { id: true, slug: true, name: true, kind: true },
       });
       if (options.secret) await addSecret(tx, { sourceId: source.id, secret: options.secret, label: "initial secret" });
+      if (options.kind === "edenai") {
+        // Every Eden AI source trusts Eden AI's published key from the start.
+        await addPublicKey(tx, { sourceId: source.id, pem: EDENAI_PUBLISHED_PUBLIC_KEY, label: "Eden AI published key" });
+        for (const [index, pem] of (options.publicKeyPems ?? []).entries()) {
+          await addPublicKey(tx, { sourceId: source.id, pem, label: `added key ${index + 1}` });
+        }
+      }
       return source;
     });
   } catch (error) {

@@ -46,15 +46,16 @@ async function addSource(flags: Flags) {
   if (flags["secret-stdin"] && flags.generate) throw new UsageError("give either --secret-stdin or --generate, not both");
   if (kind === "maskit" && flags["public-key-file"]) throw new UsageError("--public-key-file is for edenai sources");
   if (kind === "edenai" && (flags["secret-stdin"] || flags.generate)) throw new UsageError("edenai sources use public keys, not shared secrets");
-  if (kind === "edenai") await readFile(String(flags["public-key-file"] ?? "/dev/null"));
+  const publicKeyPems = typeof flags["public-key-file"] === "string" ? [await readFile(flags["public-key-file"], "utf8")] : [];
 
   let secret: string | undefined;
   if (flags.generate) secret = generateSecret();
   else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
 
-  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined });
+  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined, publicKeyPems });
   console.log(`source ${source.slug} (${source.kind}) created`);
   if (kind === "maskit" && !secret) console.log("it has no secret yet: deliveries fail until one is added");
+  if (kind === "edenai") console.log(`trusted keys: Eden AI's published key${publicKeyPems.length ? ` and ${flags["public-key-file"]}` : ""}`);
   console.log(`receiver: POST ${receiverPath(source.slug)}`);
   if (flags.generate) {
     console.log("shared secret (shown once, store it now):");

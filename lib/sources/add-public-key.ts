@@ -1,0 +1,23 @@
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { parseRsaPublicKey } from "../signatures/edenai.ts";
+
+export interface AddPublicKeyOptions {
+  sourceId: string;
+  pem: string;
+  label?: string;
+}
+
+/** Validates (RSA, at least 2048 bits) and stores an Eden AI public key as SPKI PEM. */
+export async function addPublicKey(db: Pick<PrismaClient, "credential">, options: AddPublicKeyOptions) {
+  const key = parseRsaPublicKey(options.pem);
+  return db.credential.create({
+    data: {
+      sourceId: options.sourceId,
+      kind: "rsa_public_key",
+      label: options.label ?? `RSA ${key.bits}-bit key`,
+      fingerprint: key.fingerprint,
+      publicKeyPem: key.pem,
+    },
+    select: { id: true, label: true, fingerprint: true, createdAt: true },
+  });
+}

@@ -55,41 +55,38 @@ export function lazyCanonicalForms(rawBody: Buffer, parsed?: JsonNode): Iterable
  */
 export function serializeCanonical(tree: JsonNode, form: Exclude<CanonicalForm, "raw-body">): string {
   const style = STYLES[form];
-  const out: string[] = [];
-  const write = (node: JsonNode, indent: string): void => {
-    const inner = indent + "  ";
+  // Plain string concatenation: V8 builds it as a rope, much faster than joining fragments.
+  const write = (node: JsonNode, indent: string): string => {
     switch (node.kind) {
       case "object": {
-        if (node.entries.length === 0) return void out.push("{}");
+        if (node.entries.length === 0) return "{}";
+        const inner = indent + "  ";
         // Array.prototype.sort is stable, so duplicate keys keep their body order.
         const entries = style.sortKeys ? [...node.entries].sort(([a], [b]) => compareCodePoints(a, b)) : node.entries;
-        out.push("{");
-        entries.forEach(([key, value], index) => {
-          out.push(index === 0 ? "\n" : ",\n", inner, style.quote(key), ": ");
-          write(value, inner);
-        });
-        return void out.push("\n", indent, "}");
+        let out = "{";
+        for (let index = 0; index < entries.length; index++) {
+          out += (index === 0 ? "\n" : ",\n") + inner + style.quote(entries[index][0]) + ": " + write(entries[index][1], inner);
+        }
+        return out + "\n" + indent + "}";
       }
-      case "array":
-        if (node.items.length === 0) return void out.push("[]");
-        out.push("[");
-        node.items.forEach((item, index) => {
-          out.push(index === 0 ? "\n" : ",\n", inner);
-          write(item, inner);
-        });
-        return void out.push("\n", indent, "]");
+      case "array": {
+        if (node.items.length === 0) return "[]";
+        const inner = indent + "  ";
+        let out = "[";
+        for (let index = 0; index < node.items.length; index++) out += (index === 0 ? "\n" : ",\n") + inner + write(node.items[index], inner);
+        return out + "\n" + indent + "]";
+      }
       case "string":
-        return void out.push(style.quote(node.value));
+        return style.quote(node.value);
       case "number":
-        return void out.push(node.literal);
+        return node.literal;
       case "boolean":
-        return void out.push(node.value ? "true" : "false");
+        return node.value ? "true" : "false";
       case "null":
-        return void out.push("null");
+        return "null";
     }
   };
-  write(tree, "");
-  return out.join("");
+  return write(tree, "");
 }
 
 // What each serializer escapes inside a string; everything else is written as is.
@@ -110,7 +107,9 @@ const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": 
 
 function quoter(mustEscape: RegExp): (value: string) => string {
   const escape = (char: string): string => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  return (value) => `"${value.replace(mustEscape, escape)}"`;
+  // Most strings need no escaping: a non-global test is much cheaper than a replace.
+  const needsEscape = new RegExp(mustEscape.source);
+  return (value) => (needsEscape.test(value) ? `"${value.replace(mustEscape, escape)}"` : `"${value}"`);
 }
 
 /** Python and orjson order str keys by code point; JS `<` compares UTF-16 units, which puts 😀 before U+E000. */

@@ -39,3 +39,32 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
   await expect.poll(() => thumbnail.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
   await page.screenshot({ path: test.info().outputPath("gallery.png"), fullPage: true });
 });
+
+test("an image carried by a signed Eden AI job result appears in the gallery", async ({ app, page }) => {
+  const keyFile = test.info().outputPath("eden-public.pem");
+  const { generateKeyPairSync } = await import("node:crypto");
+  const { writeFileSync } = await import("node:fs");
+  const { canonicalForms } = await import("../lib/signatures/edenai-canonical.ts");
+  const { signEdenaiPayload } = await import("../lib/signatures/edenai.ts");
+  const { makePng } = await import("../test/helpers/images.ts");
+  const eden = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  writeFileSync(keyFile, eden.publicKey.export({ type: "spki", format: "pem" }));
+  app.cli(["source", "add", "--kind", "edenai", "--slug", "eden-images", "--public-key-file", keyFile]);
+  app.cli(["user", "add", "--email", "second@example.com", "--role", "admin"], "another long enough password\n");
+
+  const png = await makePng(200, 150);
+  const body = Buffer.from(JSON.stringify({ job_id: "gen-0001", status: "success", provider: "openai", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64") }] } }));
+  const signature = signEdenaiPayload(canonicalForms(body)[0].bytes, eden.privateKey);
+  const response = await fetch(`${app.baseUrl}/api/webhooks/eden-images`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/json", "x-edenai-signature": signature } });
+  expect(response.status).toBe(200);
+
+  await page.goto(`${app.baseUrl}/sign-in`);
+  await page.getByLabel("Email").fill("second@example.com");
+  await page.getByLabel("Password").fill("another long enough password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const card = page.getByRole("list", { name: "Verified images" }).getByRole("listitem").filter({ hasText: "gen-0001" });
+  await expect(card).toContainText("image gen-0001");
+  await expect(card).toContainText("200×150");
+  await expect.poll(() => card.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(200);
+  await page.screenshot({ path: test.info().outputPath("gallery-edenai.png"), fullPage: true });
+});

@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diffShapes, readDatabaseShape } from "./helpers/database-shape.ts";
+import { expectedShapeFromSchema, readExpectedShape, SCHEMA_PATH } from "./helpers/prisma-datamodel.ts";
+import { startTestDatabase, type TestDatabase } from "./helpers/test-database.ts";
+
+// The Prisma CLI cannot run `migrate diff` here, so migrations are hand-written SQL. This test
+// is what keeps them honest: a database built by applyMigrations() must have exactly the shape
+// schema.prisma implies. A schema edit without its migration, or a migration that says
+// something else, fails here with the list of differences.
+
+let database: TestDatabase;
+let client: pg.Client;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client?.end();
+  await database?.destroy();
+});
+
+describe("schema drift", () => {
+  it("the migrated database matches prisma/schema.prisma", async () => {
+    const differences = diffShapes(readExpectedShape(), await readDatabaseShape(client));
+    // One difference a line, so a failure reads as a to-do list for the next migration.
+    expect(differences.join("\n"), "the migrations do not produce schema.prisma").toBe("");
+  });
+
+  it("notices DDL that the schema does not describe", async () => {
+    // Drift made for real, inside a transaction that is rolled back, so the database stays as migrated.
+    await client.query("BEGIN");
+    try {
+      await client.query(`ALTER TABLE "deliveries" ADD COLUMN "extra" TEXT`);
+      await client.query(`DROP INDEX "deliveries_job_id_idx"`);
+      await client.query(`ALTER TABLE "sources" ALTER COLUMN "enabled" SET DEFAULT false`);
+      await client.query(`ALTER TABLE "credentials" ALTER COLUMN "label" DROP NOT NULL`);
+      await client.query(`ALTER TABLE "delivery_images" ALTER COLUMN "origin" TYPE VARCHAR(100)`);
+      await client.query(`ALTER TABLE "sessions" DROP CONSTRAINT "sessions_user_id_fkey",
+        ADD CONSTRAINT "sessions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE RESTRICT ON UPDATE CASCADE`);
+      await client.query(`ALTER TYPE "Role" ADD VALUE 'auditor'`);
+      await client.query(`CREATE TABLE "stray" ("id" INTEGER PRIMARY KEY)`);
+      const differences = diffShapes(readExpectedShape(), await readDatabaseShape(client));
+      expect(differences).toEqual(
+        expect.arrayContaining([
+          "unexpected column deliveries.extra",
+          expect.stringMatching(/^missing index deliveries_job_id_idx on deliveries/),
+          "column sources.enabled: default false, expected true",
+          "column credentials.label: nullable, expected NOT NULL",
+          "column delivery_images.origin: type character varying(100), expected text",
+          expect.stringMatching(/^foreign key sessions_user_id_fkey on sessions: .*"onDelete":"RESTRICT".*expected .*"onDelete":"CASCADE"/),
+          'enum Role: values ["admin","viewer","auditor"], expected ["admin","viewer"]',
+          "unexpected table stray",
+        ]),
+      );
+      expect(differences).toHaveLength(8);
+    } finally {
+      await client.query("ROLLBACK");
+    }
+  });
+
+  it("notices a schema.prisma edit that has no migration", async () => {
+    const schema = readFileSync(SCHEMA_PATH, "utf8").replace(
+      /model ApiToken \{\n/,
+      'model ApiToken {\n  note String? @map("note")\n  scope String @default("read")\n\n  @@index([name])\n',
+    );
+    const differences = diffShapes(expectedShapeFromSchema(schema), await readDatabaseShape(client));
+    expect(differences).toEqual([
+      "missing column api_tokens.note (text)",
+      "missing column api_tokens.scope (text)",
+      expect.stringMatching(/^missing index api_tokens_name_idx on api_tokens/),
+    ]);
+  });
+});

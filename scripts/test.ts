@@ -2,15 +2,17 @@
 // the built app), then browser end-to-end (Playwright driving Chromium). Ends with one summary
 // line, "N passed, N failed", counted from both runners' JSON reports.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { ensureBuilt } from "./lib/ensure-built.ts";
 
-const REPORT_DIR = "test-results";
-const VITEST_REPORT = `${REPORT_DIR}/vitest.json`;
-const PLAYWRIGHT_REPORT = `${REPORT_DIR}/playwright.json`;
+// Not under test-results/: Playwright empties that folder when it starts.
+const REPORT_DIR = mkdtempSync(path.join(os.tmpdir(), "webhook-inbox-reports-"));
+const VITEST_REPORT = path.join(REPORT_DIR, "vitest.json");
+const PLAYWRIGHT_REPORT = path.join(REPORT_DIR, "playwright.json");
 
 await ensureBuilt();
-mkdirSync(REPORT_DIR, { recursive: true });
 const extraArgs = process.argv.slice(2);
 const vitest = run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`, ...extraArgs]);
 const playwright = run("node_modules/@playwright/test/cli.js", ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT });
@@ -21,6 +23,7 @@ const passed = unit.passed + e2e.passed;
 const failed = unit.failed + e2e.failed + (vitest !== 0 && unit.failed === 0 ? 1 : 0) + (playwright !== 0 && e2e.failed === 0 ? 1 : 0);
 console.log(`\nvitest: ${unit.passed} passed, ${unit.failed} failed; playwright: ${e2e.passed} passed, ${e2e.failed} failed`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
+rmSync(REPORT_DIR, { recursive: true, force: true });
 process.exit(vitest === 0 && playwright === 0 ? 0 : 1);
 
 function run(script: string, args: string[], env: Record<string, string> = {}): number {

@@ -1,20 +1,28 @@
 import Link from "next/link";
 import { signOut } from "@/app/sign-in/actions.ts";
 import type { Operator } from "@/lib/auth/api-tokens.ts";
+import { NavLink } from "./nav-link.tsx";
 
-export function AppHeader({ operator, current }: { operator: Operator; current: "gallery" }) {
-  const links = [{ href: "/gallery", label: "Gallery", key: "gallery" }] as const;
+const LINKS = [
+  { href: "/gallery", label: "Gallery", isAdminOnly: false },
+  { href: "/sources", label: "Sources", isAdminOnly: false },
+  { href: "/users", label: "Users", isAdminOnly: true },
+  { href: "/tokens", label: "API tokens", isAdminOnly: true },
+  { href: "/audit", label: "Audit log", isAdminOnly: true },
+];
+
+export function AppHeader({ operator }: { operator: Operator }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
         <Link href="/gallery" className="font-semibold tracking-tight">
           webhook-inbox
         </Link>
-        <nav className="flex gap-4 text-sm">
-          {links.map((link) => (
-            <Link key={link.key} href={link.href} aria-current={current === link.key ? "page" : undefined} className={current === link.key ? "font-medium text-slate-900" : "text-slate-500 hover:text-slate-900"}>
+        <nav className="flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label="Main">
+          {LINKS.filter((link) => !link.isAdminOnly || operator.role === "admin").map((link) => (
+            <NavLink key={link.href} href={link.href}>
               {link.label}
-            </Link>
+            </NavLink>
           ))}
         </nav>
         <form action={signOut} className="ml-auto flex items-center gap-3 text-sm text-slate-500">

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import { AppHeader } from "@/components/app-header.tsx";
 import { GalleryGrid } from "@/components/gallery-grid.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { listGalleryImages } from "@/lib/images/list-gallery-images.ts";
@@ -8,16 +7,13 @@ export const metadata: Metadata = { title: "Gallery" };
 export const dynamic = "force-dynamic";
 
 export default async function GalleryPage() {
-  const operator = await requirePageOperator("/gallery");
+  await requirePageOperator("/gallery");
   // Only verified deliveries: an image whose signature failed is never shown here as trusted.
   const items = await listGalleryImages({ limit: 60 });
   return (
     <>
-      <AppHeader operator={operator} current="gallery" />
-      <main className="mx-auto max-w-7xl px-4 py-6">
-        <h1 className="mb-4 text-lg font-semibold">Verified images, newest first</h1>
-        <GalleryGrid items={items} />
-      </main>
+      <h1 className="mb-4 text-lg font-semibold">Verified images, newest first</h1>
+      <GalleryGrid items={items} />
     </>
   );
 }

@@ -8,7 +8,7 @@ import path from "node:path";
 // path, size and modification time: cheap to compute, and it changes whenever a file does.
 
 const ROOT = process.cwd();
-const STAMP_FILE = path.join(ROOT, ".next", "webhook-inbox-source.stamp");
+const STAMP_FILE = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next", "webhook-inbox-source.stamp");
 const SOURCE_DIRS = ["app", "components", "lib"];
 const SOURCE_FILES = ["next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
 

@@ -17,6 +17,7 @@ async function main(): Promise<void> {
   log(`database: ${database.isEmbedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}`);
   if (database.appliedMigrations.length) log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
   useDatabaseUrl(database.url);
+  await printSetupLinkIfNeeded(config.PORT);
   // Spool files of requests cut off by a crash are of no further use.
   await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
 
@@ -44,6 +45,15 @@ async function main(): Promise<void> {
     await database.stop();
     process.exit(code ?? 1);
   });
+}
+
+/** While no admin exists, the only way in is a one-time link, printed here to the operator. */
+async function printSetupLinkIfNeeded(port: number): Promise<void> {
+  const { issueSetupTokenIfNeeded } = await import("../lib/auth/setup-token.ts");
+  const { closeDatabase } = await import("../lib/db.ts");
+  const token = await issueSetupTokenIfNeeded();
+  await closeDatabase();
+  if (token) log(`no administrator yet: create the first one at http://localhost:${port}/setup?token=${token} (valid 24 hours, once)`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,5 +1,5 @@
-// `npm test`: every test, in order: unit and integration (vitest, against real PostgreSQL and
-// the built app), then browser end-to-end (Playwright driving Chromium). Ends with one summary
+// `npm test`: the type check, then every test, in order: unit and integration (vitest, against
+// real PostgreSQL and the built app), then browser end-to-end (Playwright driving Chromium). Ends with one summary
 // line, "N passed, N failed", counted from both runners' JSON reports.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -13,6 +13,11 @@ const VITEST_REPORT = path.join(REPORT_DIR, "vitest.json");
 const PLAYWRIGHT_REPORT = path.join(REPORT_DIR, "playwright.json");
 
 await ensureBuilt();
+if (run("node_modules/typescript/bin/tsc", ["--noEmit"]) !== 0) {
+  console.log("\ntypecheck failed: no tests were run");
+  console.log("tests: 0 passed, 1 failed");
+  process.exit(1);
+}
 const extraArgs = process.argv.slice(2);
 const vitest = run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`, ...extraArgs]);
 const playwright = run("node_modules/@playwright/test/cli.js", ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT });

@@ -2,8 +2,12 @@
 
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { revokeSession, createSession, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
+import { recordAudit } from "@/lib/audit/record-audit.ts";
+import { createSession, findSessionOperator, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
+import { checkSignInLimits, recordSignInAttempt } from "@/lib/auth/sign-in-limits.ts";
 import { checkPassword } from "@/lib/auth/sign-in.ts";
+import { getPrisma } from "@/lib/db.ts";
+import { clientAddress } from "@/lib/http/client-address.ts";
 
 export interface SignInState {
   error: string | null;
@@ -12,11 +16,36 @@ export interface SignInState {
 }
 
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const email = String(form.get("email") ?? "");
+  const email = String(form.get("email") ?? "").trim().toLowerCase().slice(0, 320);
   const password = String(form.get("password") ?? "");
-  const user = email && password ? await checkPassword(email, password) : null;
+  if (!email || !password) return { error: "Enter your email and password.", email };
+  const ip = await clientAddress();
+  // The limit is checked before the password, so a locked account gives nothing away.
+  const limited = await checkSignInLimits(email, ip);
+  if (limited) {
+    await recordSignInAttempt({ email, ip, user: null, reason: "rate limited" });
+    return { error: limited, email };
+  }
+  const user = await checkPassword(email, password);
+  await recordSignInAttempt({ email, ip, user, reason: user ? undefined : "wrong email or password" });
   if (!user) return { error: "That email and password do not match an operator account.", email };
-  const session = await createSession(user.id);
+  await startSession(user.id);
+  redirect(safeReturnPath(String(form.get("next") ?? "")));
+}
+
+export async function signOut(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE)?.value;
+  const operator = await findSessionOperator(token);
+  await revokeSession(token);
+  jar.delete(SESSION_COOKIE);
+  if (operator) await recordAudit(getPrisma(), { actor: operator, action: "auth.sign_out", target: { type: "user", id: operator.id, name: operator.name }, ip: await clientAddress() });
+  redirect("/sign-in");
+}
+
+/** Sets the session cookie: http-only, SameSite=Lax, and Secure when the app is reached over HTTPS. */
+export async function startSession(userId: string): Promise<void> {
+  const session = await createSession(userId);
   (await cookies()).set(SESSION_COOKIE, session.token, {
     httpOnly: true,
     sameSite: "lax",
@@ -24,14 +53,6 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     path: "/",
     expires: session.expiresAt,
   });
-  redirect(safeReturnPath(String(form.get("next") ?? "")));
-}
-
-export async function signOut(): Promise<void> {
-  const jar = await cookies();
-  await revokeSession(jar.get(SESSION_COOKIE)?.value);
-  jar.delete(SESSION_COOKIE);
-  redirect("/sign-in");
 }
 
 /** Only a path on this site, so that the sign-in form cannot be used to send people elsewhere. */

@@ -152,6 +152,20 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
     expect(gallery.items.map((item: { id: string }) => item.id)).not.toContain(row.id);
   });
 
+  it("names a revoked or expired secret that the sender still signs with", async () => {
+    const source = await env.createMaskitSource("camera-rotated", ["whsec_old-secret-that-was-revoked-01", "whsec_old-secret-that-has-expired-02", SECRET]);
+    const [revoked, expired] = await getPrisma().credential.findMany({ where: { sourceId: source.id }, orderBy: { label: "asc" } });
+    await getPrisma().credential.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
+    await getPrisma().credential.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    for (const [secret, credential, word] of [["whsec_old-secret-that-was-revoked-01", revoked, "revoked"], ["whsec_old-secret-that-has-expired-02", expired, "expired"]] as const) {
+      const delivery = maskitBody(photo, `signed with the ${word} one`);
+      const response = await env.post("camera-rotated", delivery.body, headersFor(delivery, sign(delivery.body, secret)));
+      expect(response.status).toBe(401);
+      const { error } = await response.json();
+      expect(error).toContain(`"${credential.label}" (${credential.fingerprint}), ${word}`);
+    }
+  });
+
   it("answers 401 when one byte changed after signing", async () => {
     const delivery = maskitBody(photo, "tampered");
     const signature = sign(delivery.body);

@@ -9,6 +9,7 @@ import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
 import { describeJob, extractEmbeddedImages } from "./edenai-payload.ts";
 import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { readBody, type SpooledBody } from "./read-body.ts";
+import { edenaiRetiredHint } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
 import { Spool } from "./spool.ts";
 
@@ -53,7 +54,10 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
     try {
       match = verifyEdenaiSignature({ rawBody: bytes, headers: context.headers, keys, tree });
     } catch (error) {
-      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.spool);
+      if (error instanceof SignatureError) {
+        const hint = error.code === "no_match" || error.code === "no_credentials" ? edenaiRetiredHint(context.source, bytes, context.headers, tree) : null;
+        return await refuse("failed", 401, hint ? `${error.message}; ${hint}` : error.message, body.spool);
+      }
       throw error;
     }
     facts.matchedCredential = match.credential;

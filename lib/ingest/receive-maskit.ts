@@ -7,6 +7,7 @@ import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
 import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
+import { maskitRetiredHint } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
 import type { Spool } from "./spool.ts";
 
@@ -53,7 +54,10 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
     try {
       match = verifier.verify(context.headers.get(MASKIT_SIGNATURE_HEADER));
     } catch (error) {
-      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.raw.spool);
+      if (error instanceof SignatureError) {
+        const hint = error.code === "no_match" || error.code === "no_credentials" ? maskitRetiredHint(context.source, await body.raw.spool.toBuffer(), facts.signature) : null;
+        return await refuse("failed", 401, hint ? `${error.message}; ${hint}` : error.message, body.raw.spool);
+      }
       throw error;
     }
     facts.matchedCredential = match.credential;

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { ZodError } from "zod";
 import { completeSetup, SetupUnavailableError } from "@/lib/auth/setup-token.ts";
 import { clientAddress } from "@/lib/http/client-address.ts";
-import { startSession } from "../sign-in/actions.ts";
+import { startSession } from "@/lib/auth/start-session.ts";
 
 export interface SetupState {
   error: string | null;

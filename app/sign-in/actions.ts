@@ -1,11 +1,14 @@
 "use server";
 
-import { cookies, headers } from "next/headers";
+// Every function exported here is a public endpoint (a server action): export only actions.
+
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit/record-audit.ts";
-import { createSession, findSessionOperator, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
+import { findSessionOperator, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
 import { checkSignInLimits, recordSignInAttempt } from "@/lib/auth/sign-in-limits.ts";
 import { checkPassword } from "@/lib/auth/sign-in.ts";
+import { startSession } from "@/lib/auth/start-session.ts";
 import { getPrisma } from "@/lib/db.ts";
 import { clientAddress } from "@/lib/http/client-address.ts";
 
@@ -43,24 +46,7 @@ export async function signOut(): Promise<void> {
   redirect("/sign-in");
 }
 
-/** Sets the session cookie: http-only, SameSite=Lax, and Secure when the app is reached over HTTPS. */
-export async function startSession(userId: string): Promise<void> {
-  const session = await createSession(userId);
-  (await cookies()).set(SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: await isHttps(),
-    path: "/",
-    expires: session.expiresAt,
-  });
-}
-
 /** Only a path on this site, so that the sign-in form cannot be used to send people elsewhere. */
 function safeReturnPath(next: string): string {
   return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/gallery";
-}
-
-async function isHttps(): Promise<boolean> {
-  const forwarded = (await headers()).get("x-forwarded-proto");
-  return forwarded?.split(",")[0].trim() === "https";
 }

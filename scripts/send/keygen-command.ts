@@ -1,0 +1,37 @@
+import { generateKeyPairSync } from "node:crypto";
+import { open } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { InputError } from "./collect-images.ts";
+import { requiredString, UsageError } from "./options.ts";
+
+// `send keygen`: a key pair to stand in for Eden AI's. The private key goes to a new file only
+// its owner can read; the public key goes to standard output, alone, so `> pub.pem` captures it.
+
+const ALLOWED_BITS = [2048, 3072, 4096];
+
+export async function generateKeys(args: string[]): Promise<boolean> {
+  const { values } = parseArgs({ args, strict: true, options: { out: { type: "string" }, bits: { type: "string" } } });
+  const out = requiredString(values, "out");
+  const bits = values.bits === undefined ? 2048 : Number(values.bits);
+  if (!ALLOWED_BITS.includes(bits)) throw new UsageError(`--bits must be one of ${ALLOWED_BITS.join(", ")}`);
+
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: bits,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  // "wx": never overwrite, since a replaced key silently breaks every source that trusts the old one.
+  const file = await open(out, "wx", 0o600).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST") throw new InputError(`${out} already exists; it was left as it is (choose another --out)`);
+    throw new InputError(`cannot create ${out}: ${error.code ?? error.message}`);
+  });
+  try {
+    await file.writeFile(privateKey);
+  } finally {
+    await file.close();
+  }
+  console.error(`wrote the ${bits}-bit RSA private key to ${out} (mode 0600); its public key follows.`);
+  console.error("Trust it in a source: save it as pub.pem, then npm run cli -- source add --kind edenai --slug S --public-key-file pub.pem");
+  process.stdout.write(publicKey);
+  return true;
+}

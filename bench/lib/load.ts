@@ -44,7 +44,7 @@ export async function runLoad(port: number, requests: PreparedRequest[], concurr
 }
 
 function send(port: number, request: PreparedRequest): Promise<number> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const outgoing = http.request(
       { host: "127.0.0.1", port, method: "POST", path: request.path, agent, headers: { ...request.headers, "content-length": request.body.length } },
       (response) => {
@@ -52,7 +52,8 @@ function send(port: number, request: PreparedRequest): Promise<number> {
         response.on("end", () => resolve(response.statusCode ?? 0));
       },
     );
-    outgoing.on("error", reject);
+    // A reset connection is a result too (status 0), not a reason to stop the benchmark.
+    outgoing.on("error", () => resolve(0));
     outgoing.end(request.body);
   });
 }

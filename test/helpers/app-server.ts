@@ -8,6 +8,8 @@ import path from "node:path";
 export interface AppServer {
   baseUrl: string;
   port: number;
+  /** The launcher's process: its tree holds the app server and any embedded PostgreSQL. */
+  pid: number;
   output(): string;
   stop(): Promise<void>;
 }
@@ -23,7 +25,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   child.stderr!.on("data", (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(baseUrl, child, () => output);
-  return { baseUrl, port, output: () => output, stop: () => stopProcess(child) };
+  return { baseUrl, port, pid: child.pid!, output: () => output, stop: () => stopProcess(child) };
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -11,6 +11,11 @@ const REVIEWED_ACTIONS = new Set([
   "app/sign-in/actions.ts#signIn",
   "app/sign-in/actions.ts#signOut",
   "app/setup/actions.ts#createFirstAdmin",
+  "app/(dashboard)/users/actions.ts#addUserAction",
+  "app/(dashboard)/users/actions.ts#changeRoleAction",
+  "app/(dashboard)/users/actions.ts#removeUserAction",
+  "app/(dashboard)/tokens/actions.ts#createTokenAction",
+  "app/(dashboard)/tokens/actions.ts#revokeTokenAction",
 ]);
 
 let env: TestEnvironment;

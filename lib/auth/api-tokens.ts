@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { recordAudit, type AuditActor } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import type { Role } from "../generated/prisma/enums.ts";
 
@@ -11,13 +12,29 @@ export interface CreateApiTokenOptions {
   name: string;
   role: Role;
   expiresAt?: Date;
+  /** Who creates it: given, a `token.create` audit entry is written in the same transaction. */
+  actor?: AuditActor;
+  ip?: string | null;
 }
 
 export async function createApiToken(options: CreateApiTokenOptions) {
   const token = TOKEN_PREFIX + randomBytes(32).toString("base64url");
-  const record = await getPrisma().apiToken.create({
-    data: { name: options.name, role: options.role, tokenHash: hashToken(token), prefix: token.slice(0, 10), expiresAt: options.expiresAt },
-    select: { id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true },
+  const record = await getPrisma().$transaction(async (tx) => {
+    const record = await tx.apiToken.create({
+      data: { name: options.name, role: options.role, tokenHash: hashToken(token), prefix: token.slice(0, 10), expiresAt: options.expiresAt },
+      select: { id: true, name: true, role: true, prefix: true, createdAt: true, expiresAt: true },
+    });
+    if (options.actor) {
+      await recordAudit(tx, {
+        actor: options.actor,
+        action: "token.create",
+        target: { type: "token", id: record.id, name: record.name },
+        // The prefix identifies the token in lists; the token itself is never written anywhere.
+        detail: { name: record.name, role: record.role, prefix: record.prefix, expiresAt: record.expiresAt?.toISOString() ?? null },
+        ip: options.ip,
+      });
+    }
+    return record;
   });
   return { token, record };
 }

@@ -16,6 +16,9 @@ const REVIEWED_ACTIONS = new Set([
   "app/(dashboard)/users/actions.ts#removeUserAction",
   "app/(dashboard)/tokens/actions.ts#createTokenAction",
   "app/(dashboard)/tokens/actions.ts#revokeTokenAction",
+  ...["createSourceAction", "renameSourceAction", "setSourceEnabledAction", "deleteSourceAction", "addSecretAction", "rotateSecretAction", "revokeCredentialAction", "addPublicKeyAction"].map(
+    (name) => `app/(dashboard)/sources/actions.ts#${name}`,
+  ),
 ]);
 
 let env: TestEnvironment;

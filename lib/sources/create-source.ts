@@ -1,10 +1,15 @@
+import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey } from "../signatures/edenai.ts";
 import { addPublicKey } from "./add-public-key.ts";
 import { addSecret } from "./add-secret.ts";
+import type { ChangedBy } from "./changed-by.ts";
 
-export interface CreateSourceOptions {
+// One way to create a source, for the dashboard, the command line and tests alike: the source,
+// its first credentials and the audit entry, in one transaction.
+
+export interface CreateSourceOptions extends Partial<ChangedBy> {
   slug: string;
   name?: string;
   kind: "maskit" | "edenai";
@@ -27,18 +32,26 @@ export async function createSource(options: CreateSourceOptions) {
   try {
     return await getPrisma().$transaction(async (tx) => {
       const source = await tx.source.create({
-        data: { slug: options.slug, name: options.name ?? options.slug, kind: options.kind },
+        data: { slug: options.slug, name: options.name || options.slug, kind: options.kind },
         select: { id: true, slug: true, name: true, kind: true },
       });
-      if (options.secret) await addSecret(tx, { sourceId: source.id, secret: options.secret, label: "initial secret" });
+      const credentials = [];
+      if (options.secret) credentials.push(await addSecret(tx, { sourceId: source.id, secret: options.secret, label: "initial secret" }));
       if (options.kind === "edenai") {
         // Every Eden AI source trusts Eden AI's published key from the start.
-        await addPublicKey(tx, { sourceId: source.id, pem: EDENAI_PUBLISHED_PUBLIC_KEY, label: "Eden AI published key" });
+        credentials.push(await addPublicKey(tx, { sourceId: source.id, pem: EDENAI_PUBLISHED_PUBLIC_KEY, label: "Eden AI published key" }));
         for (const [index, pem] of (options.publicKeyPems ?? []).entries()) {
-          await addPublicKey(tx, { sourceId: source.id, pem, label: `added key ${index + 1}` });
+          credentials.push(await addPublicKey(tx, { sourceId: source.id, pem, label: `added key ${index + 1}` }));
         }
       }
-      return source;
+      await recordAudit(tx, {
+        actor: options.actor ?? SYSTEM_ACTOR,
+        ip: options.ip,
+        action: "source.create",
+        target: { type: "source", id: source.id, name: source.slug },
+        detail: { slug: source.slug, name: source.name, kind: source.kind, credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })) },
+      });
+      return { ...source, credentials };
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new SourceExistsError(options.slug);

@@ -15,6 +15,9 @@ export const USAGE = `usage: npm run cli -- <command>
 
 export class UsageError extends Error {}
 
+/** Who the audit log names for changes made from the command line. */
+const CLI_ACTOR = { kind: "system", name: "command line" } as const;
+
 type Flags = Record<string, string | boolean | undefined>;
 
 const roleSchema = z.enum(["admin", "viewer"], { error: "--role must be admin or viewer" });
@@ -52,7 +55,7 @@ async function addSource(flags: Flags) {
   if (flags.generate) secret = generateSecret();
   else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
 
-  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined, publicKeyPems });
+  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined, publicKeyPems, actor: CLI_ACTOR });
   console.log(`source ${source.slug} (${source.kind}) created`);
   if (kind === "maskit" && !secret) console.log("it has no secret yet: deliveries fail until one is added");
   if (kind === "edenai") console.log(`trusted keys: Eden AI's published key${publicKeyPems.length ? ` and ${flags["public-key-file"]}` : ""}`);
@@ -66,7 +69,7 @@ async function addSource(flags: Flags) {
 async function createToken(flags: Flags) {
   const name = required(flags, "name");
   const role = roleSchema.parse(flags.role);
-  const { token, record } = await createApiToken({ name, role });
+  const { token, record } = await createApiToken({ name, role, actor: CLI_ACTOR });
   console.log(`API token "${record.name}" (${record.role}) created; it is shown once:`);
   console.log(token);
 }

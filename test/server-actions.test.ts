@@ -1,4 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/auth/api-tokens.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { getPool, getPrisma } from "@/lib/db.ts";
+import { createSource } from "@/lib/sources/create-source.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { callServerAction, listServerActions } from "./helpers/server-actions.ts";
@@ -21,11 +25,31 @@ const REVIEWED_ACTIONS = new Set([
   ),
 ]);
 
+const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
 let env: TestEnvironment;
+let cookies: { admin: string; viewer: string };
+let fields: Record<string, string>;
 
 beforeAll(async () => {
   env = await startTestEnvironment();
-  await createUser({ email: "actions@example.com", role: "admin", password: "a long enough password" });
+  const admin = await createUser({ email: "actions@example.com", role: "admin", password: "a long enough password" });
+  const viewer = await createUser({ email: "viewer@example.com", role: "viewer", password: "a long enough password" });
+  cookies = {
+    admin: `webhook_inbox_session=${(await createSession(admin.id)).token}`,
+    viewer: `webhook_inbox_session=${(await createSession(viewer.id)).token}`,
+  };
+  const source = await createSource({ kind: "maskit", slug: "target-camera", secret: Buffer.from("whsec_a-secret-for-the-target-0001") });
+  const token = await createApiToken({ name: "target token", role: "viewer" });
+  // Every field any admin form sends, filled with real ids, so that an action that forgot its
+  // role check would have what it needs to change something.
+  const id = source.id;
+  fields = {
+    id, sourceId: id, credentialId: source.credentials[0].id, userId: viewer.id, tokenId: token.record.id,
+    slug: "target-camera", confirmSlug: "target-camera", confirmation: "target-camera", name: "Renamed by a viewer", label: "viewer label",
+    kind: "maskit", role: "admin", email: "made-by-viewer@example.com", password: "a long enough password", confirm: "a long enough password",
+    repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
+    pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
+  };
 });
 
 afterAll(async () => {
@@ -50,6 +74,46 @@ describe("server actions", () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
   });
 });
+
+describe("admin mutations", () => {
+  const adminActions = () => listServerActions().filter((action) => !AUTH_ACTIONS.has(action.name));
+
+  it("refuse a viewer, each with the reason, and change nothing", async () => {
+    expect(adminActions().length).toBeGreaterThan(10);
+    const before = await databaseFingerprint();
+    for (const action of adminActions()) {
+      const response = await callServerAction({ baseUrl: env.app.baseUrl, pagePath: "/sources", actionId: action.id, fields, headers: { cookie: cookies.viewer } });
+      expect(await response.text(), `${action.file}#${action.name}`).toMatch(/admin role/i);
+    }
+    expect(await databaseFingerprint()).toEqual(before);
+  });
+
+  it("are carried out for an admin with the same calls (so the check above is not vacuous)", async () => {
+    const before = await databaseFingerprint();
+    const response = await callServerAction({
+      baseUrl: env.app.baseUrl,
+      pagePath: "/sources",
+      actionId: adminActions().find((action) => action.name === "renameSourceAction")!.id,
+      fields,
+      headers: { cookie: cookies.admin },
+    });
+    expect(await response.text()).not.toMatch(/admin role/i);
+    expect(await getPrisma().source.findUniqueOrThrow({ where: { slug: "target-camera" }, select: { name: true } })).toEqual({ name: "Renamed by a viewer" });
+    expect(await databaseFingerprint()).not.toEqual(before);
+  });
+});
+
+/** Everything an admin can change, in one comparable value; sign-in bookkeeping left out. */
+async function databaseFingerprint(): Promise<string> {
+  const { rows } = await getPool().query<{ fingerprint: string }>(`
+    SELECT md5(concat_ws('|',
+      (SELECT string_agg(concat_ws(',', id, slug, name, kind, enabled), ';' ORDER BY id) FROM sources),
+      (SELECT string_agg(concat_ws(',', id, label, expires_at, revoked_at), ';' ORDER BY id) FROM credentials),
+      (SELECT string_agg(concat_ws(',', id, email, role), ';' ORDER BY id) FROM users),
+      (SELECT string_agg(concat_ws(',', id, revoked_at, expires_at), ';' ORDER BY id) FROM api_tokens),
+      (SELECT count(*) FROM audit_events WHERE action NOT LIKE 'auth.%'))) AS fingerprint`);
+  return rows[0].fingerprint;
+}
 
 function signInCall(headers: Record<string, string>) {
   const signIn = listServerActions().find((action) => action.name === "signIn")!;

@@ -4,11 +4,14 @@ import type { Operator } from "@/lib/auth/api-tokens.ts";
 import { NavLink } from "./nav-link.tsx";
 
 const LINKS = [
+  { href: "/overview", label: "Overview", isAdminOnly: false },
   { href: "/gallery", label: "Gallery", isAdminOnly: false },
+  { href: "/deliveries", label: "Deliveries", isAdminOnly: false },
   { href: "/sources", label: "Sources", isAdminOnly: false },
   { href: "/users", label: "Users", isAdminOnly: true },
   { href: "/tokens", label: "API tokens", isAdminOnly: true },
   { href: "/audit", label: "Audit log", isAdminOnly: true },
+  { href: "/settings", label: "Settings", isAdminOnly: true },
 ];
 
 export function AppHeader({ operator }: { operator: Operator }) {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import type { Spool } from "../ingest/spool.ts";
 import type { CredentialRef } from "../signatures/types.ts";
+import { DELIVERY_CHANNEL } from "../events/delivery-events.ts";
 import { writeBlob } from "../storage/blobs.ts";
 import { withTransaction } from "../storage/transaction.ts";
 
@@ -92,6 +93,7 @@ export async function commitVerifiedDelivery(
     if (delivery.matchedCredential) {
       await client.query("UPDATE credentials SET last_matched_at = $2 WHERE id = $1", [delivery.matchedCredential.id, delivery.receivedAt]);
     }
+    await notifyDelivery(client, delivery.id);
     const newImages = stored.filter((entry) => entry.isNewImage).map(({ imageId, image }) => ({ id: imageId, image }));
     return { isDuplicate: false, deliveryId: delivery.id, newImages };
   });
@@ -105,6 +107,7 @@ export async function recordUnverifiedDelivery(pool: pg.Pool, delivery: Delivery
       const blobId = await writeBlob(client, rawBody);
       await client.query("INSERT INTO quarantined_bodies (delivery_id, blob_id) VALUES ($1, $2)", [delivery.id, blobId]);
     }
+    await notifyDelivery(client, delivery.id);
   });
 }
 
@@ -142,4 +145,9 @@ async function insertDelivery(client: pg.PoolClient, delivery: DeliveryFacts, im
       job?.signatureForm ?? null, job?.payload === undefined ? null : JSON.stringify(job.payload), rawBodyBlobId,
     ],
   );
+}
+
+/** Live pages on every instance learn of the delivery when this transaction commits (lib/events). */
+export async function notifyDelivery(client: pg.ClientBase, deliveryId: string): Promise<void> {
+  await client.query("SELECT pg_notify($1, $2)", [DELIVERY_CHANNEL, deliveryId]);
 }

@@ -1,0 +1,55 @@
+import { requireApiOperator } from "@/lib/auth/require-operator.ts";
+import { deliveriesSince, subscribeToDeliveries, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
+import { withErrors } from "@/lib/http/errors.ts";
+
+// GET /api/events: Server-Sent Events, one `delivery` event per new delivery from whichever
+// instance received it. The event id is the delivery's sequence number; a browser that
+// reconnects sends it back as Last-Event-ID and first gets what it missed.
+
+export const dynamic = "force-dynamic";
+
+const HEARTBEAT_MS = 15_000;
+const encoder = new TextEncoder();
+
+export const GET = withErrors(async (request: Request) => {
+  await requireApiOperator(request);
+  const lastEventId = parseSeq(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId"));
+  let cleanup = () => {};
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+      const sent = new Set<string>();
+      const sendEvent = (event: DeliveryEvent) => {
+        if (sent.has(event.id)) return;
+        sent.add(event.id);
+        send(`id: ${event.seq}\nevent: delivery\ndata: ${JSON.stringify({ id: event.id, source: event.source, status: event.status })}\n\n`);
+      };
+      // Subscribe before catching up, so nothing committed in between is lost; `sent` drops doubles.
+      const unsubscribe = subscribeToDeliveries(sendEvent);
+      const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        unsubscribe();
+      };
+      request.signal.addEventListener("abort", () => cleanup());
+      send("retry: 2000\n: connected\n\n");
+      if (lastEventId !== null) for (const event of await deliveriesSince(lastEventId)) sendEvent(event);
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(stream, {
+    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+  });
+});
+
+function parseSeq(value: string | null): bigint | null {
+  return value && /^\d{1,19}$/.test(value) ? BigInt(value) : null;
+}

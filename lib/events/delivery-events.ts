@@ -1,0 +1,115 @@
+import pg from "pg";
+import { getConfig } from "../config.ts";
+import { getPool } from "../db.ts";
+
+// Live delivery events across instances. Every delivery's transaction sends
+// `NOTIFY deliveries, '<id>'` (delivered on commit, to every instance on the database). Each
+// app process keeps ONE dedicated LISTEN connection, turns notifications into events (one
+// query per batch of ids) and fans them out to its open streams. If that connection drops, it
+// reconnects and replays what was committed meanwhile, by sequence number.
+
+export const DELIVERY_CHANNEL = "deliveries";
+
+export interface DeliveryEvent {
+  seq: string;
+  id: string;
+  source: string;
+  status: "verified" | "failed" | "rejected";
+}
+
+type Listener = (event: DeliveryEvent) => void;
+
+interface Hub {
+  listeners: Set<Listener>;
+  client: pg.Client | null;
+  pendingIds: Set<string>;
+  flushTimer: NodeJS.Timeout | null;
+  lastSeq: bigint;
+  reconnectDelayMs: number;
+}
+
+const globalForEvents = globalThis as typeof globalThis & { webhookInboxEvents?: Hub };
+
+/** Calls `listener` for each new delivery, from any instance; returns the unsubscribe function. */
+export function subscribeToDeliveries(listener: Listener): () => void {
+  const hub = getHub();
+  hub.listeners.add(listener);
+  if (!hub.client) void connect(hub);
+  return () => hub.listeners.delete(listener);
+}
+
+/** Deliveries committed after `afterSeq`, oldest first: the catch-up after a reconnect. */
+export async function deliveriesSince(afterSeq: bigint, limit = 500): Promise<DeliveryEvent[]> {
+  const { rows } = await getPool().query<DeliveryEvent>(
+    `SELECT d.seq::text AS seq, d.id, s.slug AS source, d.status FROM deliveries d JOIN sources s ON s.id = d.source_id
+      WHERE d.seq > $1 ORDER BY d.seq LIMIT $2`,
+    [afterSeq.toString(), limit],
+  );
+  return rows;
+}
+
+function getHub(): Hub {
+  globalForEvents.webhookInboxEvents ??= { listeners: new Set(), client: null, pendingIds: new Set(), flushTimer: null, lastSeq: -1n, reconnectDelayMs: 500 };
+  return globalForEvents.webhookInboxEvents;
+}
+
+async function connect(hub: Hub): Promise<void> {
+  const client = new pg.Client({ connectionString: getConfig().DATABASE_URL });
+  hub.client = client;
+  const retry = () => {
+    if (hub.client !== client) return;
+    hub.client = null;
+    client.end().catch(() => {});
+    setTimeout(() => hub.listeners.size > 0 && void connect(hub), hub.reconnectDelayMs);
+    hub.reconnectDelayMs = Math.min(hub.reconnectDelayMs * 2, 10_000);
+  };
+  client.on("error", retry);
+  client.on("end", retry);
+  client.on("notification", (message) => {
+    if (message.payload) hub.pendingIds.add(message.payload);
+    // Notifications come in bursts under load: look them up together, a few ms later.
+    hub.flushTimer ??= setTimeout(() => void flush(hub), 5);
+  });
+  try {
+    await client.connect();
+    await client.query(`LISTEN ${DELIVERY_CHANNEL}`);
+    hub.reconnectDelayMs = 500;
+    if (hub.lastSeq >= 0n) {
+      // Whatever committed while we were not listening.
+      for (const event of await deliveriesSince(hub.lastSeq)) publish(hub, event);
+    } else {
+      const { rows } = await getPool().query<{ seq: string | null }>("SELECT max(seq)::text AS seq FROM deliveries");
+      hub.lastSeq = BigInt(rows[0].seq ?? 0);
+    }
+  } catch {
+    retry();
+  }
+}
+
+async function flush(hub: Hub): Promise<void> {
+  hub.flushTimer = null;
+  const ids = [...hub.pendingIds];
+  hub.pendingIds.clear();
+  try {
+    const { rows } = await getPool().query<DeliveryEvent>(
+      `SELECT d.seq::text AS seq, d.id, s.slug AS source, d.status FROM deliveries d JOIN sources s ON s.id = d.source_id
+        WHERE d.id = ANY($1::uuid[]) ORDER BY d.seq`,
+      [ids],
+    );
+    for (const event of rows) publish(hub, event);
+  } catch (error) {
+    console.warn(`live events: could not look up ${ids.length} deliveries: ${(error as Error).message}`);
+  }
+}
+
+function publish(hub: Hub, event: DeliveryEvent): void {
+  const seq = BigInt(event.seq);
+  if (seq > hub.lastSeq) hub.lastSeq = seq;
+  for (const listener of hub.listeners) {
+    try {
+      listener(event);
+    } catch {
+      // one broken stream must not stop the others
+    }
+  }
+}

@@ -1,19 +1,21 @@
 import { z } from "zod";
 import { getPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { dateRangeIssue, deliveryFilterConditions, deliveryFilterShape, isDateRangeInOrder } from "./delivery-filters.ts";
 
 // The delivery log, newest first, with keyset pagination: the cursor is the (receivedAt, id)
 // of the last item, so a deep page costs the same as the first and nothing shifts under a
-// reader while new deliveries arrive.
+// reader while new deliveries arrive. The filters (source, status, q, from/to UTC days) are
+// those of the log page and the CSV export (delivery-filters.ts).
 
-export const listDeliveriesQuery = z.object({
-  source: z.string().max(64).optional(),
-  status: z.enum(["verified", "failed", "rejected"]).optional(),
-  q: z.string().max(200).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  hasImage: z.enum(["true", "false"]).optional(),
-});
+export const listDeliveriesQuery = z
+  .object({
+    ...deliveryFilterShape,
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    hasImage: z.enum(["true", "false"]).optional(),
+  })
+  .refine(isDateRangeInOrder, dateRangeIssue);
 
 export type ListDeliveriesQuery = z.infer<typeof listDeliveriesQuery>;
 
@@ -39,10 +41,7 @@ export const deliverySummarySelect = {
 type Row = Prisma.DeliveryGetPayload<{ select: typeof deliverySummarySelect }>;
 
 export async function listDeliveries(query: ListDeliveriesQuery) {
-  const filters: Prisma.DeliveryWhereInput[] = [];
-  if (query.source) filters.push({ source: { slug: query.source } });
-  if (query.status) filters.push({ status: query.status });
-  if (query.q) filters.push({ OR: [{ metadata: { contains: query.q, mode: "insensitive" } }, { jobId: { contains: query.q, mode: "insensitive" } }] });
+  const filters = deliveryFilterConditions(query);
   if (query.hasImage) filters.push({ imageId: query.hasImage === "true" ? { not: null } : null });
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (after) {

@@ -111,8 +111,11 @@ export async function recordUnverifiedDelivery(pool: pg.Pool, delivery: Delivery
   });
 }
 
-/** Content-addressed: the bytes of an image already stored are not stored again. */
-async function storeImage(client: pg.PoolClient, image: IncomingImage): Promise<{ imageId: string; isNewImage: boolean }> {
+/**
+ * Content-addressed: the bytes of an image already stored are not stored again. Exported for
+ * re-verification (lib/inspection), which stores a quarantined delivery's images the same way.
+ */
+export async function storeImage(client: pg.PoolClient, image: IncomingImage): Promise<{ imageId: string; isNewImage: boolean }> {
   const existing = await client.query<{ id: string }>("SELECT id FROM images WHERE sha256 = $1", [image.sha256]);
   if (existing.rows[0]) return { imageId: existing.rows[0].id, isNewImage: false };
   const blobId = await writeBlob(client, image.spool);

@@ -1,0 +1,20 @@
+import type { DeliveryFilters } from "@/lib/deliveries/delivery-filters.ts";
+import type { DeliveryLogRow } from "./delivery-log-row.ts";
+
+// The log's filters evaluated in the browser, for deliveries that arrive live: the same rules
+// as the database query (delivery-filters.ts), so a live row is one a reload would show.
+
+/** What the live event alone can decide, before the row is fetched. */
+export function mayMatchFilters(event: { source: string; status: string }, filters: DeliveryFilters): boolean {
+  return (!filters.source || event.source === filters.source) && (!filters.status || event.status === filters.status);
+}
+
+export function matchesFilters(row: DeliveryLogRow, filters: DeliveryFilters): boolean {
+  if (!mayMatchFilters(row, filters)) return false;
+  if (filters.q) {
+    const needle = filters.q.toLowerCase();
+    if (![row.metadata, row.jobId].some((text) => text?.toLowerCase().includes(needle))) return false;
+  }
+  const day = row.receivedAt.toISOString().slice(0, 10);
+  return (!filters.from || day >= filters.from) && (!filters.to || day <= filters.to);
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { getPrisma } from "../db.ts";
+import type { Prisma } from "../generated/prisma/client.ts";
+
+// The filters of the delivery log, shared by the JSON API, the log page and the CSV export, so
+// that a filtered page and its export always hold the same rows. Dates are whole UTC days,
+// both ends included. Empty parameters (a GET form sends them) mean "any".
+
+const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+const day = z.iso.date("use a date like 2026-01-31");
+
+export const deliveryStatuses = ["verified", "failed", "rejected"] as const;
+
+export const deliveryFilterShape = {
+  source: optional(z.string().max(64)),
+  status: optional(z.enum(deliveryStatuses)),
+  /** Part of the metadata or of the Eden AI job id, any case. */
+  q: optional(z.string().max(200)),
+  from: optional(day),
+  to: optional(day),
+};
+
+export const isDateRangeInOrder = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from <= query.to;
+export const dateRangeIssue = { message: "the start date is after the end date", path: ["from"] };
+
+export const deliveryFilters = z.object(deliveryFilterShape).refine(isDateRangeInOrder, dateRangeIssue);
+
+export type DeliveryFilters = z.infer<typeof deliveryFilters>;
+
+export function deliveryFilterConditions(filters: DeliveryFilters): Prisma.DeliveryWhereInput[] {
+  const conditions: Prisma.DeliveryWhereInput[] = [];
+  if (filters.source) conditions.push({ source: { slug: filters.source } });
+  if (filters.status) conditions.push({ status: filters.status });
+  if (filters.q) conditions.push({ OR: [{ metadata: { contains: filters.q, mode: "insensitive" } }, { jobId: { contains: filters.q, mode: "insensitive" } }] });
+  if (filters.from) conditions.push({ receivedAt: { gte: startOfDay(filters.from) } });
+  if (filters.to) conditions.push({ receivedAt: { lt: nextDay(filters.to) } });
+  return conditions;
+}
+
+/** The query string of a filtered view (no empty parameters), for links and the export. */
+export function deliveryFilterQuery(filters: Partial<Record<keyof DeliveryFilters | "cursor" | "limit", string | undefined>>): string {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value) query.set(name, value);
+  return query.toString();
+}
+
+/** What the log's source filter offers: every source, enabled or not (old deliveries stay searchable). */
+export async function listSourceOptions(): Promise<Array<{ slug: string; name: string }>> {
+  return getPrisma().source.findMany({ select: { slug: true, name: true }, orderBy: [{ slug: "asc" }] });
+}
+
+function startOfDay(date: string): Date {
+  return new Date(`${date}T00:00:00.000Z`);
+}
+
+function nextDay(date: string): Date {
+  const day = startOfDay(date);
+  day.setUTCDate(day.getUTCDate() + 1);
+  return day;
+}

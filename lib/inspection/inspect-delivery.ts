@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import { getPool, getPrisma } from "../db.ts";
+import { getDelivery } from "../deliveries/get-delivery.ts";
+import { findReceivingSource } from "../ingest/find-receiving-source.ts";
+import { readWholeBlob } from "../storage/blobs.ts";
+import { diagnoseEdenai, type EdenaiDiagnosis } from "./diagnose-edenai.ts";
+import { diagnoseMaskit, type MaskitDiagnosis } from "./diagnose-maskit.ts";
+import { diagnosticKeys, diagnosticSecrets } from "./diagnostic-credentials.ts";
+import { previewPayload } from "./preview-payload.ts";
+
+// What the inspector page shows of one delivery: the delivery as the API gives it, its source,
+// and for a failed or rejected one with a quarantined body, the signature diagnosis of that
+// body. Secrets are decrypted here, on the server, for the diagnosis only; the result names
+// credentials by label and fingerprint and holds no secret.
+
+export type QuarantineDiagnosis =
+  | ({ kind: "maskit" } & MaskitDiagnosis & BodyFacts)
+  | ({ kind: "edenai" } & EdenaiDiagnosis & BodyFacts & { payloadPreview: string | null });
+
+interface BodyFacts {
+  bodySize: number;
+  bodySha256: string;
+  contentType: string | null;
+}
+
+export async function inspectDelivery(id: string) {
+  const [delivery, context] = await Promise.all([
+    getDelivery(id),
+    getPrisma().delivery.findUnique({
+      where: { id },
+      select: { source: { select: { id: true, slug: true, name: true, kind: true } }, quarantine: { select: { blobId: true } } },
+    }),
+  ]);
+  if (!delivery || !context) return null;
+  const headers = asHeaderRecord(delivery.headers);
+  const isQuarantined = context.quarantine !== null && delivery.status !== "verified";
+  const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blobId, headers, delivery.contentType) : null;
+  return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined };
+}
+
+export type InspectedDelivery = NonNullable<Awaited<ReturnType<typeof inspectDelivery>>>;
+
+async function diagnoseQuarantine(
+  source: { slug: string; kind: "maskit" | "edenai" },
+  blobId: string,
+  headers: Record<string, string>,
+  contentType: string | null,
+): Promise<QuarantineDiagnosis | null> {
+  const pool = getPool();
+  const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), readWholeBlob(pool, blobId)]);
+  if (!receiving) return null;
+  const facts: BodyFacts = { bodySize: rawBody.length, bodySha256: createHash("sha256").update(rawBody).digest("hex"), contentType };
+  if (source.kind === "maskit") {
+    return { kind: "maskit", ...facts, ...diagnoseMaskit({ rawBody, headers, secrets: diagnosticSecrets(receiving) }) };
+  }
+  return { kind: "edenai", ...facts, ...diagnoseEdenai({ rawBody, headers, keys: diagnosticKeys(receiving) }), payloadPreview: previewPayload(rawBody) };
+}
+
+function asHeaderRecord(value: unknown): Record<string, string> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}

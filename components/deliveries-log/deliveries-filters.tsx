@@ -12,14 +12,27 @@ export interface DeliveryFilterValues {
 
 const FIELD = "mt-1 block h-10 w-full min-w-0 rounded-md border border-slate-300 bg-white px-3 text-sm font-normal";
 
-/** A plain GET form: the filters live in the URL, so a filtered view can be bookmarked, shared or exported. */
-export function DeliveriesFilters({ values, sources }: { values: DeliveryFilterValues; sources: Array<{ slug: string; name: string }> }) {
+/**
+ * A plain GET form: the filters live in the URL, so a filtered view can be bookmarked, shared or exported.
+ * The gallery uses it too, at its own `action` and without the status (it shows verified deliveries only).
+ */
+export function DeliveriesFilters({
+  values,
+  sources,
+  action = "/deliveries",
+  hasStatus = true,
+}: {
+  values: DeliveryFilterValues;
+  sources: Array<{ slug: string; name: string }>;
+  action?: string;
+  hasStatus?: boolean;
+}) {
   // A deleted source's slug can still be in a bookmarked URL: keep it selectable.
   const options = values.source && !sources.some((source) => source.slug === values.source) ? [...sources, { slug: values.source, name: values.source }] : sources;
   const isFiltered = Object.values(values).some(Boolean);
   return (
-    <Form action="/deliveries" className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Filter deliveries">
-      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1.2fr_1fr_1.6fr_1fr_1fr_auto] lg:items-end">
+    <Form action={action} className="rounded-lg border border-slate-200 bg-white p-4" aria-label={hasStatus ? "Filter deliveries" : "Filter images"}>
+      <div className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1.6fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}>
         <label className="block text-sm font-medium">
           Source
           <select name="source" defaultValue={values.source ?? ""} className={FIELD}>
@@ -31,17 +44,19 @@ export function DeliveriesFilters({ values, sources }: { values: DeliveryFilterV
             ))}
           </select>
         </label>
-        <label className="block text-sm font-medium">
-          Status
-          <select name="status" defaultValue={values.status ?? ""} className={FIELD}>
-            <option value="">Any status</option>
-            {deliveryStatuses.map((status) => (
-              <option key={status} value={status}>
-                {status}
-              </option>
-            ))}
-          </select>
-        </label>
+        {hasStatus && (
+          <label className="block text-sm font-medium">
+            Status
+            <select name="status" defaultValue={values.status ?? ""} className={FIELD}>
+              <option value="">Any status</option>
+              {deliveryStatuses.map((status) => (
+                <option key={status} value={status}>
+                  {status}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label className="block text-sm font-medium">
           Search
           <input name="q" type="search" defaultValue={values.q ?? ""} placeholder="metadata or Eden AI job id" maxLength={200} className={FIELD} />
@@ -59,7 +74,7 @@ export function DeliveriesFilters({ values, sources }: { values: DeliveryFilterV
             Filter
           </button>
           {isFiltered && (
-            <Link href="/deliveries" className="text-sm text-slate-600 underline hover:text-slate-900">
+            <Link href={action} className="text-sm text-slate-600 underline hover:text-slate-900">
               Clear
             </Link>
           )}

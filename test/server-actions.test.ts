@@ -3,8 +3,10 @@ import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
+import { maskitBody } from "@/lib/senders/multipart-body.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
+import { makeJpeg } from "./helpers/images.ts";
 import { callServerAction, listServerActions } from "./helpers/server-actions.ts";
 
 // Every function a "use server" file exports is a public endpoint. This pins the list: a new
@@ -23,6 +25,7 @@ const REVIEWED_ACTIONS = new Set([
   ...["createSourceAction", "renameSourceAction", "setSourceEnabledAction", "deleteSourceAction", "addSecretAction", "rotateSecretAction", "revokeCredentialAction", "addPublicKeyAction"].map(
     (name) => `app/(dashboard)/sources/actions.ts#${name}`,
   ),
+  ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
 ]);
 
 const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
@@ -40,6 +43,10 @@ beforeAll(async () => {
   };
   const source = await createSource({ kind: "maskit", slug: "target-camera", secret: Buffer.from("whsec_a-secret-for-the-target-0001") });
   const token = await createApiToken({ name: "target token", role: "viewer" });
+  // A failed delivery with its quarantined body, for the inspector's re-verify and delete actions.
+  const { body, contentType } = maskitBody(await makeJpeg(64, 48), "target delivery");
+  const failed = await env.post("target-camera", body, { "content-type": contentType, "x-signature": "0".repeat(64) });
+  const deliveryId = ((await failed.json()) as { id: string }).id;
   // Every field any admin form sends, filled with real ids, so that an action that forgot its
   // role check would have what it needs to change something.
   const id = source.id;
@@ -49,6 +56,7 @@ beforeAll(async () => {
     kind: "maskit", role: "admin", email: "made-by-viewer@example.com", password: "a long enough password", confirm: "a long enough password",
     repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
     pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
+    deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
   };
 });
 
@@ -111,6 +119,8 @@ async function databaseFingerprint(): Promise<string> {
       (SELECT string_agg(concat_ws(',', id, label, expires_at, revoked_at), ';' ORDER BY id) FROM credentials),
       (SELECT string_agg(concat_ws(',', id, email, role), ';' ORDER BY id) FROM users),
       (SELECT string_agg(concat_ws(',', id, revoked_at, expires_at), ';' ORDER BY id) FROM api_tokens),
+      (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM deliveries),
+      (SELECT count(*) FROM blobs),
       (SELECT count(*) FROM audit_events WHERE action NOT LIKE 'auth.%'))) AS fingerprint`);
   return rows[0].fingerprint;
 }

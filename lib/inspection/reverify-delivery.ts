@@ -56,7 +56,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
     return check.outcome === "no_match" ? { outcome: "no_match", reason: check.reason } : { outcome: "still_refused", reason: check.reason, credential: check.credential };
   }
 
-  let isHandedOff = false;
+  // The spools are needed until the thumbnails have their bytes; then they go, whatever happened.
   try {
     const promoted = await promoteDelivery(pool, {
       deliveryId: delivery.id,
@@ -75,10 +75,9 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
     }
     // Thumbnails are made after the commit, as for a delivery verified on arrival.
     for (const { id, image } of promoted.newImages) scheduleThumbnail(pool, id, await image.spool.toBuffer());
-    isHandedOff = false;
     return { outcome: "verified", credential: check.credential, form: check.form, imageCount: check.images.length };
   } finally {
-    if (!isHandedOff) await check.dispose();
+    await check.dispose();
   }
 }
 

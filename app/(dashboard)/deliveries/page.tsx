@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { DeliveriesFilters, type DeliveryFilterValues } from "@/components/deliveries-log/deliveries-filters.tsx";
 import { DeliveryRow, DELIVERY_COLUMNS } from "@/components/deliveries-log/delivery-row.tsx";
 import { LiveDeliveriesTable } from "@/components/deliveries-log/live-deliveries-table.tsx";
+import { DeletedNotice, DeleteQuarantinedButton } from "@/components/inspector/delete-quarantined-button.tsx";
 import { TBODY } from "@/components/users/table-classes.ts";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { deliveryFilterQuery, deliveryFilters, listSourceOptions, type DeliveryFilters } from "@/lib/deliveries/delivery-filters.ts";
@@ -15,7 +16,7 @@ export const dynamic = "force-dynamic";
 type SearchParams = Record<string, string | string[] | undefined>;
 
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  await requirePageOperator("/deliveries");
+  const operator = await requirePageOperator("/deliveries");
   const params = await searchParams;
   const values: DeliveryFilterValues = { source: first(params.source), status: first(params.status), q: first(params.q), from: first(params.from), to: first(params.to) };
   const cursor = first(params.cursor);
@@ -31,14 +32,18 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           <h1 className="text-lg font-semibold">Deliveries</h1>
           <p className="mt-1 text-sm text-slate-500">Every request that reached a source, newest first, with why it was refused. New deliveries appear at the top as they arrive. Times are UTC.</p>
         </div>
-        <a
-          href={`/api/deliveries/export${queryOf(values)}`}
-          download
-          className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-100"
-        >
-          Export CSV
-        </a>
+        <div className="flex flex-wrap items-start gap-3">
+          {operator.role === "admin" && !("problem" in result) && <DeleteQuarantinedButton filters={result.filters} />}
+          <a
+            href={`/api/deliveries/export${queryOf(values)}`}
+            download
+            className="inline-flex h-9 items-center rounded-md border border-slate-300 bg-white px-3 text-sm font-medium text-slate-700 hover:bg-slate-100"
+          >
+            Export CSV
+          </a>
+        </div>
       </div>
+      <DeletedNotice count={first(params.deleted)} />
       {/* Keyed by the filters: its fields are uncontrolled, and must show the URL's values after "Clear" or Back. */}
       <DeliveriesFilters key={newestHref} values={values} sources={sources} />
       {"problem" in result ? (

@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { z } from "zod";
+import { DeliveryStatusBadge } from "@/components/deliveries-log/status-badge.tsx";
+import { DeliveryActions } from "@/components/inspector/delivery-actions.tsx";
+import { DeliveryFacts } from "@/components/inspector/delivery-facts.tsx";
+import { DeliveryImages } from "@/components/inspector/delivery-images.tsx";
+import { HeadersTable } from "@/components/inspector/headers-table.tsx";
+import { formatPayload, PayloadView } from "@/components/inspector/payload-view.tsx";
+import { Missing, Section } from "@/components/inspector/section.tsx";
+import { SignatureDiagnosis } from "@/components/inspector/signature-diagnosis.tsx";
+import { DateTime } from "@/components/users/date-time.tsx";
+import { requirePageOperator } from "@/lib/auth/require-operator.ts";
+import { findReverification } from "@/lib/inspection/find-reverification.ts";
+import { inspectDelivery, type InspectedDelivery } from "@/lib/inspection/inspect-delivery.ts";
+
+export const metadata: Metadata = { title: "Delivery" };
+export const dynamic = "force-dynamic";
+
+// The inspector: one delivery, whatever its outcome. A verified one shows its images or
+// payload and what matched; a failed or rejected one shows why, worked out from its
+// quarantined body, and (for an admin) re-verify and delete.
+export default async function DeliveryPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const operator = await requirePageOperator(`/deliveries/${encodeURIComponent(id)}`);
+  const deliveryId = z.uuid().safeParse(id);
+  if (!deliveryId.success) notFound();
+  const inspected = await inspectDelivery(deliveryId.data);
+  if (!inspected) notFound();
+  const { delivery, diagnosis } = inspected;
+  const isVerified = delivery.status === "verified";
+  const reverified = isVerified ? await findReverification(delivery.id) : null;
+
+  return (
+    <div className="space-y-6">
+      <div className="space-y-2">
+        <Link href="/deliveries" className="text-sm text-slate-500 hover:text-slate-900">
+          ← Deliveries
+        </Link>
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
+          <h1 className="text-lg font-semibold">Delivery from {inspected.source.name}</h1>
+          <DeliveryStatusBadge status={delivery.status} />
+          <span className="font-mono text-xs text-slate-500">HTTP {delivery.httpStatus}</span>
+        </div>
+        <p className="text-sm text-slate-500">
+          Received <DateTime value={delivery.receivedAt} precision="second" /> UTC
+        </p>
+        {delivery.reason && (
+          <p className={`break-words rounded-md border px-3 py-2 text-sm ${delivery.status === "failed" ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
+            <span className="font-medium">Reason: </span>
+            {delivery.reason}
+          </p>
+        )}
+        {reverified && (
+          <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+            Verified on re-verification by {reverified.actorName}, <DateTime value={reverified.at} /> UTC. It had failed on arrival.
+          </p>
+        )}
+      </div>
+
+      {!isVerified && operator.role === "admin" && <DeliveryActions deliveryId={delivery.id} hasBody={inspected.isQuarantined} sourceSlug={inspected.source.slug} />}
+
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody />}
+          <Section id="headers-heading" title="Request headers" description="As received; credentials such as Authorization and cookies were redacted before they were stored.">
+            <HeadersTable headers={delivery.headers} />
+          </Section>
+        </div>
+        <aside className="min-w-0 lg:col-start-3 lg:row-start-1">
+          <Section id="facts-heading" title="Details">
+            <DeliveryFacts inspected={inspected} />
+          </Section>
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function VerifiedContent({ inspected }: { inspected: InspectedDelivery }) {
+  const { delivery } = inspected;
+  return (
+    <>
+      {delivery.images.length > 0 && (
+        <Section id="images-heading" title={delivery.images.length === 1 ? "Image" : `Images (${delivery.images.length})`} description="Select a thumbnail to open the original.">
+          <DeliveryImages images={delivery.images} />
+        </Section>
+      )}
+      {delivery.payload !== null && (
+        <Section id="payload-heading" title="Payload" description="As received, pretty-printed; embedded images are replaced by a reference to the image shown above.">
+          <PayloadView text={formatPayload(delivery.payload)} label="Payload" />
+        </Section>
+      )}
+      {delivery.images.length === 0 && delivery.payload === null && (
+        <Section id="content-heading" title="Content">
+          <Missing>This delivery carried no image or payload.</Missing>
+        </Section>
+      )}
+    </>
+  );
+}
+
+function NoBody() {
+  return (
+    <Section id="no-body-heading" title="No body kept">
+      <p className="text-sm text-slate-600">This delivery was refused before its body was read (for example: too large, or the wrong Content-Type), so there is nothing to inspect or re-verify. The reason and headers say what arrived.</p>
+    </Section>
+  );
+}

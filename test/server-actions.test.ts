@@ -26,6 +26,8 @@ const REVIEWED_ACTIONS = new Set([
     (name) => `app/(dashboard)/sources/actions.ts#${name}`,
   ),
   ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
+  "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
+  "app/(dashboard)/settings/actions.ts#saveRetentionAction",
 ]);
 
 const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
@@ -57,6 +59,7 @@ beforeAll(async () => {
     repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
     pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
     deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
+    silenceUnit: "minutes", silenceAmount: "5", quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
   };
 });
 
@@ -115,7 +118,8 @@ describe("admin mutations", () => {
 async function databaseFingerprint(): Promise<string> {
   const { rows } = await getPool().query<{ fingerprint: string }>(`
     SELECT md5(concat_ws('|',
-      (SELECT string_agg(concat_ws(',', id, slug, name, kind, enabled), ';' ORDER BY id) FROM sources),
+      (SELECT string_agg(concat_ws(',', id, slug, name, kind, enabled, silence_alert_minutes), ';' ORDER BY id) FROM sources),
+      (SELECT string_agg(concat_ws(',', key, value::text), ';' ORDER BY key) FROM settings),
       (SELECT string_agg(concat_ws(',', id, label, expires_at, revoked_at), ';' ORDER BY id) FROM credentials),
       (SELECT string_agg(concat_ws(',', id, email, role), ';' ORDER BY id) FROM users),
       (SELECT string_agg(concat_ws(',', id, revoked_at, expires_at), ';' ORDER BY id) FROM api_tokens),

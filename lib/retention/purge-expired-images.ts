@@ -1,0 +1,80 @@
+import type pg from "pg";
+import { withTransaction } from "../storage/transaction.ts";
+import type { PurgeOptions } from "./purge-expired-quarantine.ts";
+
+// Removes images that no delivery received since `cutoff` carries: the image row, its blob and
+// chunks, its thumbnail and its delivery_images links, in batches, each one transaction. The
+// deliveries stay in the log, their image_id moved to a remaining image or nulled, and marked
+// `purged_at`. A JSON delivery's raw body embeds its images in base64, so a delivery that
+// loses an image loses its raw body too; its parsed payload (images replaced by references)
+// stays. Images are shared by content hash: one delivered again recently is kept, whatever
+// the age of its other deliveries.
+
+export interface ImagePurgeResult {
+  images: number;
+  thumbnails: number;
+  deliveries: number;
+  rawBodies: number;
+  bytes: number;
+}
+
+export async function purgeExpiredImages(pool: pg.Pool, options: PurgeOptions): Promise<ImagePurgeResult> {
+  const batchSize = options.batchSize ?? 100;
+  const total: ImagePurgeResult = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
+  for (;;) {
+    const { batch, candidates } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize));
+    for (const key of Object.keys(total) as Array<keyof ImagePurgeResult>) total[key] += batch[key];
+    if (candidates < batchSize) return total;
+  }
+}
+
+async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSize: number) {
+  const empty = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
+  // Locking an image blocks a delivery about to reference it (its foreign key check needs a
+  // share lock), and an image such a delivery already references is skipped, locked.
+  const locked = await client.query<{ id: string }>(
+    `SELECT i.id::text AS id FROM images i WHERE i.created_at < $1 AND ${NOT_DELIVERED_SINCE}
+      ORDER BY i.created_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED`,
+    [options.cutoff, batchSize],
+  );
+  if (locked.rows.length === 0) return { batch: empty, candidates: 0 };
+  // Asked again in a fresh snapshot, now that no new reference can appear: a delivery that
+  // committed between the first query's snapshot and the lock is seen here.
+  const expired = await client.query<{ id: string; blob_id: string; byte_size: number }>(
+    `SELECT i.id::text AS id, i.blob_id::text AS blob_id, i.byte_size FROM images i WHERE i.id = ANY($2::uuid[]) AND ${NOT_DELIVERED_SINCE}`,
+    [options.cutoff, locked.rows.map((row) => row.id)],
+  );
+  const imageIds = expired.rows.map((row) => row.id);
+  if (imageIds.length === 0) return { batch: empty, candidates: locked.rows.length };
+
+  const deliveries = await client.query<{ id: string; raw_body_blob_id: string | null }>(
+    `SELECT d.id::text AS id, d.raw_body_blob_id::text AS raw_body_blob_id FROM deliveries d
+      WHERE d.id IN (SELECT delivery_id FROM delivery_images WHERE image_id = ANY($1::uuid[]) UNION SELECT id FROM deliveries WHERE image_id = ANY($1::uuid[]))
+        FOR UPDATE OF d`,
+    [imageIds],
+  );
+  const thumbnails = await client.query<{ bytes: number }>(`DELETE FROM thumbnails WHERE image_id = ANY($1::uuid[]) RETURNING octet_length(data) AS bytes`, [imageIds]);
+  await client.query(`DELETE FROM delivery_images WHERE image_id = ANY($1::uuid[])`, [imageIds]);
+  await client.query(
+    `UPDATE deliveries d SET purged_at = $2, raw_body_blob_id = NULL,
+            image_id = (SELECT di.image_id FROM delivery_images di WHERE di.delivery_id = d.id ORDER BY di.position LIMIT 1)
+      WHERE d.id = ANY($1::uuid[])`,
+    [deliveries.rows.map((row) => row.id), options.now],
+  );
+  await client.query(`DELETE FROM images WHERE id = ANY($1::uuid[])`, [imageIds]);
+  const rawBodyIds = deliveries.rows.flatMap((row) => (row.raw_body_blob_id ? [row.raw_body_blob_id] : []));
+  const freed = await client.query<{ bytes: string }>(
+    `WITH gone AS (DELETE FROM blobs WHERE id = ANY($1::uuid[]) RETURNING byte_size) SELECT coalesce(sum(byte_size), 0)::text AS bytes FROM gone`,
+    [[...expired.rows.map((row) => row.blob_id), ...rawBodyIds]],
+  );
+  const thumbnailBytes = thumbnails.rows.reduce((sum, row) => sum + Number(row.bytes), 0);
+  return {
+    batch: { images: imageIds.length, thumbnails: thumbnails.rows.length, deliveries: deliveries.rows.length, rawBodies: rawBodyIds.length, bytes: Number(freed.rows[0].bytes) + thumbnailBytes },
+    candidates: locked.rows.length,
+  };
+}
+
+/** `$1` is the cutoff: no delivery received since then carries image `i`. */
+const NOT_DELIVERED_SINCE = `
+  NOT EXISTS (SELECT 1 FROM delivery_images di JOIN deliveries d ON d.id = di.delivery_id WHERE di.image_id = i.id AND d.received_at >= $1)
+  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.image_id = i.id AND d.received_at >= $1)`;

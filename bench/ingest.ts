@@ -3,7 +3,9 @@
 //                express.raw, HMAC, multer, writeFileSync; no database, no fsync
 //   ceiling    — bare node:http that only hashes and verifies (bench/peers/ceiling-receiver.ts)
 //   webhook-inbox — started as `npm start` does (embedded PostgreSQL), committing before the 200
-// Load: unique signed deliveries of a 1920x1080 JPEG of ~170 KB, at concurrency 1, 16 and 64,
+// Load: unique signed deliveries, each a different image, as a masking service sends them (a
+// 1920x1080 JPEG of ~170 KB with a distinct trailer after its end-of-image marker, so every
+// delivery stores new image bytes and needs a thumbnail), at concurrency 1, 16 and 64,
 // in interleaved rounds (the order of receivers rotates), medians of the rounds. Then 16
 // clients each upload 25 MB at once to each receiver. Peak RSS is sampled throughout.
 // Usage: npm run bench [-- --rounds 3]
@@ -59,7 +61,7 @@ try {
   const photo = await makeJpeg(1920, 1080, { quality: 76 });
   console.log(`image: 1920x1080 JPEG of ${(photo.length / 1024).toFixed(0)} KB; ${ROUNDS} rounds; ${os.cpus().length} cores`);
   let serial = 0;
-  const batch = (target: Target, count: number, image = photo) => Array.from({ length: count }, () => signedRequest(target.path, image, `bench ${serial++}`));
+  const batch = (target: Target, count: number) => Array.from({ length: count }, () => signedRequest(target.path, distinct(photo, serial), `bench ${serial++}`));
   for (const target of targets) await runLoad(target.port, batch(target, 200), 16); // warm-up
 
   const results = new Map<string, LoadResult[]>();
@@ -93,7 +95,7 @@ try {
   const padded = Buffer.concat([big, Buffer.alloc(Math.max(0, 25 * MiB - big.length))]); // JPEG readers ignore bytes after EOI
   console.log("\n16 clients x 25 MB at once\n| receiver | statuses | seconds | peak RSS MB (whole run) |\n|---|---|---|---|");
   for (const target of targets) {
-    const uploads = Array.from({ length: 16 }, (_, i) => signedRequest(target.path, padded, `large ${i}`));
+    const uploads = Array.from({ length: 16 }, (_, i) => signedRequest(target.path, distinct(padded, serial++), `large ${i}`));
     const large = await runLoad(target.port, uploads, 16);
     const peak = samplers.get(target.name)!.stop() / MiB;
     console.log(`| ${target.name} | ${JSON.stringify(large.statuses)} | ${large.seconds.toFixed(1)} | ${peak.toFixed(0)} |`);
@@ -111,6 +113,11 @@ try {
 function signedRequest(requestPath: string, image: Buffer, metadata: string): PreparedRequest {
   const { body, contentType } = maskitBody(image, metadata);
   return { path: requestPath, body, headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") } };
+}
+
+/** The same picture as other bytes: JPEG readers stop at the end-of-image marker. */
+function distinct(image: Buffer, serial: number): Buffer {
+  return Buffer.concat([image, Buffer.from(`\0bench-${process.pid}-${serial}`)]);
 }
 
 function mergeStatuses(rounds: LoadResult[]): Record<number, number> {

@@ -8,7 +8,8 @@ import { withTransaction } from "../storage/transaction.ts";
 
 // Writes a delivery and everything it carries in one transaction: the receiver answers 2xx only
 // after this commits. SQL rather than Prisma here because this is the hot path and the bytes
-// should go to PostgreSQL without Prisma's base64 round trip (see lib/storage/blobs.ts).
+// should go to PostgreSQL without Prisma's base64 round trip (see lib/storage/blobs.ts). The
+// statements are named, so each pooled connection parses and plans them once.
 
 export type DeliveryStatus = "verified" | "failed" | "rejected";
 
@@ -70,11 +71,11 @@ export async function commitVerifiedDelivery(
   dedupeKey: string,
 ): Promise<CommitResult> {
   return withTransaction(pool, async (client) => {
-    const claimed = await client.query(
-      `INSERT INTO dedupe_keys (source_id, key, delivery_id) VALUES ($1, $2, $3)
-       ON CONFLICT DO NOTHING RETURNING delivery_id`,
-      [delivery.sourceId, dedupeKey, delivery.id],
-    );
+    const claimed = await client.query({
+      name: "claim-dedupe-key",
+      text: "INSERT INTO dedupe_keys (source_id, key, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id",
+      values: [delivery.sourceId, dedupeKey, delivery.id],
+    });
     if (claimed.rowCount === 0) {
       const { rows } = await client.query<{ delivery_id: string }>(
         "SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2",
@@ -88,11 +89,13 @@ export async function commitVerifiedDelivery(
     const rawBodyBlobId = content.rawBody ? await writeBlob(client, content.rawBody) : null;
     await insertDelivery(client, delivery, stored[0]?.imageId ?? null, rawBodyBlobId);
     for (const [position, { imageId, image }] of stored.entries()) {
-      await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [delivery.id, position, imageId, image.origin]);
+      await client.query({
+        name: "insert-delivery-image",
+        text: "INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)",
+        values: [delivery.id, position, imageId, image.origin],
+      });
     }
-    if (delivery.matchedCredential) {
-      await client.query("UPDATE credentials SET last_matched_at = $2 WHERE id = $1", [delivery.matchedCredential.id, delivery.receivedAt]);
-    }
+    if (delivery.matchedCredential) await noteCredentialMatch(client, delivery.matchedCredential.id, delivery.receivedAt);
     await notifyDelivery(client, delivery.id);
     const newImages = stored.filter((entry) => entry.isNewImage).map(({ imageId, image }) => ({ id: imageId, image }));
     return { isDuplicate: false, deliveryId: delivery.id, newImages };
@@ -116,14 +119,15 @@ export async function recordUnverifiedDelivery(pool: pg.Pool, delivery: Delivery
  * re-verification (lib/inspection), which stores a quarantined delivery's images the same way.
  */
 export async function storeImage(client: pg.PoolClient, image: IncomingImage): Promise<{ imageId: string; isNewImage: boolean }> {
-  const existing = await client.query<{ id: string }>("SELECT id FROM images WHERE sha256 = $1", [image.sha256]);
+  const existing = await client.query<{ id: string }>({ name: "find-image", text: "SELECT id FROM images WHERE sha256 = $1", values: [image.sha256] });
   if (existing.rows[0]) return { imageId: existing.rows[0].id, isNewImage: false };
   const blobId = await writeBlob(client, image.spool);
-  const inserted = await client.query<{ id: string }>(
-    `INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (sha256) DO NOTHING RETURNING id`,
-    [randomUUID(), image.sha256, image.mimeType, image.width, image.height, image.spool.size, blobId],
-  );
+  const inserted = await client.query<{ id: string }>({
+    name: "insert-image",
+    text: `INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (sha256) DO NOTHING RETURNING id`,
+    values: [randomUUID(), image.sha256, image.mimeType, image.width, image.height, image.spool.size, blobId],
+  });
   if (inserted.rows[0]) return { imageId: inserted.rows[0].id, isNewImage: true };
   // A concurrent delivery stored the same image first and has committed: use its row.
   await client.query("DELETE FROM blobs WHERE id = $1", [blobId]);
@@ -134,12 +138,13 @@ export async function storeImage(client: pg.PoolClient, image: IncomingImage): P
 async function insertDelivery(client: pg.PoolClient, delivery: DeliveryFacts, imageId: string | null, rawBodyBlobId: string | null): Promise<void> {
   const credential = delivery.matchedCredential;
   const job = delivery.job;
-  await client.query(
-    `INSERT INTO deliveries (id, source_id, received_at, status, http_status, reason, metadata, file_name, content_type,
+  await client.query({
+    name: "insert-delivery",
+    text: `INSERT INTO deliveries (id, source_id, received_at, status, http_status, reason, metadata, file_name, content_type,
        body_sha256, body_size, signature, headers, matched_credential_id, matched_credential, image_id, duration_ms,
        job_id, job_status, provider, feature, subfeature, signature_form, payload, raw_body_blob_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
-    [
+    values: [
       delivery.id, delivery.sourceId, delivery.receivedAt, delivery.status, delivery.httpStatus, delivery.reason,
       delivery.metadata, delivery.fileName, delivery.contentType, delivery.bodySha256, delivery.bodySize,
       delivery.signature, JSON.stringify(delivery.headers), credential?.id ?? null,
@@ -147,10 +152,31 @@ async function insertDelivery(client: pg.PoolClient, delivery: DeliveryFacts, im
       job?.jobId ?? null, job?.jobStatus ?? null, job?.provider ?? null, job?.feature ?? null, job?.subfeature ?? null,
       job?.signatureForm ?? null, job?.payload === undefined ? null : JSON.stringify(job.payload), rawBodyBlobId,
     ],
-  );
+  });
 }
 
 /** Live pages on every instance learn of the delivery when this transaction commits (lib/events). */
 export async function notifyDelivery(client: pg.ClientBase, deliveryId: string): Promise<void> {
-  await client.query("SELECT pg_notify($1, $2)", [DELIVERY_CHANNEL, deliveryId]);
+  await client.query({ name: "notify-delivery", text: "SELECT pg_notify($1, $2)", values: [DELIVERY_CHANNEL, deliveryId] });
+}
+
+/**
+ * Every delivery of a source matches the same credential row. Updating it in each delivery's
+ * transaction would hold that row's lock until each commit, and so commit concurrent
+ * deliveries one at a time; "last matched" is kept to within LAST_MATCH_PRECISION_MS instead.
+ * The in-process memo skips the statement; the condition keeps other instances from rewriting
+ * a fresh value.
+ */
+const LAST_MATCH_PRECISION_MS = 10_000;
+const lastMatchWritten = new Map<string, number>();
+
+async function noteCredentialMatch(client: pg.PoolClient, credentialId: string, at: Date): Promise<void> {
+  if (at.getTime() - (lastMatchWritten.get(credentialId) ?? 0) < LAST_MATCH_PRECISION_MS) return;
+  lastMatchWritten.set(credentialId, at.getTime());
+  await client.query({
+    name: "note-credential-match",
+    text: `UPDATE credentials SET last_matched_at = $2
+            WHERE id = $1 AND (last_matched_at IS NULL OR last_matched_at < $2::timestamptz - make_interval(secs => $3))`,
+    values: [credentialId, at, LAST_MATCH_PRECISION_MS / 1000],
+  });
 }

@@ -41,16 +41,17 @@ interface Row {
 }
 
 export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<ReceivingSource | null> {
-  const { rows } = await pool.query<Row>(
-    `SELECT s.id, s.kind, s.enabled, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
+  const { rows } = await pool.query<Row>({
+    name: "find-receiving-source",
+    text: `SELECT s.id, s.kind, s.enabled, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
             c.secret_ciphertext, c.public_key_pem, c.revoked_at, c.expires_at,
             (c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())) AS is_active
        FROM sources s
        LEFT JOIN credentials c ON c.source_id = s.id
       WHERE s.slug = $1
       ORDER BY c.created_at DESC`,
-    [slug],
-  );
+    values: [slug],
+  });
   if (rows.length === 0) return null;
   const key = await getEncryptionKey();
   const source: ReceivingSource = {

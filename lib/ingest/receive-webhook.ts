@@ -4,6 +4,7 @@ import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
 import { jsonResponse } from "../http/errors.ts";
 import { findReceivingSource } from "./find-receiving-source.ts";
+import { whileReceiving } from "./ingest-activity.ts";
 import { receiveEdenaiDelivery } from "./receive-edenai.ts";
 import { receiveMaskitDelivery } from "./receive-maskit.ts";
 import type { ReceiveOutcome } from "./receive-context.ts";
@@ -11,7 +12,11 @@ import type { ReceiveOutcome } from "./receive-context.ts";
 // POST /api/webhooks/<slug>: find the source, hand the streamed body to its kind's receiver,
 // answer with the outcome. No 2xx leaves here before the receiver's commit.
 
-export async function receiveWebhook(slug: string, request: Request): Promise<Response> {
+export function receiveWebhook(slug: string, request: Request): Promise<Response> {
+  return whileReceiving(() => receive(slug, request));
+}
+
+async function receive(slug: string, request: Request): Promise<Response> {
   const pool = getPool();
   const source = await findReceivingSource(pool, slug);
   if (!source || !source.enabled) return jsonResponse(404, { error: `no enabled source "${slug}"` });

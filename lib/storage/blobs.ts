@@ -10,10 +10,10 @@ export const BLOB_CHUNK_BYTES = 1024 * 1024;
 
 export async function writeBlob(client: pg.ClientBase, spool: Spool): Promise<string> {
   const id = randomUUID();
-  await client.query("INSERT INTO blobs (id, byte_size) VALUES ($1, $2)", [id, spool.size]);
+  await client.query({ name: "insert-blob", text: "INSERT INTO blobs (id, byte_size) VALUES ($1, $2)", values: [id, spool.size] });
   let seq = 0;
   for await (const chunk of spool.chunks(BLOB_CHUNK_BYTES)) {
-    await client.query("INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)", [id, seq++, chunk]);
+    await client.query({ name: "insert-blob-chunk", text: "INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)", values: [id, seq++, chunk] });
   }
   return id;
 }

@@ -37,8 +37,9 @@ export function SourceCard({ source, now, canManage }: { source: OverviewSource;
           <span aria-hidden="true">⚠</span>
           <span>
             <strong className="font-semibold">Silent for {formatMinutes(source.silence.silentForMs / 60_000)}</strong>
-            {source.lastDeliveryAt ? ` — nothing since ${formatUtc(source.lastDeliveryAt)}` : ` — no delivery since it was created, ${formatUtc(source.createdAt)}`}
-            . The alert is set at {formatMinutes(source.silence.thresholdMinutes)}.
+            {source.lastDeliveryAt ? " — nothing since " : " — no delivery since it was created, "}
+            <span className="whitespace-nowrap">{formatUtc(source.lastDeliveryAt ?? source.createdAt)}</span>. The alert is set at{" "}
+            <span className="whitespace-nowrap">{formatMinutes(source.silence.thresholdMinutes)}</span>.
           </span>
         </p>
       )}
@@ -48,7 +49,7 @@ export function SourceCard({ source, now, canManage }: { source: OverviewSource;
           <dt className="text-xs font-medium text-slate-500">Last delivery</dt>
           <dd className="mt-0.5">
             <Timestamp date={source.lastDeliveryAt} now={now} />
-            {source.lastDeliveryAt && <span className="block truncate text-xs text-slate-500">{formatUtc(source.lastDeliveryAt)}</span>}
+            {source.lastDeliveryAt && <span className="block text-xs text-slate-500">{formatUtc(source.lastDeliveryAt)}</span>}
           </dd>
         </div>
         <div>
@@ -73,7 +74,7 @@ export function SourceCard({ source, now, canManage }: { source: OverviewSource;
 
       <ActivityChart hours={source.hours} label={source.slug} />
 
-      <div className="mt-auto border-t border-slate-100 pt-3 text-xs text-slate-600">
+      <div className="border-t border-slate-100 pt-3 text-xs text-slate-600">
         {canManage ? (
           <SilenceAlertForm sourceId={source.id} sourceName={source.name} minutes={source.silenceAlertMinutes} />
         ) : (

@@ -3,7 +3,9 @@
 import { useActionState, useState } from "react";
 import { saveRetentionAction, type RetentionState } from "@/app/(dashboard)/settings/actions.ts";
 import { FormFeedback } from "@/components/sources/form-feedback.tsx";
-import { helpClass, inputClass, primaryButtonClass } from "@/components/sources/styles.ts";
+import { submitWith } from "@/components/overview/submit-with.ts";
+import { compactControlClass } from "@/components/overview/styles.ts";
+import { helpClass, primaryButtonClass } from "@/components/sources/styles.ts";
 import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "@/lib/settings/retention-input.ts";
 
 // Both periods in one form: for each, "keep forever" or "delete after N days".
@@ -11,14 +13,17 @@ import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "
 export function RetentionForm({ settings }: { settings: RetentionSettings }) {
   const [state, action, isPending] = useActionState<RetentionState, FormData>(saveRetentionAction, { error: null });
   return (
-    <form action={action} className="space-y-5">
+    <form onSubmit={submitWith(action)} className="space-y-5">
+      {/* Keyed by the saved values, so that the fields show them again after each save. */}
       <PeriodField
+        key={`quarantine-${settings.quarantineDays}`}
         prefix="quarantine"
         legend="Quarantined raw bodies"
         help="The raw request of each failed or rejected delivery, kept for the inspector and for re-verification. The delivery stays in the log; once its body is removed it can no longer be inspected or re-verified."
         days={settings.quarantineDays}
       />
       <PeriodField
+        key={`image-${settings.imageDays}`}
         prefix="image"
         legend="Delivered images"
         help="Images (with their thumbnails) that no delivery in the period carried; an image delivered again recently is kept. The deliveries stay in the log without their image, and an Eden AI delivery also loses its raw body, which embeds the image."
@@ -37,17 +42,17 @@ function PeriodField({ prefix, legend, help, days }: { prefix: string; legend: s
   const helpId = `${prefix}-help`;
   return (
     <fieldset aria-describedby={helpId} className="space-y-2">
-      <legend className="text-sm font-medium">{legend}</legend>
+      <legend className="text-sm font-semibold">{legend}</legend>
       <p id={helpId} className={helpClass}>
         {help}
       </p>
       <label className="flex items-center gap-2 text-sm">
-        <input type="radio" name={`${prefix}Mode`} value="forever" checked={mode === "forever"} onChange={() => setMode("forever")} />
+        <input type="radio" name={`${prefix}Mode`} value="forever" defaultChecked={days === null} onChange={() => setMode("forever")} />
         Keep forever
       </label>
       <div className="flex flex-wrap items-center gap-2 text-sm">
         <label className="flex items-center gap-2">
-          <input type="radio" name={`${prefix}Mode`} value="days" checked={mode === "days"} onChange={() => setMode("days")} />
+          <input type="radio" name={`${prefix}Mode`} value="days" defaultChecked={days !== null} onChange={() => setMode("days")} />
           Delete after
         </label>
         <input
@@ -61,7 +66,7 @@ function PeriodField({ prefix, legend, help, days }: { prefix: string; legend: s
           disabled={mode !== "days"}
           required={mode === "days"}
           aria-label={`Days to keep ${legend.toLowerCase()}`}
-          className={`${inputClass} mt-0 w-24`}
+          className={`${compactControlClass} w-24`}
         />
         <span>days</span>
       </div>

@@ -39,7 +39,7 @@ export default async function OverviewPage() {
           .
         </p>
       ) : (
-        <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-3">
+        <div className="grid items-start gap-4 md:grid-cols-2 xl:grid-cols-3">
           {sources.map((source) => (
             <SourceCard key={source.id} source={source} now={now} canManage={operator.role === "admin"} />
           ))}

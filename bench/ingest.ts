@@ -3,6 +3,8 @@
 //                express.raw, HMAC, multer, writeFileSync; no database, no fsync
 //   ceiling    — bare node:http that only hashes and verifies (bench/peers/ceiling-receiver.ts)
 //   webhook-inbox — started as `npm start` does (embedded PostgreSQL), committing before the 200
+//   next-floor — the ceiling's work inside a Next.js route handler (bench/peers/next-floor): what
+//                Next's request handling costs by itself, the floor under any receiver built on it
 // Load: unique signed deliveries, each a different image, as a masking service sends them (a
 // 1920x1080 JPEG of ~170 KB with a distinct trailer after its end-of-image marker, so every
 // delivery stores new image bytes and needs a thumbnail), at concurrency 1, 16 and 64,
@@ -52,6 +54,7 @@ const targets: Target[] = [
   await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", { OUTPUT_DIR: path.join(workDir, "receivedimages") }),
   await startPeer("ceiling", "bench/peers/ceiling-receiver.ts", "/", {}),
   { name: "webhook-inbox", port: app.port, path: "/api/webhooks/bench", pid: app.pid, stop: () => app.stop() },
+  await startNextFloor(),
 ];
 const appServerPid = Number(/serving on .* \(pid (\d+)\)/.exec(app.output())?.[1]);
 const samplers = new Map(targets.map((target) => [target.name, samplePeakRss(target.pid)]));
@@ -113,6 +116,16 @@ try {
 function signedRequest(requestPath: string, image: Buffer, metadata: string): PreparedRequest {
   const { body, contentType } = maskitBody(image, metadata);
   return { path: requestPath, body, headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") } };
+}
+
+async function startNextFloor(): Promise<Target> {
+  const next = ["node_modules/next/dist/bin/next"];
+  const dir = "bench/peers/next-floor";
+  execFileSync(process.execPath, [...next, "build", dir], { stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const port = await freePort();
+  const child = spawn(process.execPath, [...next, "start", dir, "--port", String(port)], { env: { ...process.env, BENCH_SECRET: secret, NODE_ENV: "production" }, stdio: "ignore" });
+  while (!(await fetch(`http://127.0.0.1:${port}/floor`).catch(() => null))) await new Promise((resolve) => setTimeout(resolve, 200));
+  return { name: "next-floor", port, path: "/floor", pid: child.pid!, stop: () => void child.kill("SIGTERM") };
 }
 
 /** The same picture as other bytes: JPEG readers stop at the end-of-image marker. */

@@ -51,8 +51,8 @@ export default async function SettingsPage() {
             <dd className="mt-1">
               {status.lastPurge ? (
                 <>
-                  <Timestamp date={status.lastPurge.at} now={now} />: removed {lastPurge?.quarantinedBodies ?? 0} quarantined bodies and {lastPurge?.images ?? 0} images (
-                  {formatBytes(lastPurge?.bytesFreed ?? 0)})
+                  <Timestamp date={status.lastPurge.at} now={now} />: removed {count(lastPurge?.quarantinedBodies, "quarantined body", "quarantined bodies")} and{" "}
+                  {count(lastPurge?.images, "image", "images")} ({formatBytes(lastPurge?.bytesFreed ?? 0)})
                 </>
               ) : (
                 <span className="text-slate-500">nothing removed yet</span>
@@ -63,4 +63,9 @@ export default async function SettingsPage() {
       </section>
     </div>
   );
+}
+
+function count(value: number | undefined, one: string, many: string): string {
+  const n = value ?? 0;
+  return `${n} ${n === 1 ? one : many}`;
 }

@@ -35,11 +35,11 @@ export function CredentialsTried({ credentials }: { credentials: CredentialResul
         <tbody className={TBODY}>
           {credentials.map((credential) => (
             <tr key={credential.id} data-credential={credential.label} className={ROW}>
-              <td className={`${CELL} break-words font-medium text-slate-900`}>
+              <td className={`${CELL} break-words font-medium text-slate-900 max-sm:col-span-2`}>
                 <span className={MOBILE_LABEL}>Label</span>
                 {credential.label}
               </td>
-              <td className={`${CELL} break-all font-mono text-xs text-slate-600`}>
+              <td className={`${CELL} break-all font-mono text-xs text-slate-600 max-sm:col-span-2`}>
                 <span className={`${MOBILE_LABEL} font-sans`}>Fingerprint</span>
                 {credential.fingerprint}
               </td>
@@ -49,9 +49,9 @@ export function CredentialsTried({ credentials }: { credentials: CredentialResul
                   {credential.state}
                 </span>
               </td>
-              <td className={`${CELL} max-sm:col-span-2`}>
+              <td className={CELL}>
                 <span className={MOBILE_LABEL}>Result</span>
-                <span className={`font-medium ${RESULT[credential.result].className}`}>{RESULT[credential.result].text}</span>
+                <span className={`font-medium sm:whitespace-nowrap ${RESULT[credential.result].className}`}>{RESULT[credential.result].text}</span>
                 {credential.note && <span className="block break-words text-xs text-slate-500">{credential.note}</span>}
               </td>
             </tr>

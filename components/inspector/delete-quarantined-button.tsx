@@ -21,8 +21,9 @@ export async function DeleteQuarantinedButton({ filters }: { filters: DeliveryFi
       action={deleteQuarantinedDeliveriesAction}
       fields={fields}
       label={`Delete ${count} quarantined…`}
-      accessibleLabel={`Delete ${count} quarantined ${count === 1 ? "delivery" : "deliveries"} matching these filters`}
-      question={`Delete ${what}${Object.keys(fields).length > 2 ? " matching these filters" : ""}, with their quarantined bodies? Verified deliveries stay. This cannot be undone.`}
+      // Not "… matching these filters": the log's own "Filter" button must stay the only one by that name.
+      accessibleLabel={`Delete ${count} quarantined ${count === 1 ? "delivery" : "deliveries"} in this view`}
+      question={`Delete ${what}${Object.keys(fields).length > 2 ? " matching these filters" : ""}, with ${count === 1 ? "its quarantined body" : "their quarantined bodies"}? Verified deliveries stay. This cannot be undone.`}
       confirmLabel={`Delete ${count}`}
     />
   );

@@ -5,7 +5,7 @@ import { ReverifyButton } from "./reverify-button.tsx";
 // What an admin can do with a failed or rejected delivery: re-verify its quarantined body
 // (after adding the secret or key the sender really uses), or delete it with that body.
 
-export function DeliveryActions({ deliveryId, hasBody, sourceSlug }: { deliveryId: string; hasBody: boolean; sourceSlug: string }) {
+export function DeliveryActions({ deliveryId, hasBody, purgedAt, sourceSlug }: { deliveryId: string; hasBody: boolean; purgedAt: Date | null; sourceSlug: string }) {
   return (
     <div className="flex flex-col gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:flex-row sm:items-start sm:justify-between sm:p-5">
       <div className="min-w-0 space-y-2">
@@ -18,7 +18,9 @@ export function DeliveryActions({ deliveryId, hasBody, sourceSlug }: { deliveryI
             <ReverifyButton deliveryId={deliveryId} />
           </>
         ) : (
-          <p className="text-sm text-slate-600">No body was kept for this delivery (it was refused before its body was read), so there is nothing to check again.</p>
+          <p className="text-sm text-slate-600">
+            No body is kept for this delivery ({purgedAt ? "the retention setting removed it" : "it was refused before its body was read"}), so there is nothing to check again.
+          </p>
         )}
       </div>
       <div className="shrink-0 space-y-2 sm:w-64 sm:text-right">

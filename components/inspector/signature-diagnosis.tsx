@@ -116,7 +116,8 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
                     { label: "Field", value: part.name ?? <Missing>unnamed</Missing>, isCode: part.name !== null },
                     part.fileName !== null && { label: "File name (as sent)", value: part.fileName, isCode: true },
                     { label: "Declared type", value: part.declaredType ?? <Missing>none</Missing> },
-                    { label: "Type by its bytes", value: part.detectedType ?? "not a JPEG or PNG" },
+                    // Only a file part is meant to be an image.
+                    part.fileName !== null && { label: "Type by its bytes", value: part.detectedType ?? "not a JPEG or PNG" },
                     { label: "Size", value: `${part.size.toLocaleString("en-US")} bytes` },
                     { label: "SHA-256", value: part.sha256, isCode: true },
                   ]}

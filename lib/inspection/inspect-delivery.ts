@@ -17,6 +17,8 @@ export type QuarantineDiagnosis =
   | ({ kind: "maskit" } & MaskitDiagnosis & BodyFacts)
   | ({ kind: "edenai" } & EdenaiDiagnosis & BodyFacts & { payloadPreview: string | null });
 
+const MAX_PAYLOAD_PREVIEW_BYTES = 4 * 1024 * 1024;
+
 interface BodyFacts {
   bodySize: number;
   bodySha256: string;
@@ -28,14 +30,23 @@ export async function inspectDelivery(id: string) {
     getDelivery(id),
     getPrisma().delivery.findUnique({
       where: { id },
-      select: { source: { select: { id: true, slug: true, name: true, kind: true } }, quarantine: { select: { blobId: true } } },
+      select: {
+        purgedAt: true,
+        source: { select: { id: true, slug: true, name: true, kind: true } },
+        quarantine: { select: { blobId: true } },
+        rawBody: { select: { id: true, byteSize: true } },
+      },
     }),
   ]);
   if (!delivery || !context) return null;
   const headers = asHeaderRecord(delivery.headers);
   const isQuarantined = context.quarantine !== null && delivery.status !== "verified";
   const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blobId, headers, delivery.contentType) : null;
-  return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined };
+  // A verified JSON body is shown from its raw bytes (order and number literals as received) when it is of a size a page can hold.
+  const rawBody = !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES ? await readWholeBlob(getPool(), context.rawBody.id) : null;
+  const payloadText = rawBody ? previewPayload(rawBody) : null;
+  // purgedAt: the retention job removed the stored bytes (quarantined body or images) then.
+  return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined, payloadText, purgedAt: context.purgedAt };
 }
 
 export type InspectedDelivery = NonNullable<Awaited<ReturnType<typeof inspectDelivery>>>;

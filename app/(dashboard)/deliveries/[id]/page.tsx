@@ -59,20 +59,23 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         )}
       </div>
 
-      {!isVerified && operator.role === "admin" && <DeliveryActions deliveryId={delivery.id} hasBody={inspected.isQuarantined} sourceSlug={inspected.source.slug} />}
+      {!isVerified && operator.role === "admin" && <DeliveryActions deliveryId={delivery.id} hasBody={inspected.isQuarantined} purgedAt={inspected.purgedAt} sourceSlug={inspected.source.slug} />}
 
+      {/* On a phone: content, details, then the long headers list; on a wide screen details sit beside both. */}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody />}
-          <Section id="headers-heading" title="Request headers" description="As received; credentials such as Authorization and cookies were redacted before they were stored.">
-            <HeadersTable headers={delivery.headers} />
-          </Section>
+          {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody purgedAt={inspected.purgedAt} />}
         </div>
-        <aside className="min-w-0 lg:col-start-3 lg:row-start-1">
+        <aside className="min-w-0 self-start lg:col-start-3 lg:row-span-2 lg:row-start-1">
           <Section id="facts-heading" title="Details">
             <DeliveryFacts inspected={inspected} />
           </Section>
         </aside>
+        <div className="min-w-0 lg:col-span-2">
+          <Section id="headers-heading" title="Request headers" description="As received; credentials such as Authorization and cookies were redacted before they were stored.">
+            <HeadersTable headers={delivery.headers} />
+          </Section>
+        </div>
       </div>
     </div>
   );
@@ -87,24 +90,45 @@ function VerifiedContent({ inspected }: { inspected: InspectedDelivery }) {
           <DeliveryImages images={delivery.images} />
         </Section>
       )}
-      {delivery.payload !== null && (
-        <Section id="payload-heading" title="Payload" description="As received, pretty-printed; embedded images are replaced by a reference to the image shown above.">
-          <PayloadView text={formatPayload(delivery.payload)} label="Payload" />
+      {inspected.payloadText !== null ? (
+        <Section id="payload-heading" title="Payload" description="As received (key order and numbers as sent), pretty-printed; long strings such as embedded images are shortened.">
+          <PayloadView text={inspected.payloadText} label="Payload JSON" />
         </Section>
+      ) : (
+        delivery.payload !== null && (
+          <Section id="payload-heading" title="Payload" description="Pretty-printed as stored (keys reordered); embedded images are replaced by a reference to the image shown above.">
+            <PayloadView text={formatPayload(delivery.payload)} label="Payload JSON" />
+          </Section>
+        )
       )}
       {delivery.images.length === 0 && delivery.payload === null && (
         <Section id="content-heading" title="Content">
-          <Missing>This delivery carried no image or payload.</Missing>
+          {inspected.purgedAt ? (
+            <p className="text-sm text-slate-600">
+              Its stored image was removed by the retention setting on <DateTime value={inspected.purgedAt} /> UTC. The details and hashes stay.
+            </p>
+          ) : (
+            <Missing>This delivery carried no image or payload.</Missing>
+          )}
         </Section>
       )}
     </>
   );
 }
 
-function NoBody() {
+function NoBody({ purgedAt }: { purgedAt: Date | null }) {
   return (
     <Section id="no-body-heading" title="No body kept">
-      <p className="text-sm text-slate-600">This delivery was refused before its body was read (for example: too large, or the wrong Content-Type), so there is nothing to inspect or re-verify. The reason and headers say what arrived.</p>
+      <p className="text-sm text-slate-600">
+        {purgedAt ? (
+          <>
+            Its quarantined body was removed by the retention setting on <DateTime value={purgedAt} /> UTC, so there is nothing left to inspect or re-verify.
+          </>
+        ) : (
+          "This delivery was refused before its body was read (for example: too large, or the wrong Content-Type), so there is nothing to inspect or re-verify."
+        )}{" "}
+        The reason and headers say what arrived.
+      </p>
     </Section>
   );
 }

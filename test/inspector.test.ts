@@ -242,6 +242,13 @@ describe("the inspector page", () => {
     }
   });
 
+  it("offers an admin, and only an admin, to delete the quarantined deliveries the log shows", async () => {
+    const log = (cookie: string) => fetch(`${env.app.baseUrl}/deliveries?source=revoke-cam`, { headers: { cookie } }).then((response) => response.text());
+    expect(await log(cookies.admin)).toContain("Delete 1 quarantined…");
+    expect(await log(cookies.viewer)).not.toContain("quarantined…");
+    expect(await fetch(`${env.app.baseUrl}/deliveries?source=revoke-cam&status=verified`, { headers: { cookie: cookies.admin } }).then((response) => response.text())).not.toContain("quarantined…");
+  });
+
   it("answers 404 for a delivery that does not exist, and sends a stranger to sign in", async () => {
     expect((await fetch(`${env.app.baseUrl}/deliveries/${randomUUID()}`, { headers: { cookie: cookies.admin } })).status).toBe(404);
     const stranger = await fetch(`${env.app.baseUrl}/deliveries/${randomUUID()}`, { redirect: "manual" });

@@ -119,7 +119,8 @@ export async function recordUnverifiedDelivery(pool: pg.Pool, delivery: Delivery
  * re-verification (lib/inspection), which stores a quarantined delivery's images the same way.
  */
 export async function storeImage(client: pg.PoolClient, image: IncomingImage): Promise<{ imageId: string; isNewImage: boolean }> {
-  const existing = await client.query<{ id: string }>({ name: "find-image", text: "SELECT id FROM images WHERE sha256 = $1", values: [image.sha256] });
+  // FOR KEY SHARE: a retention purge (lib/retention) cannot delete the row under this delivery.
+  const existing = await client.query<{ id: string }>({ name: "find-image", text: "SELECT id FROM images WHERE sha256 = $1 FOR KEY SHARE", values: [image.sha256] });
   if (existing.rows[0]) return { imageId: existing.rows[0].id, isNewImage: false };
   const blobId = await writeBlob(client, image.spool);
   const inserted = await client.query<{ id: string }>({
@@ -131,7 +132,7 @@ export async function storeImage(client: pg.PoolClient, image: IncomingImage): P
   if (inserted.rows[0]) return { imageId: inserted.rows[0].id, isNewImage: true };
   // A concurrent delivery stored the same image first and has committed: use its row.
   await client.query("DELETE FROM blobs WHERE id = $1", [blobId]);
-  const winner = await client.query<{ id: string }>("SELECT id FROM images WHERE sha256 = $1", [image.sha256]);
+  const winner = await client.query<{ id: string }>("SELECT id FROM images WHERE sha256 = $1 FOR KEY SHARE", [image.sha256]);
   return { imageId: winner.rows[0].id, isNewImage: false };
 }
 

@@ -15,6 +15,9 @@ const ACTION_GROUPS = [
   { value: "user.", label: "Users (user.)" },
   { value: "token.", label: "API tokens (token.)" },
   { value: "auth.", label: "Sign-in and sign-out (auth.)" },
+  { value: "delivery.", label: "Re-verified and deleted deliveries (delivery.)" },
+  { value: "settings.", label: "Settings (settings.)" },
+  { value: "retention.", label: "Retention purges (retention.)" },
 ];
 
 const FIELD = "mt-1 block h-10 w-full rounded-md border border-slate-300 bg-white px-3 text-sm font-normal";

@@ -1,4 +1,5 @@
 import type { JsonNode } from "../signatures/edenai-canonical.ts";
+import { compareCodePoints, JSON_QUOTERS, type JsonEscape } from "../signatures/json-strings.ts";
 
 // Serializations of a JSON payload beyond the four the receiver tries (see
 // lib/signatures/edenai-canonical.ts): other indents, compact separators, sorted keys with each
@@ -10,7 +11,7 @@ export interface JsonLayout {
   indent: number | null;
   sortKeys: boolean;
   /** `ascii`: Python's ensure_ascii; `js`: JSON.stringify; `utf8`: orjson (raw UTF-8). */
-  escape: "ascii" | "js" | "utf8";
+  escape: JsonEscape;
   /** One-line separators: Python's `, ` and `: `, or the tight `,` and `:` of JS and orjson. */
   separators: "python" | "tight";
 }
@@ -33,7 +34,7 @@ export const JSON_VARIANTS: readonly JsonVariant[] = [
 ];
 
 export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string {
-  const quote = QUOTERS[layout.escape];
+  const quote = JSON_QUOTERS[layout.escape];
   const itemSeparator = layout.indent === null && layout.separators === "python" ? ", " : ",";
   const keySeparator = layout.indent === null && layout.separators === "tight" ? ":" : ": ";
   const write = (node: JsonNode, depth: number): string => {
@@ -61,27 +62,4 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
     }
   };
   return write(tree, 0);
-}
-
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-function quoter(mustEscape: RegExp): (value: string) => string {
-  const escape = (char: string) => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  return (value) => `"${value.replace(mustEscape, escape)}"`;
-}
-
-const QUOTERS: Record<JsonLayout["escape"], (value: string) => string> = {
-  ascii: quoter(/["\\\u0000-\u001f\u007f-\uffff]/g),
-  js: quoter(/["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g),
-  utf8: quoter(/["\\\u0000-\u001f]/g),
-};
-
-function compareCodePoints(a: string, b: string): number {
-  for (let i = 0; i < a.length && i < b.length; i++) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(i) ?? 0;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
 }

@@ -1,3 +1,4 @@
+import { compareCodePoints, JSON_QUOTERS } from "./json-strings.ts";
 import { parseJsonPreservingOrder, type JsonNode } from "./json-tree.ts";
 
 // The bytes Eden AI may have hashed and signed. Its docs have described the payload three ways
@@ -89,36 +90,8 @@ export function serializeCanonical(tree: JsonNode, form: Exclude<CanonicalForm, 
   return write(tree, "");
 }
 
-// What each serializer escapes inside a string; everything else is written as is.
 const STYLES: Record<Exclude<CanonicalForm, "raw-body">, { sortKeys: boolean; quote: (value: string) => string }> = {
-  // orjson: only the quote, the backslash and C0 controls; DEL and U+2028 stay raw.
-  "sorted-utf8": { sortKeys: true, quote: quoter(/["\\\u0000-\u001f]/g) },
-  // ensure_ascii: anything outside space..tilde (DEL too), per UTF-16 code unit, so an astral
-  // character becomes its surrogate pair and a lone surrogate its own \udXXX.
-  "python-json-dumps": { sortKeys: false, quote: quoter(/["\\\u0000-\u001f\u007f-\uffff]/g) },
-  // Well-formed JSON.stringify (ES2019): C0 controls and lone surrogates only; not `/`, not U+2028.
-  "js-json-stringify": {
-    sortKeys: false,
-    quote: quoter(/["\\\u0000-\u001f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g),
-  },
+  "sorted-utf8": { sortKeys: true, quote: JSON_QUOTERS.utf8 },
+  "python-json-dumps": { sortKeys: false, quote: JSON_QUOTERS.ascii },
+  "js-json-stringify": { sortKeys: false, quote: JSON_QUOTERS.js },
 };
-
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-
-function quoter(mustEscape: RegExp): (value: string) => string {
-  const escape = (char: string): string => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  // Most strings need no escaping: a non-global test is much cheaper than a replace.
-  const needsEscape = new RegExp(mustEscape.source);
-  return (value) => (needsEscape.test(value) ? `"${value.replace(mustEscape, escape)}"` : `"${value}"`);
-}
-
-/** Python and orjson order str keys by code point; JS `<` compares UTF-16 units, which puts 😀 before U+E000. */
-function compareCodePoints(a: string, b: string): number {
-  for (let i = 0; i < a.length && i < b.length; i++) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(i) ?? 0;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
-}

@@ -1,5 +1,6 @@
-import { createHmac } from "node:crypto";
-import { expect, lastLine, test } from "./fixtures/app.ts";
+import { createHash, createHmac } from "node:crypto";
+import type { Page } from "@playwright/test";
+import { expect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
 import { maskitBody } from "../test/helpers/multipart.ts";
 
@@ -68,3 +69,145 @@ test("an image carried by a signed Eden AI job result appears in the gallery", a
   await expect.poll(() => card.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(200);
   await page.screenshot({ path: test.info().outputPath("gallery-edenai.png"), fullPage: true });
 });
+
+test("an operator scrolls, filters, opens the lightbox and sees a duplicate collapsed", async ({ app, page }) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  app.cli(["user", "add", "--email", "admin@example.com", "--role", "admin"], "a long enough admin password\n");
+  const lobby = lastLine(app.cli(["source", "add", "--kind", "maskit", "--slug", "lobby-camera", "--name", "Lobby camera", "--generate"]));
+  const dock = lastLine(app.cli(["source", "add", "--kind", "maskit", "--slug", "dock-camera", "--name", "Dock camera", "--generate"]));
+  // 64 distinct images, then one image twice: 65 tiles, more than the first page's 60.
+  for (let frame = 0; frame < 64; frame++) {
+    await postMaskit(app, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: frame + 10 }), `lobby / frame ${String(frame).padStart(4, "0")}`);
+  }
+  const crate = await makeJpeg(800, 600, { seed: 3 });
+  const firstCrate = await postMaskit(app, "dock-camera", dock, crate, "dock / crate 1");
+  const secondCrate = await postMaskit(app, "dock-camera", dock, crate, "dock / crate 2");
+  const forged = await postMaskit(app, "dock-camera", "whsec_not-the-dock-secret-0000000000", await makeJpeg(96, 72, { seed: 999 }), "dock / forged");
+  expect([firstCrate.status, secondCrate.status, forged.status]).toEqual([200, 200, 401]);
+
+  await page.goto(`${app.baseUrl}/sign-in?next=%2Fgallery`);
+  await page.getByLabel("Email").fill("admin@example.com");
+  await page.getByLabel("Password").fill("a long enough admin password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/gallery$/);
+  const grid = page.getByRole("list", { name: "Verified images" });
+  const tiles = grid.getByRole("listitem");
+  await expect(tiles).toHaveCount(60);
+  // The duplicate is one tile, at its newest delivery, with its count; the forged one is nowhere.
+  await expect(tiles.first()).toContainText("dock / crate 2");
+  await expect(tiles.first()).toContainText("×2");
+  await expect(grid).not.toContainText("dock / crate 1");
+  await expect(grid).not.toContainText("dock / forged");
+  await expect(tiles.nth(1)).not.toContainText("deliveries of this image");
+  await screenshots(page, "gallery");
+
+  // Infinite scroll: nearing the end of the grid loads the next keyset page.
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  const nextPage = page.waitForResponse((response) => /\/api\/gallery\?.*cursor=/.test(response.url()));
+  await page.getByRole("button", { name: "Load more images" }).scrollIntoViewIfNeeded();
+  expect((await nextPage).status()).toBe(200);
+  await expect(tiles).toHaveCount(65);
+  await expect(tiles.last()).toContainText("lobby / frame 0000");
+  await expect(page.getByRole("button", { name: "Load more images" })).toHaveCount(0);
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // The lightbox: the full image and its facts, keyboard to move, Escape to close.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await tiles.first().getByRole("button").click();
+  const dialog = page.getByRole("dialog", { name: "dock / crate 2" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Close" })).toBeFocused();
+  await expect(dialog).toContainText(createHash("sha256").update(crate).digest("hex"));
+  await expect(dialog).toContainText("800×600 px");
+  await expect(dialog).toContainText("dock-camera");
+  await expect(dialog).toContainText("2 (the newest is shown)");
+  await expect(dialog).toContainText(formatKb(crate.length));
+  await expect(dialog).toContainText("1 of 65");
+  await expect(dialog.getByRole("link", { name: "Open the delivery" })).toHaveAttribute("href", `/deliveries/${secondCrate.id}`);
+  const download = dialog.getByRole("link", { name: "Download" });
+  await expect(download).toHaveAttribute("download", /^[0-9a-f]{16}\.jpg$/);
+  const original = await page.request.get(`${app.baseUrl}${await download.getAttribute("href")}`);
+  expect(Buffer.from(await original.body()).equals(crate)).toBe(true);
+  await expect.poll(() => dialog.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(800);
+  await screenshots(page, "gallery-lightbox");
+  await page.keyboard.press("ArrowLeft");
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("ArrowRight");
+  const next = page.getByRole("dialog", { name: "lobby / frame 0063" });
+  await expect(next).toBeVisible();
+  await expect(next).toContainText("2 of 65");
+  await expect(next).toContainText("96×72 px");
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("dialog", { name: "lobby / frame 0062" })).toBeVisible();
+  await page.keyboard.press("ArrowLeft");
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByRole("dialog", { name: "dock / crate 2" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(tiles.first().getByRole("button")).toBeFocused();
+
+  // Filters live in the URL; the count is of the deliveries that match them.
+  await page.getByLabel("Source").selectOption("dock-camera");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/\/gallery\?source=dock-camera/);
+  await expect(tiles).toHaveCount(1);
+  await expect(tiles.first()).toContainText("×2");
+  await expect(page.getByLabel("Status")).toHaveCount(0);
+  await page.getByLabel("Search").fill("CRATE 1");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/source=dock-camera&q=CRATE\+1/);
+  await expect(tiles).toHaveCount(1);
+  await expect(tiles.first()).toContainText("dock / crate 1");
+  await expect(tiles.first()).not.toContainText("deliveries of this image");
+  await page.getByLabel("Search").fill("");
+  await page.getByLabel("From (UTC)").fill("2000-01-01");
+  await page.getByLabel("To (UTC)").fill("2000-01-31");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page).toHaveURL(/source=dock-camera&q=&from=2000-01-01&to=2000-01-31/);
+  await expect(page.getByText("No images match these filters.")).toBeVisible();
+  await screenshots(page, "gallery-no-match");
+  await page.goto(`${app.baseUrl}/gallery?from=2026-02-30`);
+  await expect(page.getByRole("alert").filter({ hasText: "These filters cannot be used" })).toContainText("use a date like");
+
+  // Live under a filter: only arrivals that match it, at the top, highlighted for a moment.
+  await page.goto(`${app.baseUrl}/gallery?source=dock-camera`);
+  await expect(tiles).toHaveCount(1);
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  await postMaskit(app, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: 500 }), "lobby / live frame");
+  const pallet = await postMaskit(app, "dock-camera", dock, await makeJpeg(120, 90, { seed: 501 }), "dock / live pallet");
+  await expect(tiles).toHaveCount(2);
+  await expect(tiles.first()).toContainText("dock / live pallet");
+  await expect(tiles.first()).toHaveAttribute("data-delivery-id", pallet.id);
+  await expect(tiles.first()).toHaveAttribute("data-new", "true");
+  await expect(grid).not.toContainText("lobby / live frame");
+  // The same image again: its tile moves to the top with the new count, not a second tile.
+  await postMaskit(app, "dock-camera", dock, crate, "dock / crate 3");
+  await expect(tiles.first()).toContainText("dock / crate 3");
+  await expect(tiles.first()).toContainText("×3");
+  await expect(tiles).toHaveCount(2);
+  expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+});
+
+async function postMaskit(app: AppFixture, slug: string, secret: string, image: Buffer, metadata: string): Promise<{ status: number; id: string }> {
+  const { body, contentType } = maskitBody(image, metadata);
+  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, {
+    method: "POST",
+    body: new Uint8Array(body),
+    headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") },
+  });
+  return { status: response.status, id: (await response.json()).id };
+}
+
+function formatKb(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KB`;
+}
+
+/** Desktop and phone; neither may scroll sideways. */
+async function screenshots(page: Page, name: string) {
+  for (const [width, height] of [[1440, 900], [390, 844]]) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: !name.includes("lightbox") });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}px`).toBeLessThanOrEqual(width);
+  }
+  await page.setViewportSize({ width: 1440, height: 900 });
+}

@@ -21,11 +21,16 @@ interface GalleryLightboxProps {
 
 export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, hasNext }: GalleryLightboxProps) {
   const ref = useRef<HTMLDialogElement>(null);
+  const closeButton = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const isOpen = tile !== null;
   useEffect(() => {
     const dialog = ref.current;
-    if (isOpen && dialog && !dialog.open) dialog.showModal();
+    if (isOpen && dialog && !dialog.open) {
+      dialog.showModal();
+      // Not the first focusable control (an arrow), so that Enter or Space does not move on by surprise.
+      closeButton.current?.focus();
+    }
     if (!isOpen && dialog?.open) dialog.close();
   }, [isOpen]);
 
@@ -60,7 +65,7 @@ export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, 
               <h2 id={titleId} className="min-w-0 text-base font-semibold break-words">
                 {caption || <span className="text-slate-400 italic">no metadata</span>}
               </h2>
-              <button type="button" onClick={() => ref.current?.close()} className="shrink-0 rounded-md border border-slate-600 px-2 py-1 text-slate-200 hover:bg-slate-800" autoFocus>
+              <button type="button" onClick={() => ref.current?.close()} ref={closeButton} className="shrink-0 rounded-md border border-slate-600 px-2 py-1 text-slate-200 hover:bg-slate-800">
                 Close
               </button>
             </div>

@@ -25,9 +25,11 @@ interface LiveGalleryProps {
   filters: GalleryFilters;
   /** The filters as a query string (no empty parameters), for the API. */
   filterQuery: string;
+  /** The newest delivery sequence number when the server rendered the first page. */
+  since: string;
 }
 
-export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery }: LiveGalleryProps) {
+export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery, since }: LiveGalleryProps) {
   const [tiles, setTiles] = useState(initialTiles);
   const [nextCursor, setNextCursor] = useState(initialCursor);
   const [loadState, setLoadState] = useState<"idle" | "loading" | "error">("idle");
@@ -71,7 +73,7 @@ export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery 
     setFreshIds((current) => new Set([...current, ...arrived]));
     setAnnouncement(`New image from ${event.source}`);
     setTimeout(() => setFreshIds((current) => new Set([...current].filter((id) => !arrived.has(id)))), HIGHLIGHT_MS);
-  });
+  }, since);
 
   const openIndex = openImageId ? tiles.findIndex((tile) => tile.image.id === openImageId) : -1;
   const move = (step: -1 | 1) => {

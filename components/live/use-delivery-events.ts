@@ -11,12 +11,15 @@ export interface LiveDeliveryEvent {
 /**
  * Calls `onDelivery` for every new delivery, live, from GET /api/events. EventSource
  * reconnects by itself and resumes with Last-Event-ID, so nothing is missed across a drop.
+ * `since` (the newest sequence number when the server rendered the page, latestDeliverySeq)
+ * also catches up what committed between the render and the stream's start.
  */
-export function useDeliveryEvents(onDelivery: (event: LiveDeliveryEvent) => void): void {
+export function useDeliveryEvents(onDelivery: (event: LiveDeliveryEvent) => void, since?: string): void {
   const handler = useRef(onDelivery);
   handler.current = onDelivery;
+  const firstSince = useRef(since);
   useEffect(() => {
-    const source = new EventSource("/api/events");
+    const source = new EventSource(firstSince.current ? `/api/events?lastEventId=${encodeURIComponent(firstSince.current)}` : "/api/events");
     const listener = (message: MessageEvent<string>) => handler.current(JSON.parse(message.data) as LiveDeliveryEvent);
     source.addEventListener("delivery", listener);
     return () => {

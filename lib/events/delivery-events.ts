@@ -48,6 +48,12 @@ export async function deliveriesSince(afterSeq: bigint, limit = 500): Promise<De
   return rows;
 }
 
+/** The newest sequence number now, for a page to hand to its stream: what commits after the render is then not missed. */
+export async function latestDeliverySeq(): Promise<string> {
+  const { rows } = await getPool().query<{ seq: string | null }>("SELECT max(seq)::text AS seq FROM deliveries");
+  return rows[0].seq ?? "0";
+}
+
 function getHub(): Hub {
   globalForEvents.webhookInboxEvents ??= { listeners: new Set(), client: null, pendingIds: new Set(), flushTimer: null, lastSeq: -1n, reconnectDelayMs: 500 };
   return globalForEvents.webhookInboxEvents;

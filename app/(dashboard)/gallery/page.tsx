@@ -6,6 +6,7 @@ import { LiveGallery } from "@/components/gallery/live-gallery.tsx";
 import { toTileData } from "@/components/gallery/gallery-tile-data.ts";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { deliveryFilterQuery, listSourceOptions } from "@/lib/deliveries/delivery-filters.ts";
+import { latestDeliverySeq } from "@/lib/events/delivery-events.ts";
 import { galleryFilters, galleryQuery, type GalleryFilters } from "@/lib/gallery/gallery-query.ts";
 import { listGalleryImages, type GalleryPage as TilePage } from "@/lib/gallery/list-gallery-images.ts";
 
@@ -19,6 +20,8 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const values: DeliveryFilterValues = { source: first(params.source), q: first(params.q), from: first(params.from), to: first(params.to) };
   const filterQuery = deliveryFilterQuery(values);
+  // Read before the first page, so that whatever commits after it reaches the live grid.
+  const since = await latestDeliverySeq();
   const [sources, result] = await Promise.all([listSourceOptions(), loadFirstPage(values)]);
   return (
     <div className="space-y-4">
@@ -50,6 +53,7 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
           initialCursor={result.nextCursor}
           filters={result.filters}
           filterQuery={filterQuery}
+          since={since}
         />
       )}
     </div>

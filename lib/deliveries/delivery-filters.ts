@@ -50,11 +50,12 @@ export async function listSourceOptions(): Promise<Array<{ slug: string; name: s
   return getPrisma().source.findMany({ select: { slug: true, name: true }, orderBy: [{ slug: "asc" }] });
 }
 
-function startOfDay(date: string): Date {
+/** The first instant of a UTC day (YYYY-MM-DD); the gallery's SQL uses these bounds too. */
+export function startOfDay(date: string): Date {
   return new Date(`${date}T00:00:00.000Z`);
 }
 
-function nextDay(date: string): Date {
+export function nextDay(date: string): Date {
   const day = startOfDay(date);
   day.setUTCDate(day.getUTCDate() + 1);
   return day;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getPool } from "../db.ts";
+import { nextDay, startOfDay } from "../deliveries/delivery-filters.ts";
 import type { GalleryFilters, GalleryQuery } from "./gallery-query.ts";
 
 // The gallery: the images of VERIFIED deliveries only (a failed or rejected delivery stores no
@@ -95,7 +96,7 @@ function matchingDeliveryConditions(filters: GalleryFilters, param: (value: unkn
   // Each value is bound once and shared by the walk, the NOT EXISTS and the count.
   const source = filters.source ? param(filters.source) : null;
   const pattern = filters.q ? param(`%${filters.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`) : null;
-  const from = filters.from ? param(new Date(`${filters.from}T00:00:00.000Z`)) : null;
+  const from = filters.from ? param(startOfDay(filters.from)) : null;
   const to = filters.to ? param(nextDay(filters.to)) : null;
   return (alias) => [
     `${alias}.status = 'verified'`,
@@ -131,10 +132,4 @@ function decodeCursor(cursor: string): { receivedAt: Date; deliveryId: string; p
     throw new z.ZodError([{ code: "custom", path: ["cursor"], message: "not a cursor returned by this API", input: cursor }]);
   }
   return { receivedAt, deliveryId, position: Number(position) };
-}
-
-function nextDay(date: string): Date {
-  const day = new Date(`${date}T00:00:00.000Z`);
-  day.setUTCDate(day.getUTCDate() + 1);
-  return day;
 }

@@ -12,7 +12,7 @@ export function GalleryTile({ tile, isNew, onOpen }: { tile: GalleryTileData; is
       data-image-id={tile.image.id}
       data-delivery-id={tile.deliveryId}
       data-new={isNew || undefined}
-      className={`overflow-hidden rounded-lg border bg-white shadow-sm transition-colors duration-1000 ${isNew ? "border-sky-300 bg-sky-50 ring-2 ring-sky-200" : "border-slate-200"}`}
+      className={`overflow-hidden rounded-lg border shadow-sm transition-colors duration-1000 ${isNew ? "border-sky-300 bg-sky-50 ring-2 ring-sky-200" : "border-slate-200 bg-white"}`}
     >
       <button type="button" onClick={onOpen} className="relative block aspect-[4/3] w-full cursor-zoom-in bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600">
         {/* Thumbnails come from an authenticated route, so next/image's optimizer is not used. */}

@@ -29,9 +29,11 @@ interface LiveDeliveriesTableProps {
   /** The server's tbody: its rows, or its empty-state row (hidden once live rows arrive). */
   children: React.ReactNode;
   isEmpty: boolean;
+  /** The newest sequence number when the server rendered (latestDeliverySeq): the stream catches up from it. */
+  since: string;
 }
 
-export function LiveDeliveriesTable({ filters, isNewestPage, newestHref, renderedIds, children, isEmpty }: LiveDeliveriesTableProps) {
+export function LiveDeliveriesTable({ filters, isNewestPage, newestHref, renderedIds, children, isEmpty, since }: LiveDeliveriesTableProps) {
   const router = useRouter();
   const [rows, setRows] = useState<DeliveryLogRow[]>([]);
   const [freshIds, setFreshIds] = useState<ReadonlySet<string>>(() => new Set());
@@ -52,7 +54,7 @@ export function LiveDeliveriesTable({ filters, isNewestPage, newestHref, rendere
     setFreshIds((current) => new Set(current).add(row.id));
     setAnnouncement(`New ${row.status} delivery from ${row.source}`);
     setTimeout(() => setFreshIds((current) => withoutId(current, row.id)), HIGHLIGHT_MS);
-  });
+  }, since);
 
   const showLabel = `${unshownCount} new ${unshownCount === 1 ? "delivery" : "deliveries"} — show`;
   return (

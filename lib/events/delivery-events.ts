@@ -22,6 +22,8 @@ type Listener = (event: DeliveryEvent) => void;
 interface Hub {
   listeners: Set<Listener>;
   client: pg.Client | null;
+  /** Settles once the current connection's LISTEN is in effect (or its attempt failed). */
+  listening: Promise<void>;
   pendingIds: Set<string>;
   flushTimer: NodeJS.Timeout | null;
   lastSeq: bigint;
@@ -36,6 +38,17 @@ export function subscribeToDeliveries(listener: Listener): () => void {
   hub.listeners.add(listener);
   if (!hub.client) void connect(hub);
   return () => hub.listeners.delete(listener);
+}
+
+/**
+ * Resolves once this instance is LISTENing (at most `timeoutMs` later). A stream that catches up
+ * from the database must wait for this first: a delivery committed after the catch-up query but
+ * before LISTEN took effect would otherwise reach nobody.
+ */
+export function untilListening(timeoutMs = 3_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  return Promise.race([getHub().listening, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Deliveries committed after `afterSeq`, oldest first: the catch-up after a reconnect. */
@@ -55,13 +68,23 @@ export async function latestDeliverySeq(): Promise<string> {
 }
 
 function getHub(): Hub {
-  globalForEvents.webhookInboxEvents ??= { listeners: new Set(), client: null, pendingIds: new Set(), flushTimer: null, lastSeq: -1n, reconnectDelayMs: 500 };
+  globalForEvents.webhookInboxEvents ??= {
+    listeners: new Set(),
+    client: null,
+    listening: Promise.resolve(),
+    pendingIds: new Set(),
+    flushTimer: null,
+    lastSeq: -1n,
+    reconnectDelayMs: 500,
+  };
   return globalForEvents.webhookInboxEvents;
 }
 
 async function connect(hub: Hub): Promise<void> {
   const client = new pg.Client({ connectionString: getConfig().DATABASE_URL });
   hub.client = client;
+  let settleListening = () => {};
+  hub.listening = new Promise((resolve) => (settleListening = resolve));
   const retry = () => {
     if (hub.client !== client) return;
     hub.client = null;
@@ -79,6 +102,7 @@ async function connect(hub: Hub): Promise<void> {
   try {
     await client.connect();
     await client.query(`LISTEN ${DELIVERY_CHANNEL}`);
+    settleListening();
     hub.reconnectDelayMs = 500;
     if (hub.lastSeq >= 0n) {
       // Whatever committed while we were not listening.
@@ -88,6 +112,7 @@ async function connect(hub: Hub): Promise<void> {
       hub.lastSeq = BigInt(rows[0].seq ?? 0);
     }
   } catch {
+    settleListening();
     retry();
   }
 }

@@ -8,6 +8,7 @@ import { DeletedNotice, DeleteQuarantinedButton } from "@/components/inspector/d
 import { TBODY } from "@/components/users/table-classes.ts";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { deliveryFilterQuery, deliveryFilters, listSourceOptions, type DeliveryFilters } from "@/lib/deliveries/delivery-filters.ts";
+import { latestDeliverySeq } from "@/lib/events/delivery-events.ts";
 import { listDeliveries, listDeliveriesQuery, type DeliverySummary } from "@/lib/deliveries/list-deliveries.ts";
 
 export const metadata: Metadata = { title: "Deliveries" };
@@ -22,6 +23,8 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
   const cursor = first(params.cursor);
   // Not in the form; kept in the page links so that a shorter page (?limit=20) stays short.
   const limit = first(params.limit);
+  // Read before the rows: whatever commits after it reaches the live table through the stream's catch-up.
+  const since = await latestDeliverySeq();
   const [sources, result] = await Promise.all([listSourceOptions(), loadPage(values, cursor, limit)]);
   const isFiltered = Object.values(values).some(Boolean);
   const newestHref = logHref({ ...values, limit });
@@ -62,6 +65,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
           newestHref={newestHref}
           renderedIds={result.items.map((item) => item.id)}
           isEmpty={result.items.length === 0}
+          since={since}
         >
           <tbody className={TBODY}>
             {result.items.length === 0 ? (

@@ -1,5 +1,5 @@
 import { requireApiOperator } from "@/lib/auth/require-operator.ts";
-import { deliveriesSince, subscribeToDeliveries, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
+import { deliveriesSince, subscribeToDeliveries, untilListening, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
 import { withErrors } from "@/lib/http/errors.ts";
 
 // GET /api/events: Server-Sent Events, one `delivery` event per new delivery from whichever
@@ -30,7 +30,8 @@ export const GET = withErrors(async (request: Request) => {
         sent.add(event.id);
         send(`id: ${event.seq}\nevent: delivery\ndata: ${JSON.stringify({ id: event.id, source: event.source, status: event.status })}\n\n`);
       };
-      // Subscribe before catching up, so nothing committed in between is lost; `sent` drops doubles.
+      // Subscribe (and be LISTENing) before catching up, so nothing committed in between is lost;
+      // `sent` drops doubles.
       const unsubscribe = subscribeToDeliveries(sendEvent);
       const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
       cleanup = () => {
@@ -39,7 +40,10 @@ export const GET = withErrors(async (request: Request) => {
       };
       request.signal.addEventListener("abort", () => cleanup());
       send("retry: 2000\n: connected\n\n");
-      if (lastEventId !== null) for (const event of await deliveriesSince(lastEventId)) sendEvent(event);
+      if (lastEventId !== null) {
+        await untilListening();
+        for (const event of await deliveriesSince(lastEventId)) sendEvent(event);
+      }
     },
     cancel() {
       cleanup();

@@ -1,6 +1,7 @@
 // Dashboard figures (issue "Dashboard"):
 //   1. With 100,000 deliveries seeded: server time for the first and a deep page of the
-//      delivery log (GET /api/deliveries) and of the log and gallery pages, medians of 20,
+//      delivery log (GET /api/deliveries) and the gallery (GET /api/gallery), and of the log and
+//      gallery pages, medians of 20,
 //      and the query plans of the underlying queries (do they use indexes?).
 //   2. Live latency: POST to instance A until the event arrives on a stream from instance B,
 //      p50/p95 over 40 deliveries.
@@ -45,6 +46,7 @@ try {
 
   const session = await signIn(appA.baseUrl);
   const deep = await cursorAt(90_000);
+  const deepGallery = await galleryCursorAt(16_000, token);
   const timings: Array<[string, string, Record<string, string>]> = [
     ["log API, first page (50)", "/api/deliveries?limit=50", { authorization: `Bearer ${token}` }],
     ["log API, page at row 90,000", `/api/deliveries?limit=50&cursor=${deep}`, { authorization: `Bearer ${token}` }],
@@ -52,6 +54,8 @@ try {
     ["log API, metadata search", "/api/deliveries?limit=50&q=frame-4242", { authorization: `Bearer ${token}` }],
     ["log page, first page", "/deliveries", { cookie: session }],
     ["log page, page at row 90,000", `/deliveries?cursor=${deep}`, { cookie: session }],
+    ["gallery API, first page (60)", "/api/gallery?limit=60", { authorization: `Bearer ${token}` }],
+    ["gallery API, page at tile 16,000", `/api/gallery?limit=60&cursor=${deepGallery}`, { authorization: `Bearer ${token}` }],
     ["gallery page, first page", "/gallery", { cookie: session }],
   ];
   console.log("\n| request | median ms | p95 ms | status |\n|---|---|---|---|");
@@ -113,6 +117,18 @@ async function cursorValues(rowNumber: number): Promise<[Date, string]> {
 async function cursorAt(rowNumber: number): Promise<string> {
   const [receivedAt, id] = await cursorValues(rowNumber);
   return Buffer.from(`${receivedAt.toISOString()}|${id}`).toString("base64url");
+}
+
+/** The gallery's cursor after `tiles` tiles, walked page by page (its cursor is opaque). */
+async function galleryCursorAt(tiles: number, bearer: string): Promise<string> {
+  let cursor = "";
+  for (let seen = 0; seen < tiles; seen += 200) {
+    const response = await fetch(`${appA.baseUrl}/api/gallery?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const page = (await response.json()) as { nextCursor: string | null };
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return cursor;
 }
 
 async function signIn(baseUrl: string): Promise<string> {

@@ -1,11 +1,9 @@
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import type { Page } from "@playwright/test";
-import { expect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
-import { canonicalForms } from "../lib/signatures/edenai-canonical.ts";
-import { signEdenaiPayload } from "../lib/signatures/edenai.ts";
+import { expect, lastLine, test } from "./fixtures/app.ts";
+import { postEdenai, postMaskit, postRaw } from "./fixtures/deliveries.ts";
+import { signIn, takeScreenshots } from "./fixtures/pages.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
-import { maskitBody } from "../test/helpers/multipart.ts";
 
 // What an operator watches all day: every delivery with its status and why it was refused,
 // filtered in the URL, paged, new arrivals at the top without a reload, and the filtered set
@@ -25,17 +23,15 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await writeFile(keyFile, eden.publicKey.export({ type: "spki", format: "pem" }));
   app.cli(["source", "add", "--kind", "edenai", "--slug", "eden-jobs", "--name", "Eden AI jobs", "--public-key-file", keyFile]);
   const photo = await makeJpeg(640, 480);
-  const send = (metadata: string, key = secret) => postMaskit(app, photo, metadata, key);
+  const send = (metadata: string, key = secret) => postMaskit(app.baseUrl, "lobby-camera", key, photo, metadata);
 
   const verified = await send("lobby / frame 0001");
   const failed = await send("lobby / frame 0002", "whsec_an-old-secret-nobody-has-000000");
-  const rejected = await postRaw(app, "lobby-camera", Buffer.from("frame 0003 as plain text"), { "content-type": "text/plain", "x-signature": "00" });
+  const rejected = await postRaw(app.baseUrl, "lobby-camera", Buffer.from("frame 0003 as plain text"), { "content-type": "text/plain", "x-signature": "00" });
 
   await page.goto(`${app.baseUrl}/deliveries`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fdeliveries/);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ADMIN);
   // Sign-in returns to the page that sent there.
   await expect(page).toHaveURL(/\/deliveries$/);
 
@@ -61,7 +57,7 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await longReason.click();
   await expect(rows.nth(0).locator("details")).toHaveAttribute("open", "");
   await expect(page).toHaveURL(/\/deliveries$/);
-  await screenshots(page, "deliveries");
+  await takeScreenshots(page, "deliveries");
 
   // Filters live in the URL.
   await page.getByLabel("Status").selectOption("failed");
@@ -102,7 +98,7 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await page.goto(`${app.baseUrl}/deliveries`);
   await expect(rows).toHaveCount(3);
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
-  const job = await postEdenai(app, eden.privateKey, { job_id: "job-7f3a-live", status: "success", provider: "google", feature: "image", subfeature: "object_detection", output: { items: [] } });
+  const job = await postEdenai(app.baseUrl, "eden-jobs", eden.privateKey, { job_id: "job-7f3a-live", status: "success", provider: "google", feature: "image", subfeature: "object_detection", output: { items: [] } });
   expect(job.status).toBe("verified");
   await expect(rows).toHaveCount(4);
   await expect(rows.first()).toContainText("job-7f3a-live");
@@ -111,7 +107,7 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await expect(rows.first().getByRole("link")).toHaveAttribute("href", `/deliveries/${job.id}`);
   await expect(page.getByRole("status").filter({ hasText: "New verified delivery from eden-jobs" })).toHaveCount(1);
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
-  await screenshots(page, "deliveries-live");
+  await takeScreenshots(page, "deliveries-live");
 
   // Live under a filter: only arrivals that match it.
   await page.getByLabel("Status").selectOption("failed");
@@ -136,32 +132,5 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   expect(csv.slice(1, -1).map((line) => line.split(",")[0])).toEqual([failedAgain.id, failed.id]);
   expect(csv[1]).toContain(",lobby-camera,failed,401,");
   expect(csv.at(-1)).toBe("");
-  await screenshots(page, "deliveries-filtered");
+  await takeScreenshots(page, "deliveries-filtered");
 });
-
-async function postMaskit(app: AppFixture, image: Buffer, metadata: string, secret: string) {
-  const { body, contentType } = maskitBody(image, metadata);
-  const signature = createHmac("sha256", secret).update(body).digest("hex");
-  return postRaw(app, "lobby-camera", body, { "content-type": contentType, "x-signature": signature });
-}
-
-async function postEdenai(app: AppFixture, privateKey: import("node:crypto").KeyObject, payload: Record<string, unknown>) {
-  const body = Buffer.from(JSON.stringify(payload));
-  const signature = signEdenaiPayload(canonicalForms(body)[0].bytes, privateKey);
-  return postRaw(app, "eden-jobs", body, { "content-type": "application/json", "x-edenai-signature": signature });
-}
-
-async function postRaw(app: AppFixture, slug: string, body: Buffer, headers: Record<string, string>): Promise<{ id: string; status: string }> {
-  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, { method: "POST", body: new Uint8Array(body), headers });
-  return response.json();
-}
-
-/** Both widths; on a phone the table is a stack of cards that never scrolls sideways. */
-async function screenshots(page: Page, name: string) {
-  for (const [width, height] of [[1440, 900], [390, 844]]) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}px`).toBeLessThanOrEqual(width);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
-}

@@ -2,10 +2,13 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { signIn } from "./fixtures/pages.ts";
 import { startAppServer, type AppServer } from "../test/helpers/app-server.ts";
 
 // A fresh install: the app prints a one-time setup link; it alone creates the first admin.
 // Then the session cookie's flags, sign-out, and the lockout after repeated failures.
+
+const ADMIN_EMAIL = "first-admin@example.com";
 
 let app: AppServer;
 let dataDir: string;
@@ -25,12 +28,13 @@ test("first-run setup, session cookie, sign-out and lockout", async ({ page, bro
   const link = /create the first one at (http:\/\/localhost:\d+(\/setup\?token=[\w-]+))/.exec(app.output());
   expect(link, "npm start prints the setup link").not.toBeNull();
   const setupPath = link![2];
+  const signInUrl = `${app.baseUrl}/sign-in`;
 
   await page.goto(`${app.baseUrl}/setup?token=guessed-token`);
   await expect(page.getByText("This setup link is not valid")).toBeVisible();
 
   await page.goto(`${app.baseUrl}${setupPath}`);
-  await page.getByLabel("Email").fill("first-admin@example.com");
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
   await page.getByLabel("Password", { exact: true }).fill("the very first password");
   await page.getByLabel("Repeat password").fill("a different password!!");
   await page.getByRole("button", { name: "Create administrator" }).click();
@@ -58,7 +62,7 @@ test("first-run setup, session cookie, sign-out and lockout", async ({ page, bro
   // Behind an HTTPS proxy the cookie is Secure.
   const proxied = await browser.newContext({ extraHTTPHeaders: { "x-forwarded-proto": "https" } });
   const proxiedPage = await proxied.newPage();
-  await signIn(proxiedPage, "the very first password");
+  await signIn(proxiedPage, { email: ADMIN_EMAIL, password: "the very first password" }, { url: signInUrl });
   await expect(proxiedPage).toHaveURL(/\/gallery$/);
   const [secureCookie] = (await proxied.cookies()).filter((candidate) => candidate.name === "webhook_inbox_session");
   expect(secureCookie.secure).toBe(true);
@@ -66,17 +70,10 @@ test("first-run setup, session cookie, sign-out and lockout", async ({ page, bro
 
   // Five wrong passwords lock the account, even against the right one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    await signIn(page, `wrong password number ${attempt}`);
+    await signIn(page, { email: ADMIN_EMAIL, password: `wrong password number ${attempt}` }, { url: signInUrl });
     await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   }
-  await signIn(page, "the very first password");
+  await signIn(page, { email: ADMIN_EMAIL, password: "the very first password" }, { url: signInUrl });
   await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins for this account" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("locked.png") });
 });
-
-async function signIn(page: import("@playwright/test").Page, password: string) {
-  await page.goto(`${app.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill("first-admin@example.com");
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}

@@ -1,8 +1,9 @@
-import { createHash, createHmac } from "node:crypto";
-import type { Page } from "@playwright/test";
-import { expect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
-import { makeJpeg } from "../test/helpers/images.ts";
-import { maskitBody } from "../test/helpers/multipart.ts";
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { expect, lastLine, test } from "./fixtures/app.ts";
+import { postEdenai, postMaskit } from "./fixtures/deliveries.ts";
+import { signIn, takeScreenshots } from "./fixtures/pages.ts";
+import { makeJpeg, makePng } from "../test/helpers/images.ts";
 
 // The first complete path: an operator signs in, MaskIt posts a signed image, the operator
 // sees it in the gallery. The app runs on its embedded PostgreSQL, as after `npm start`.
@@ -13,23 +14,14 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
 
   await page.goto(`${app.baseUrl}/gallery`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fgallery/);
-  await page.getByLabel("Email").fill("operator@example.com");
-  await page.getByLabel("Password").fill("wrong password entirely");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, { email: "operator@example.com", password: "wrong password entirely" });
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
-  await page.getByLabel("Password").fill("correct horse battery staple");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, { email: "operator@example.com", password: "correct horse battery staple" });
   await expect(page).toHaveURL(/\/gallery$/);
   await expect(page.getByText("No verified images yet")).toBeVisible();
 
-  const delivery = maskitBody(await makeJpeg(1920, 1080), "lobby / 2026-11-22 / frame 0042");
-  const signature = createHmac("sha256", secret).update(delivery.body).digest("hex");
-  const response = await fetch(`${app.baseUrl}/api/webhooks/lobby-camera`, {
-    method: "POST",
-    body: new Uint8Array(delivery.body),
-    headers: { "content-type": delivery.contentType, "x-signature": signature },
-  });
-  expect(response.status).toBe(200);
+  const delivery = await postMaskit(app.baseUrl, "lobby-camera", secret, await makeJpeg(1920, 1080), "lobby / 2026-11-22 / frame 0042");
+  expect(delivery.httpStatus).toBe(200);
 
   await page.reload();
   const card = page.getByRole("list", { name: "Verified images" }).getByRole("listitem");
@@ -43,26 +35,16 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
 
 test("an image carried by a signed Eden AI job result appears in the gallery", async ({ app, page }) => {
   const keyFile = test.info().outputPath("eden-public.pem");
-  const { generateKeyPairSync } = await import("node:crypto");
-  const { writeFileSync } = await import("node:fs");
-  const { canonicalForms } = await import("../lib/signatures/edenai-canonical.ts");
-  const { signEdenaiPayload } = await import("../lib/signatures/edenai.ts");
-  const { makePng } = await import("../test/helpers/images.ts");
   const eden = generateKeyPairSync("rsa", { modulusLength: 2048 });
   writeFileSync(keyFile, eden.publicKey.export({ type: "spki", format: "pem" }));
   app.cli(["source", "add", "--kind", "edenai", "--slug", "eden-images", "--public-key-file", keyFile]);
   app.cli(["user", "add", "--email", "second@example.com", "--role", "admin"], "another long enough password\n");
 
   const png = await makePng(200, 150);
-  const body = Buffer.from(JSON.stringify({ job_id: "gen-0001", status: "success", provider: "openai", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64") }] } }));
-  const signature = signEdenaiPayload(canonicalForms(body)[0].bytes, eden.privateKey);
-  const response = await fetch(`${app.baseUrl}/api/webhooks/eden-images`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": "application/json", "x-edenai-signature": signature } });
-  expect(response.status).toBe(200);
+  const job = await postEdenai(app.baseUrl, "eden-images", eden.privateKey, { job_id: "gen-0001", status: "success", provider: "openai", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64") }] } });
+  expect(job.httpStatus).toBe(200);
 
-  await page.goto(`${app.baseUrl}/sign-in`);
-  await page.getByLabel("Email").fill("second@example.com");
-  await page.getByLabel("Password").fill("another long enough password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, { email: "second@example.com", password: "another long enough password" }, { url: `${app.baseUrl}/sign-in` });
   const card = page.getByRole("list", { name: "Verified images" }).getByRole("listitem").filter({ hasText: "gen-0001" });
   await expect(card).toContainText("image gen-0001");
   await expect(card).toContainText("200×150");
@@ -77,18 +59,16 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   const dock = lastLine(app.cli(["source", "add", "--kind", "maskit", "--slug", "dock-camera", "--name", "Dock camera", "--generate"]));
   // 64 distinct images, then one image twice: 65 tiles, more than the first page's 60.
   for (let frame = 0; frame < 64; frame++) {
-    await postMaskit(app, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: frame + 10 }), `lobby / frame ${String(frame).padStart(4, "0")}`);
+    await postMaskit(app.baseUrl, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: frame + 10 }), `lobby / frame ${String(frame).padStart(4, "0")}`);
   }
   const crate = await makeJpeg(800, 600, { seed: 3 });
-  const firstCrate = await postMaskit(app, "dock-camera", dock, crate, "dock / crate 1");
-  const secondCrate = await postMaskit(app, "dock-camera", dock, crate, "dock / crate 2");
-  const forged = await postMaskit(app, "dock-camera", "whsec_not-the-dock-secret-0000000000", await makeJpeg(96, 72, { seed: 999 }), "dock / forged");
-  expect([firstCrate.status, secondCrate.status, forged.status]).toEqual([200, 200, 401]);
+  const firstCrate = await postMaskit(app.baseUrl, "dock-camera", dock, crate, "dock / crate 1");
+  const secondCrate = await postMaskit(app.baseUrl, "dock-camera", dock, crate, "dock / crate 2");
+  const forged = await postMaskit(app.baseUrl, "dock-camera", "whsec_not-the-dock-secret-0000000000", await makeJpeg(96, 72, { seed: 999 }), "dock / forged");
+  expect([firstCrate.httpStatus, secondCrate.httpStatus, forged.httpStatus]).toEqual([200, 200, 401]);
 
   await page.goto(`${app.baseUrl}/sign-in?next=%2Fgallery`);
-  await page.getByLabel("Email").fill("admin@example.com");
-  await page.getByLabel("Password").fill("a long enough admin password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, { email: "admin@example.com", password: "a long enough admin password" });
   await expect(page).toHaveURL(/\/gallery$/);
   const grid = page.getByRole("list", { name: "Verified images" });
   const tiles = grid.getByRole("listitem");
@@ -99,7 +79,7 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   await expect(grid).not.toContainText("dock / crate 1");
   await expect(grid).not.toContainText("dock / forged");
   await expect(tiles.nth(1)).not.toContainText("deliveries of this image");
-  await screenshots(page, "gallery");
+  await takeScreenshots(page, "gallery");
 
   // Infinite scroll: nearing the end of the grid loads the next keyset page.
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
@@ -129,7 +109,7 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   const original = await page.request.get(`${app.baseUrl}${await download.getAttribute("href")}`);
   expect(Buffer.from(await original.body()).equals(crate)).toBe(true);
   await expect.poll(() => dialog.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(800);
-  await screenshots(page, "gallery-lightbox");
+  await takeScreenshots(page, "gallery-lightbox", { fullPage: false });
   await page.keyboard.press("ArrowLeft");
   await expect(dialog).toBeVisible();
   await page.keyboard.press("ArrowRight");
@@ -165,7 +145,7 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page).toHaveURL(/source=dock-camera&q=&from=2000-01-01&to=2000-01-31/);
   await expect(page.getByText("No images match these filters.")).toBeVisible();
-  await screenshots(page, "gallery-no-match");
+  await takeScreenshots(page, "gallery-no-match");
   await page.goto(`${app.baseUrl}/gallery?from=2026-02-30`);
   await expect(page.getByRole("alert").filter({ hasText: "These filters cannot be used" })).toContainText("use a date like");
 
@@ -173,41 +153,21 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   await page.goto(`${app.baseUrl}/gallery?source=dock-camera`);
   await expect(tiles).toHaveCount(1);
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
-  await postMaskit(app, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: 500 }), "lobby / live frame");
-  const pallet = await postMaskit(app, "dock-camera", dock, await makeJpeg(120, 90, { seed: 501 }), "dock / live pallet");
+  await postMaskit(app.baseUrl, "lobby-camera", lobby, await makeJpeg(96, 72, { seed: 500 }), "lobby / live frame");
+  const pallet = await postMaskit(app.baseUrl, "dock-camera", dock, await makeJpeg(120, 90, { seed: 501 }), "dock / live pallet");
   await expect(tiles).toHaveCount(2);
   await expect(tiles.first()).toContainText("dock / live pallet");
   await expect(tiles.first()).toHaveAttribute("data-delivery-id", pallet.id);
   await expect(tiles.first()).toHaveAttribute("data-new", "true");
   await expect(grid).not.toContainText("lobby / live frame");
   // The same image again: its tile moves to the top with the new count, not a second tile.
-  await postMaskit(app, "dock-camera", dock, crate, "dock / crate 3");
+  await postMaskit(app.baseUrl, "dock-camera", dock, crate, "dock / crate 3");
   await expect(tiles.first()).toContainText("dock / crate 3");
   await expect(tiles.first()).toContainText("×3");
   await expect(tiles).toHaveCount(2);
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
 });
 
-async function postMaskit(app: AppFixture, slug: string, secret: string, image: Buffer, metadata: string): Promise<{ status: number; id: string }> {
-  const { body, contentType } = maskitBody(image, metadata);
-  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, {
-    method: "POST",
-    body: new Uint8Array(body),
-    headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") },
-  });
-  return { status: response.status, id: (await response.json()).id };
-}
-
 function formatKb(bytes: number): string {
   return `${Math.round(bytes / 1024)} KB`;
-}
-
-/** Desktop and phone; neither may scroll sideways. */
-async function screenshots(page: Page, name: string) {
-  for (const [width, height] of [[1440, 900], [390, 844]]) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: !name.includes("lightbox") });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}px`).toBeLessThanOrEqual(width);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -1,11 +1,10 @@
-import { createHmac, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import type { Page } from "@playwright/test";
-import { expect as baseExpect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
-import { canonicalForms } from "../lib/signatures/edenai-canonical.ts";
-import { signEdenaiPayload } from "../lib/signatures/edenai.ts";
+import { expect as baseExpect, lastLine, test } from "./fixtures/app.ts";
+import { postEdenai, postMaskit } from "./fixtures/deliveries.ts";
+import { signIn, takeScreenshots } from "./fixtures/pages.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
-import { maskitBody } from "../test/helpers/multipart.ts";
 
 // The inspector as an operator uses it: a delivery signed with a revoked secret names that
 // secret; one signed with a secret the source lacks is re-verified once the operator pastes
@@ -30,16 +29,14 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await writeFile(keyFile, eden.publicKey.export({ type: "spki", format: "pem" }));
   app.cli(["source", "add", "--kind", "edenai", "--slug", "eden-jobs", "--name", "Eden AI jobs", "--public-key-file", keyFile]);
 
-  const verified = await postMaskit(app, await makeJpeg(640, 480, { seed: 1 }), "lobby / frame 0001", secret);
-  const unknown = await postMaskit(app, await makeJpeg(640, 480, { seed: 2 }), "lobby / frame 0002", SENDERS_SECRET);
-  const edenFailed = await postEdenai(app, stranger.privateKey, { job_id: "job-51c2", status: "success", provider: "amazon", feature: "image", subfeature: "face_detection", output: { faces: 2 } });
+  const verified = await postMaskit(app.baseUrl, "lobby-camera", secret, await makeJpeg(640, 480, { seed: 1 }), "lobby / frame 0001");
+  const unknown = await postMaskit(app.baseUrl, "lobby-camera", SENDERS_SECRET, await makeJpeg(640, 480, { seed: 2 }), "lobby / frame 0002");
+  const edenFailed = await postEdenai(app.baseUrl, "eden-jobs", stranger.privateKey, { job_id: "job-51c2", status: "success", provider: "amazon", feature: "image", subfeature: "face_detection", output: { faces: 2 } });
   expect([verified.status, unknown.status, edenFailed.status]).toEqual(["verified", "failed", "failed"]);
 
   await page.goto(`${app.baseUrl}/deliveries/${unknown.id}`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fdeliveries%2F/);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ADMIN);
   await expect(page).toHaveURL(new RegExp(`/deliveries/${unknown.id}$`));
 
   // A secret the source once had, revoked since; a delivery still signed with it.
@@ -49,7 +46,7 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   const revocation = page.getByRole("dialog", { name: "Revoke “old camera secret”?" });
   await revocation.getByRole("button", { name: "Revoke secret" }).click();
   await expect(revocation).toBeHidden();
-  const revoked = await postMaskit(app, await makeJpeg(640, 480, { seed: 3 }), "lobby / frame 0003", OLD_SECRET);
+  const revoked = await postMaskit(app.baseUrl, "lobby-camera", OLD_SECRET, await makeJpeg(640, 480, { seed: 3 }), "lobby / frame 0003");
   expect(revoked.status).toBe("failed");
 
   // The inspector names the revoked secret, and shows nothing of the image as trusted.
@@ -61,7 +58,7 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await expect(page.getByRole("table", { name: "Credentials tried" }).getByRole("row", { name: /old camera secret/ })).toContainText("revoked");
   await expect(page.getByRole("region", { name: "Parts of the unverified body" })).toContainText("Unverified");
   await expect(page.locator('img[src*="/api/images/"]')).toHaveCount(0);
-  await screenshots(page, "inspector-failed-revoked");
+  await takeScreenshots(page, "inspector-failed-revoked");
 
   // Eden AI, signed with a key the source lacks: the forms tried, and the likely cause.
   await page.goto(`${app.baseUrl}/deliveries/${edenFailed.id}`);
@@ -71,16 +68,16 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await expect(forms).toContainText("python-json-dumps");
   await expect(findings).toContainText("The sender probably signs with a key this source does not have");
   await expect(page.getByLabel("Unverified payload, as received")).toContainText('"job_id": "job-51c2"');
-  await screenshots(page, "inspector-edenai-failed");
+  await takeScreenshots(page, "inspector-edenai-failed");
 
   // A verified delivery: its image, and what matched.
   await page.goto(`${app.baseUrl}/deliveries/${verified.id}`);
   await expect(page.getByRole("list", { name: "Images" }).locator("img")).toBeVisible();
   await expect(page.getByRole("region", { name: "Details" })).toContainText("initial secret (");
   await expect(page.getByRole("button", { name: "Re-verify" })).toHaveCount(0);
-  await screenshots(page, "inspector-verified");
+  await takeScreenshots(page, "inspector-verified");
   // Written by hand, as a Python server would send it: `1.0` is not what JSON.stringify writes.
-  const job = await postEdenai(app, eden.privateKey, '{"job_id":"job-9d01","status":"success","provider":"google","feature":"text","subfeature":"sentiment_analysis","items":[{"label":"positive","score":1.0}]}');
+  const job = await postEdenai(app.baseUrl, "eden-jobs", eden.privateKey, '{"job_id":"job-9d01","status":"success","provider":"google","feature":"text","subfeature":"sentiment_analysis","items":[{"label":"positive","score":1.0}]}');
   expect(job.status).toBe("verified");
   await page.goto(`${app.baseUrl}/deliveries/${job.id}`);
   // As sent: its key order, and `1.0` as written.
@@ -88,7 +85,7 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   const payloadText = (await page.getByLabel("Payload JSON").textContent())!;
   expect(payloadText.indexOf('"job_id"')).toBeLessThan(payloadText.indexOf('"items"'));
   await expect(page.getByRole("region", { name: "Details" })).toContainText("sorted-utf8");
-  await screenshots(page, "inspector-edenai-verified");
+  await takeScreenshots(page, "inspector-edenai-verified");
 
   // Re-verify before and after adding the sender's secret.
   await page.goto(`${app.baseUrl}/deliveries/${unknown.id}`);
@@ -120,7 +117,7 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await page.goto(`${app.baseUrl}/deliveries?source=eden-jobs`);
   await page.getByRole("button", { name: "Delete 1 quarantined delivery in this view" }).click();
   await expect(page.getByText("Delete the 1 failed or rejected delivery matching these filters")).toBeVisible();
-  await screenshots(page, "deliveries-delete-quarantined");
+  await takeScreenshots(page, "deliveries-delete-quarantined");
   await page.getByRole("button", { name: "Delete 1", exact: true }).click();
   await expect(page).toHaveURL(/\/deliveries\?source=eden-jobs&deleted=1$/);
   await expect(page.getByRole("status").filter({ hasText: "Deleted 1 failed or rejected delivery" })).toBeVisible();
@@ -139,31 +136,4 @@ async function addPastedSecret(page: Page, value: string, label: string) {
   await form.getByLabel("Label").fill(label);
   await form.getByRole("button", { name: "Add secret" }).click();
   await expect(form.getByRole("status")).toContainText(`Secret “${label}” added`);
-}
-
-async function postMaskit(app: AppFixture, image: Buffer, metadata: string, secret: string) {
-  const { body, contentType } = maskitBody(image, metadata);
-  const signature = createHmac("sha256", secret).update(body).digest("hex");
-  return postRaw(app, "lobby-camera", body, { "content-type": contentType, "x-signature": signature });
-}
-
-async function postEdenai(app: AppFixture, privateKey: KeyObject, payload: Record<string, unknown> | string) {
-  const body = Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
-  const signature = signEdenaiPayload(canonicalForms(body)[0].bytes, privateKey);
-  return postRaw(app, "eden-jobs", body, { "content-type": "application/json", "x-edenai-signature": signature });
-}
-
-async function postRaw(app: AppFixture, slug: string, body: Buffer, headers: Record<string, string>): Promise<{ id: string; status?: string; error?: string }> {
-  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, { method: "POST", body: new Uint8Array(body), headers });
-  return response.json();
-}
-
-/** Both widths, whole page; nothing may scroll sideways on a phone. */
-async function screenshots(page: Page, name: string) {
-  for (const [width, height] of [[1440, 900], [390, 844]]) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: test.info().outputPath(`${name}-${width}.png`), fullPage: true });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${width}px`).toBeLessThanOrEqual(width);
-  }
-  await page.setViewportSize({ width: 1440, height: 900 });
 }

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Page } from "@playwright/test";
 import pg from "pg";
 import { expect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
-import { signMaskitDelivery } from "../lib/senders/sign-maskit.ts";
+import { postMaskit } from "./fixtures/deliveries.ts";
+import { signIn, takeScreenshots } from "./fixtures/pages.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
 
 // An admin reads the overview (counts, failure rate and the hourly chart of a busy source),
@@ -16,18 +16,16 @@ test("an admin reads the overview, sets a silence alert, and sets retention", as
   app.cli(["user", "add", "--email", ADMIN.email, "--role", "admin"], `${ADMIN.password}\n`);
   const lobbySecret = lastLine(app.cli(["source", "add", "--kind", "maskit", "--slug", "lobby-camera", "--name", "Lobby camera", "--generate"]));
   const yardSecret = lastLine(app.cli(["source", "add", "--kind", "maskit", "--slug", "yard-camera", "--name", "Yard camera", "--generate"]));
-  for (let index = 0; index < 3; index++) expect(await post(app, "lobby-camera", lobbySecret, index)).toBe(200);
-  expect(await post(app, "lobby-camera", lobbySecret, 3, { isTampered: true })).toBe(401);
-  expect(await post(app, "yard-camera", yardSecret, 4)).toBe(200);
+  for (let index = 0; index < 3; index++) expect(await postFrame(app, "lobby-camera", lobbySecret, index)).toBe(200);
+  expect(await postFrame(app, "lobby-camera", lobbySecret, 3, { isTampered: true })).toBe(401);
+  expect(await postFrame(app, "yard-camera", yardSecret, 4)).toBe(200);
   // The yard camera's last delivery, three hours ago.
   await sql(app, "UPDATE deliveries SET received_at = now() - interval '3 hours' WHERE source_id = (SELECT id FROM sources WHERE slug = 'yard-camera')");
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${app.baseUrl}/overview`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Foverview/);
-  await page.getByLabel("Email").fill(ADMIN.email);
-  await page.getByLabel("Password").fill(ADMIN.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, ADMIN);
   await expect(page).toHaveURL(/\/overview$/);
 
   const lobby = page.getByRole("article", { name: "Lobby camera" });
@@ -54,10 +52,10 @@ test("an admin reads the overview, sets a silence alert, and sets retention", as
   await expect(yard.getByTestId("silence-warning")).toContainText("Silent for 3 h");
   await expect(yard.getByTestId("silence-warning")).toContainText("The alert is set at 2 h.");
   await expect(page.getByText("Yard camera has been silent longer than its alert threshold.")).toBeVisible();
-  await shoot(page, "overview");
+  await takeScreenshots(page, "overview", { noSideScrollAt: [390] });
 
   // A new delivery shows up without a reload, and ends the silence.
-  expect(await post(app, "yard-camera", yardSecret, 5)).toBe(200);
+  expect(await postFrame(app, "yard-camera", yardSecret, 5)).toBe(200);
   await expect(yard.getByTestId("deliveries-24h")).toContainText("2 deliveries", { timeout: 15_000 });
   await expect(yard.getByTestId("silence-warning")).toHaveCount(0);
 
@@ -82,17 +80,17 @@ test("an admin reads the overview, sets a silence alert, and sets retention", as
   await expect(quarantine.getByLabel("Days to keep quarantined raw bodies")).toHaveValue("30");
   await expect(images.getByLabel("Days to keep delivered images")).toHaveValue("365");
   await expect(images.getByLabel("Delete after")).toBeChecked();
-  await shoot(page, "settings");
+  await takeScreenshots(page, "settings", { noSideScrollAt: [390] });
 
   await page.goto(`${app.baseUrl}/audit`);
   await expect(page.getByText("settings.retention").first()).toBeVisible();
   await expect(page.getByText("source.silence_alert").first()).toBeVisible();
 });
 
-async function post(app: AppFixture, slug: string, secret: string, seed: number, options: { isTampered?: boolean } = {}): Promise<number> {
-  const signed = signMaskitDelivery({ image: await makeJpeg(320, 240, { seed }), mimeType: "image/jpeg", fileName: `${seed}.jpg`, metadata: `frame ${seed}`, secret, ...options });
-  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, { method: "POST", body: new Uint8Array(signed.body), headers: signed.headers });
-  return response.status;
+/** Frame `seed` of a camera, as MaskIt posts it; answers the HTTP status. */
+async function postFrame(app: AppFixture, slug: string, secret: string, seed: number, options: { isTampered?: boolean } = {}): Promise<number> {
+  const delivered = await postMaskit(app.baseUrl, slug, secret, await makeJpeg(320, 240, { seed }), `frame ${seed}`, { fileName: `${seed}.jpg`, ...options });
+  return delivered.httpStatus;
 }
 
 /** Runs SQL on the app's embedded PostgreSQL (its address is recorded in DATA_DIR). */
@@ -105,13 +103,4 @@ async function sql(app: AppFixture, text: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-/** The page at 1440x900 and at 390x844, full length; a phone must not scroll sideways. */
-async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: test.info().outputPath(`${name}-1440.png`), fullPage: true });
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.screenshot({ path: test.info().outputPath(`${name}-390.png`), fullPage: true });
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-  await page.setViewportSize({ width: 1440, height: 900 });
 }

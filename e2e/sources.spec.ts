@@ -1,8 +1,9 @@
-import { createHmac, generateKeyPairSync } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import type { Page } from "@playwright/test";
-import { expect, lastLine, test, type AppFixture } from "./fixtures/app.ts";
+import { expect, lastLine, test } from "./fixtures/app.ts";
+import { postMaskit } from "./fixtures/deliveries.ts";
+import { signIn } from "./fixtures/pages.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
-import { maskitBody } from "../test/helpers/multipart.ts";
 
 // An admin manages a MaskIt source's secrets in the browser, and what the page says is what
 // the receiver does: the secret shown once verifies, both verify during a rotation, a revoked
@@ -25,7 +26,7 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
 
   await page.goto(`${app.baseUrl}/sources`);
   await expect(page).toHaveURL(/\/sign-in\?next=/);
-  await signIn(page, ADMIN);
+  await signIn(page, ADMIN, { waitsForRedirect: true });
   await page.goto(`${app.baseUrl}/sources`);
   await expect(page.getByText("No sources yet")).toBeVisible();
 
@@ -49,8 +50,8 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   await expect(row).toContainText(`${app.baseUrl}/api/webhooks/front-door`);
   await expect(row).toContainText("Enabled");
 
-  const first = await postSigned(app, "front-door", secret, maskitBody(photo, "first, with the generated secret"));
-  expect(first.status).toBe(200);
+  const first = await postMaskit(app.baseUrl, "front-door", secret, photo, "first, with the generated secret");
+  expect(first.httpStatus).toBe(200);
 
   await page.reload();
   await expect(row).toContainText("1 verified");
@@ -81,8 +82,8 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   const expiry = await credentials.getByRole("row", { name: /initial secret/ }).locator("time").last().getAttribute("datetime");
   expect(Math.abs(new Date(expiry!).getTime() - Date.now() - 24 * 3600_000)).toBeLessThan(5 * 60_000);
 
-  expect((await postSigned(app, "front-door", secret, maskitBody(photo, "old secret during the overlap"))).status).toBe(200);
-  expect((await postSigned(app, "front-door", rotated, maskitBody(photo, "new secret during the overlap"))).status).toBe(200);
+  expect((await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret during the overlap")).httpStatus).toBe(200);
+  expect((await postMaskit(app.baseUrl, "front-door", rotated, photo, "new secret during the overlap")).httpStatus).toBe(200);
 
   // Revoke the old one: from now on it answers 401, and the log says why.
   await page.getByRole("button", { name: "Revoke initial secret" }).click();
@@ -92,12 +93,12 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   await expect(revocation).toBeHidden();
   await expect(credentials.getByRole("row", { name: /initial secret/ })).toContainText("Revoked");
 
-  const refused = await postSigned(app, "front-door", secret, maskitBody(photo, "old secret after revocation"));
-  expect(refused.status).toBe(401);
-  const detail = await fetch(`${app.baseUrl}/api/deliveries/${refused.body.id}`, { headers: { authorization: `Bearer ${token}` } });
+  const refused = await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret after revocation");
+  expect(refused.httpStatus).toBe(401);
+  const detail = await fetch(`${app.baseUrl}/api/deliveries/${refused.id}`, { headers: { authorization: `Bearer ${token}` } });
   expect(detail.status).toBe(200);
   expect(await detail.json()).toMatchObject({ status: "failed", reason: expect.stringMatching(/matches none of the 1 active secret/) });
-  expect((await postSigned(app, "front-door", rotated, maskitBody(photo, "new secret after revocation"))).status).toBe(200);
+  expect((await postMaskit(app.baseUrl, "front-door", rotated, photo, "new secret after revocation")).httpStatus).toBe(200);
 
   // After a reload, neither secret is anywhere in the page or its HTML.
   await page.reload();
@@ -123,7 +124,7 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
 
 test("an admin adds an Eden AI key, renames, disables and deletes a source; a viewer only reads", async ({ app, page, browser }) => {
   await page.goto(`${app.baseUrl}/sign-in`);
-  await signIn(page, ADMIN);
+  await signIn(page, ADMIN, { waitsForRedirect: true });
   await page.goto(`${app.baseUrl}/sources`);
 
   const newSource = page.getByRole("region", { name: "New source" });
@@ -174,7 +175,7 @@ test("an admin adds an Eden AI key, renames, disables and deletes a source; a vi
   const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const viewer = await viewerContext.newPage();
   await viewer.goto(`${app.baseUrl}/sign-in?next=/sources`);
-  await signIn(viewer, VIEWER);
+  await signIn(viewer, VIEWER, { waitsForRedirect: true });
   await expect(viewer.getByRole("row", { name: /Eden AI results/ })).toContainText("Disabled");
   await expect(viewer.getByRole("region", { name: "New source" })).toHaveCount(0);
   await viewer.getByRole("link", { name: "Eden AI results" }).click();
@@ -201,22 +202,6 @@ test("an admin adds an Eden AI key, renames, disables and deletes a source; a vi
   expect((await page.goto(`${app.baseUrl}/sources/eden-results`))!.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "No such source" })).toBeVisible();
 });
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
-}
-
-async function postSigned(app: AppFixture, slug: string, secret: string, delivery: { body: Buffer; contentType: string }) {
-  const response = await fetch(`${app.baseUrl}/api/webhooks/${slug}`, {
-    method: "POST",
-    body: new Uint8Array(delivery.body),
-    headers: { "content-type": delivery.contentType, "x-signature": createHmac("sha256", secret).update(delivery.body).digest("hex") },
-  });
-  return { status: response.status, body: (await response.json()) as { id: string; status: string } };
-}
 
 /** Neither in the live page nor in the HTML the server sends for it. */
 async function expectSecretsAbsent(page: Page, secrets: string[]): Promise<void> {

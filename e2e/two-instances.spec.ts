@@ -1,9 +1,9 @@
-import { createHmac } from "node:crypto";
 import { lastLine } from "./fixtures/app.ts";
+import { postMaskit } from "./fixtures/deliveries.ts";
+import { signIn } from "./fixtures/pages.ts";
 import { expect, test } from "./fixtures/two-instances.ts";
 import { openEventStream } from "../test/helpers/event-stream.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
-import { maskitBody } from "../test/helpers/multipart.ts";
 
 // Live across instances: the operator's gallery is open on instance B; MaskIt posts to
 // instance A; the tile appears on B without a reload, because A's NOTIFY reaches B's LISTEN.
@@ -22,20 +22,20 @@ test("a delivery posted to A appears in the gallery open on B without a reload",
   await fetch(`${b.baseUrl}/sign-in`).catch(() => null);
   const stream = openEventStream(`${b.baseUrl}/api/events`, { authorization: `Bearer ${token}` });
   await stream.ready;
-  const before = await post(a.baseUrl, secret, await makeJpeg(640, 480, { seed: 1 }), "dock / before");
+  const before = await postMaskit(a.baseUrl, "dock-camera", secret, await makeJpeg(640, 480, { seed: 1 }), "dock / before");
+  expect(before.httpStatus).toBe(200);
   await stream.waitFor((event) => JSON.parse(event.data).id === before.id, 10_000);
 
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.goto(`${b.baseUrl}/gallery`);
-  await page.getByLabel("Email").fill(OPERATOR.email);
-  await page.getByLabel("Password").fill(OPERATOR.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await signIn(page, OPERATOR);
   await expect(page).toHaveURL(new RegExp(`^${b.baseUrl}/gallery$`));
   const tiles = page.getByRole("list", { name: "Verified images" }).getByRole("listitem");
   await expect(tiles).toHaveCount(1);
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
-  const delivered = await post(a.baseUrl, secret, await makeJpeg(800, 600, { seed: 2 }), "dock / arrived live on A");
+  const delivered = await postMaskit(a.baseUrl, "dock-camera", secret, await makeJpeg(800, 600, { seed: 2 }), "dock / arrived live on A");
+  expect(delivered.httpStatus).toBe(200);
   await expect(tiles).toHaveCount(2);
   await expect(tiles.first()).toContainText("dock / arrived live on A");
   await expect(tiles.first()).toContainText("800×600");
@@ -48,14 +48,3 @@ test("a delivery posted to A appears in the gallery open on B without a reload",
   await expect(tiles.first()).not.toHaveAttribute("data-new", "true", { timeout: 10_000 });
   stream.close();
 });
-
-async function post(baseUrl: string, secret: string, image: Buffer, metadata: string): Promise<{ id: string }> {
-  const { body, contentType } = maskitBody(image, metadata);
-  const response = await fetch(`${baseUrl}/api/webhooks/dock-camera`, {
-    method: "POST",
-    body: new Uint8Array(body),
-    headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") },
-  });
-  expect(response.status).toBe(200);
-  return response.json();
-}

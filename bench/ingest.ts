@@ -8,7 +8,8 @@
 // Load: unique signed deliveries, each a different image, as a masking service sends them (a
 // 1920x1080 JPEG of ~170 KB with a distinct trailer after its end-of-image marker, so every
 // delivery stores new image bytes and needs a thumbnail), at concurrency 1, 16 and 64,
-// in interleaved rounds (the order of receivers rotates), medians of the rounds. Then 16
+// in interleaved rounds (the order of receivers rotates), each load started once the machine has
+// settled from the one before, medians of the rounds. Then 16
 // clients each upload 25 MB at once to each receiver. Peak RSS is sampled throughout.
 // Usage: npm run bench [-- --rounds 3]
 import { execFileSync, spawn } from "node:child_process";
@@ -20,7 +21,7 @@ import { parseArgs } from "node:util";
 import { maskitBody } from "../lib/senders/multipart-body.ts";
 import { freePort, startAppServer } from "../test/helpers/app-server.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
-import { median, runLoad, type LoadResult, type PreparedRequest } from "./lib/load.ts";
+import { closeIdleConnections, median, runLoad, untilMachineSettles, type LoadResult, type PreparedRequest } from "./lib/load.ts";
 import { samplePeakRss, treeRssBytes } from "./lib/process-memory.ts";
 
 const { values: options } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
@@ -72,7 +73,9 @@ try {
     for (const { concurrency, count } of LOAD) {
       const order = targets.map((_, index) => targets[(index + round) % targets.length]);
       for (const target of order) {
-        const result = await runLoad(target.port, batch(target, count), concurrency);
+        const requests = batch(target, count);
+        await untilMachineSettles();
+        const result = await runLoad(target.port, requests, concurrency);
         const key = `${target.name}@${concurrency}`;
         results.set(key, [...(results.get(key) ?? []), result]);
       }
@@ -99,6 +102,8 @@ try {
   console.log("\n16 clients x 25 MB at once\n| receiver | statuses | seconds | peak RSS MB (whole run) |\n|---|---|---|---|");
   for (const target of targets) {
     const uploads = Array.from({ length: 16 }, (_, i) => signedRequest(target.path, distinct(padded, serial++), `large ${i}`));
+    closeIdleConnections();
+    await untilMachineSettles();
     const large = await runLoad(target.port, uploads, 16);
     const peak = samplers.get(target.name)!.stop() / MiB;
     console.log(`| ${target.name} | ${JSON.stringify(large.statuses)} | ${large.seconds.toFixed(1)} | ${peak.toFixed(0)} |`);

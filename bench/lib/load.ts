@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 
@@ -65,4 +66,33 @@ export function percentile(sorted: number[], fraction: number): number {
 
 export function median(values: number[]): number {
   return percentile([...values].sort((a, b) => a - b), 0.5);
+}
+
+/**
+ * Closes the idle keep-alive connections, so that the next load opens fresh ones: a connection
+ * the server is about to time out would otherwise fail the first request sent on it.
+ */
+export function closeIdleConnections(): void {
+  for (const sockets of Object.values(agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
+}
+
+/**
+ * Waits until the machine's CPUs have been at least `idleShare` idle over a `windowMs` window
+ * (at most `timeoutMs`): what one receiver does after its load (thumbnails, PostgreSQL writing
+ * back and checkpointing, the kernel flushing files) must not be counted against the next.
+ */
+export async function untilMachineSettles({ idleShare = 0.85, windowMs = 1000, timeoutMs = 30_000 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const before = readCpuTimes();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = readCpuTimes();
+    if ((after.idle - before.idle) / Math.max(1, after.total - before.total) >= idleShare) return;
+  }
+}
+
+function readCpuTimes(): { idle: number; total: number } {
+  // The first line of /proc/stat: user nice system idle iowait irq softirq steal …
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return { idle: fields[3] + fields[4], total: fields.reduce((sum, value) => sum + value, 0) };
 }

@@ -104,13 +104,21 @@ try {
     const uploads = Array.from({ length: 16 }, (_, i) => signedRequest(target.path, distinct(padded, serial++), `large ${i}`));
     closeIdleConnections();
     await untilMachineSettles();
+    // The app server's own figure for this phase: its RSS before the uploads, and its peak during them.
+    const appBefore = target.name === "webhook-inbox" ? treeRssBytes(appServerPid) / MiB : 0;
+    const appDuring = target.name === "webhook-inbox" ? samplePeakRss(appServerPid) : null;
     const large = await runLoad(target.port, uploads, 16);
+    if (appDuring) {
+      summary.largeAppServer = { beforeMB: appBefore, peakMB: appDuring.stop() / MiB };
+    }
     const peak = samplers.get(target.name)!.stop() / MiB;
     console.log(`| ${target.name} | ${JSON.stringify(large.statuses)} | ${large.seconds.toFixed(1)} | ${peak.toFixed(0)} |`);
     summary[`large-${target.name}`] = { statuses: large.statuses, seconds: large.seconds, peakRssMB: peak };
   }
   const appPeak = appServerSampler.stop() / MiB;
-  console.log(`\nwebhook-inbox peak RSS: app server ${appPeak.toFixed(0)} MB; with its embedded PostgreSQL ${(summary["large-webhook-inbox"] as { peakRssMB: number }).peakRssMB.toFixed(0)} MB (idle now: ${(treeRssBytes(appServerPid) / MiB).toFixed(0)} MB)`);
+  const largeApp = summary.largeAppServer as { beforeMB: number; peakMB: number };
+  console.log(`\nwebhook-inbox app server during the 16 x 25 MB uploads: ${largeApp.beforeMB.toFixed(0)} MB before, peak ${largeApp.peakMB.toFixed(0)} MB`);
+  console.log(`webhook-inbox peak RSS over the whole run: app server ${appPeak.toFixed(0)} MB; with its embedded PostgreSQL ${(summary["large-webhook-inbox"] as { peakRssMB: number }).peakRssMB.toFixed(0)} MB (idle now: ${(treeRssBytes(appServerPid) / MiB).toFixed(0)} MB)`);
   await mkdir("bench/results", { recursive: true });
   await writeFile(`bench/results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify({ imageBytes: photo.length, rounds: ROUNDS, appServerPeakRssMB: appPeak, ...summary }, null, 2));
 } finally {

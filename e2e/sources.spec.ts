@@ -8,6 +8,8 @@ import { makeJpeg } from "../test/helpers/images.ts";
 // An admin manages a MaskIt source's secrets in the browser, and what the page says is what
 // the receiver does: the secret shown once verifies, both verify during a rotation, a revoked
 // one answers 401. The secret appears in the page only in the answer that created it.
+// Credential rows are found by a name anchored at their label: a row's accessible name also
+// holds its fingerprint, which can itself read like "secret 2…" (a 1-in-16 flake, seen in CI).
 
 const ADMIN = { email: "admin@example.com", password: "a long enough admin password" };
 const VIEWER = { email: "viewer@example.com", password: "a long enough viewer password" };
@@ -77,9 +79,9 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   await expect(rotation).toBeHidden();
 
   const credentials = page.getByRole("table", { name: "Credentials" });
-  await expect(credentials.getByRole("row", { name: /initial secret/ })).toContainText("Expiring");
-  await expect(credentials.getByRole("row", { name: /secret 2/ })).toContainText("Active");
-  const expiry = await credentials.getByRole("row", { name: /initial secret/ }).locator("time").last().getAttribute("datetime");
+  await expect(credentials.getByRole("row", { name: /^initial secret\b/ })).toContainText("Expiring");
+  await expect(credentials.getByRole("row", { name: /^secret 2\b/ })).toContainText("Active");
+  const expiry = await credentials.getByRole("row", { name: /^initial secret\b/ }).locator("time").last().getAttribute("datetime");
   expect(Math.abs(new Date(expiry!).getTime() - Date.now() - 24 * 3600_000)).toBeLessThan(5 * 60_000);
 
   expect((await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret during the overlap")).httpStatus).toBe(200);
@@ -91,7 +93,7 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   await expect(revocation).toContainText("fail with 401");
   await revocation.getByRole("button", { name: "Revoke secret" }).click();
   await expect(revocation).toBeHidden();
-  await expect(credentials.getByRole("row", { name: /initial secret/ })).toContainText("Revoked");
+  await expect(credentials.getByRole("row", { name: /^initial secret\b/ })).toContainText("Revoked");
 
   const refused = await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret after revocation");
   expect(refused.httpStatus).toBe(401);

@@ -1,5 +1,5 @@
 import Form from "next/form";
-import Link from "next/link";
+import { DateRangeFields, FILTER_FIELD, FilterActions } from "@/components/ui/filter-fields.tsx";
 import { deliveryStatuses } from "@/lib/deliveries/delivery-filters.ts";
 
 export interface DeliveryFilterValues {
@@ -9,8 +9,6 @@ export interface DeliveryFilterValues {
   from?: string;
   to?: string;
 }
-
-const FIELD = "mt-1 block h-10 w-full min-w-0 rounded-md border border-slate-300 bg-white px-3 text-sm font-normal";
 
 /**
  * A plain GET form: the filters live in the URL, so a filtered view can be bookmarked, shared or exported.
@@ -35,7 +33,7 @@ export function DeliveriesFilters({
       <div className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1.6fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}>
         <label className="block text-sm font-medium">
           Source
-          <select name="source" defaultValue={values.source ?? ""} className={FIELD}>
+          <select name="source" defaultValue={values.source ?? ""} className={FILTER_FIELD}>
             <option value="">All sources</option>
             {options.map((source) => (
               <option key={source.slug} value={source.slug}>
@@ -47,7 +45,7 @@ export function DeliveriesFilters({
         {hasStatus && (
           <label className="block text-sm font-medium">
             Status
-            <select name="status" defaultValue={values.status ?? ""} className={FIELD}>
+            <select name="status" defaultValue={values.status ?? ""} className={FILTER_FIELD}>
               <option value="">Any status</option>
               {deliveryStatuses.map((status) => (
                 <option key={status} value={status}>
@@ -59,26 +57,10 @@ export function DeliveriesFilters({
         )}
         <label className="block text-sm font-medium">
           Search
-          <input name="q" type="search" defaultValue={values.q ?? ""} placeholder="metadata or Eden AI job id" maxLength={200} className={FIELD} />
+          <input name="q" type="search" defaultValue={values.q ?? ""} placeholder="metadata or Eden AI job id" maxLength={200} className={FILTER_FIELD} />
         </label>
-        <label className="block text-sm font-medium">
-          From (UTC)
-          <input name="from" type="date" defaultValue={values.from ?? ""} className={FIELD} />
-        </label>
-        <label className="block text-sm font-medium">
-          To (UTC)
-          <input name="to" type="date" defaultValue={values.to ?? ""} className={FIELD} />
-        </label>
-        <div className="flex items-center gap-3 sm:col-span-2 lg:col-span-1">
-          <button type="submit" className="h-10 rounded-md bg-slate-900 px-4 text-sm font-medium text-white hover:bg-slate-700">
-            Filter
-          </button>
-          {isFiltered && (
-            <Link href={action} className="text-sm text-slate-600 underline hover:text-slate-900">
-              Clear
-            </Link>
-          )}
-        </div>
+        <DateRangeFields from={values.from} to={values.to} />
+        <FilterActions clearHref={action} isFiltered={isFiltered} />
       </div>
     </Form>
   );

@@ -31,7 +31,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="space-y-4">
       <div>
         <h1 className="text-lg font-semibold">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-500">Who changed sources, credentials, users and tokens, and who signed in, newest first. Entries cannot be edited or deleted here.</p>
+        <p className="mt-1 text-sm text-slate-500">Who changed sources, credentials, users, tokens and settings, who re-verified or deleted deliveries, what retention removed, and who signed in, newest first. Entries cannot be edited or deleted here.</p>
       </div>
       <AuditFilters values={filters} />
       {problem ? (

@@ -34,11 +34,14 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   const pool = getPool();
   const delivery = await getPrisma().delivery.findUnique({
     where: { id: options.deliveryId },
-    select: { id: true, status: true, headers: true, source: { select: { id: true, slug: true } }, quarantine: { select: { blobId: true } } },
+    select: { id: true, status: true, headers: true, purgedAt: true, source: { select: { id: true, slug: true } }, quarantine: { select: { blobId: true } } },
   });
   if (!delivery) throw new DeliveryNotFoundError();
   if (delivery.status === "verified") return { outcome: "nothing_to_verify", reason: "This delivery is already verified." };
-  if (!delivery.quarantine) return { outcome: "nothing_to_verify", reason: "This delivery has no quarantined body to check: it was refused before its body was read." };
+  if (!delivery.quarantine) {
+    const why = delivery.purgedAt ? "retention removed it" : "it was refused before its body was read";
+    return { outcome: "nothing_to_verify", reason: `This delivery has no quarantined body to check: ${why}.` };
+  }
   const source = await findReceivingSource(pool, delivery.source.slug);
   if (!source) throw new DeliveryNotFoundError();
 

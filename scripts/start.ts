@@ -1,5 +1,5 @@
 // `npm start`: builds the app if needed, opens the database (DATABASE_URL, or an embedded
-// PostgreSQL under DATA_DIR), applies pending migrations, and serves the app on PORT. SIGINT and
+// PostgreSQL under DATA_DIR), applies pending migrations, and runs the app server on PORT. SIGINT and
 // SIGTERM stop the app first and then the embedded database, so no write is cut off.
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
@@ -21,10 +21,18 @@ async function main(): Promise<void> {
   // Spool files of requests cut off by a crash are of no further use.
   await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
 
-  const next = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const app = spawn(process.execPath, [next, isDev ? "dev" : "start", "--port", String(config.PORT)], {
+  // The app server (lib/server/serve.ts): the receiver on node:http, Next.js for the rest.
+  // CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops (README: Benchmarks).
+  const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
+  const app = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/serve.ts", ...(isDev ? ["--dev"] : [])], {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      DATABASE_URL: database.url,
+      DATA_DIR: config.dataDir,
+      NODE_ENV: isDev ? "development" : "production",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
   });
   log(`serving on http://localhost:${config.PORT} (pid ${app.pid})`);
 

@@ -26,21 +26,22 @@ export function withErrors<Args extends unknown[]>(handler: (request: Request, .
     try {
       return await handler(request, ...args);
     } catch (error) {
-      return errorResponse(error, request);
+      return errorResponse(error, `${request.method} ${new URL(request.url).pathname}`);
     }
   };
 }
 
-export function errorResponse(error: unknown, request?: Request): Response {
+/** `during` names the request in the log, e.g. "GET /api/deliveries". */
+export function errorResponse(error: unknown, during = "a request"): Response {
   if (error instanceof HttpError) return jsonResponse(error.status, { error: error.message }, error.headers);
   if (error instanceof ZodError) {
     return jsonResponse(400, { error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") });
   }
   if (isStorageUnavailable(error)) {
-    console.warn(`storage unavailable during ${request?.method ?? ""} ${request ? new URL(request.url).pathname : ""}: ${describe(error)}`);
+    console.warn(`storage unavailable during ${during}: ${describe(error)}`);
     return jsonResponse(503, { error: "storage is unavailable; retry later" }, { "retry-after": String(RETRY_AFTER_SECONDS) });
   }
-  console.error(`unexpected error during ${request?.method ?? ""} ${request ? new URL(request.url).pathname : ""}:`, error);
+  console.error(`unexpected error during ${during}:`, error);
   return jsonResponse(500, { error: "internal error" });
 }
 

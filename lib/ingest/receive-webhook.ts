@@ -1,5 +1,5 @@
 import path from "node:path";
-import { Readable } from "node:stream";
+import type { Readable } from "node:stream";
 import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
 import { jsonResponse } from "../http/errors.ts";
@@ -12,11 +12,17 @@ import type { ReceiveOutcome } from "./receive-context.ts";
 // POST /api/webhooks/<slug>: find the source, hand the streamed body to its kind's receiver,
 // answer with the outcome. No 2xx leaves here before the receiver's commit.
 
-export function receiveWebhook(slug: string, request: Request): Promise<Response> {
+export interface WebhookRequest {
+  headers: Headers;
+  /** The body as it arrives, not yet read. */
+  body: Readable;
+}
+
+export function receiveWebhook(slug: string, request: WebhookRequest): Promise<Response> {
   return whileReceiving(() => receive(slug, request));
 }
 
-async function receive(slug: string, request: Request): Promise<Response> {
+async function receive(slug: string, request: WebhookRequest): Promise<Response> {
   const pool = getPool();
   const source = await findReceivingSource(pool, slug);
   if (!source || !source.enabled) return jsonResponse(404, { error: `no enabled source "${slug}"` });
@@ -25,7 +31,7 @@ async function receive(slug: string, request: Request): Promise<Response> {
   const context = {
     source,
     headers: request.headers,
-    body: request.body ? Readable.fromWeb(request.body as import("node:stream/web").ReadableStream) : Readable.from([]),
+    body: request.body,
     pool,
     maxBodyBytes: MAX_BODY_BYTES,
     spoolDir: path.join(dataDir, "tmp"),

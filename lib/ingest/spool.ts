@@ -43,7 +43,7 @@ export class Spool {
 
   /** The whole content in memory; for small spools (or callers that need it whole anyway). */
   async toBuffer(): Promise<Buffer> {
-    if (!this.file) return Buffer.concat(this.memory, this.size);
+    if (!this.file) return this.memoryBuffer();
     const chunks: Buffer[] = [];
     for await (const chunk of this.chunks(this.size || 1)) chunks.push(chunk);
     return Buffer.concat(chunks, this.size);
@@ -52,12 +52,18 @@ export class Spool {
   /** The content in pieces of at most `chunkSize` bytes, read back in order. */
   async *chunks(chunkSize: number): AsyncGenerator<Buffer> {
     if (!this.file) {
-      const whole = Buffer.concat(this.memory, this.size);
+      const whole = this.memoryBuffer();
       for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
       return;
     }
     await this.file.handle.sync().catch(() => {});
     for await (const piece of createReadStream(this.file.path, { highWaterMark: chunkSize })) yield piece as Buffer;
+  }
+
+  /** The in-memory content as one Buffer, joined once: callers read it more than once. */
+  private memoryBuffer(): Buffer {
+    if (this.memory.length !== 1) this.memory = [Buffer.concat(this.memory, this.size)];
+    return this.memory[0];
   }
 
   async dispose(): Promise<void> {

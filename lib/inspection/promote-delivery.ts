@@ -1,13 +1,14 @@
 import type pg from "pg";
 import type { AuditEntry } from "../audit/record-audit.ts";
-import { notifyDelivery, storeImage, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
+import { storeImages } from "../deliveries/commit-batch.ts";
+import { notifyDelivery, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
 import type { CredentialRef } from "../signatures/types.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { recordAuditOn } from "./audit-in-transaction.ts";
 
 // Turns a quarantined delivery that now verifies into a verified one, in one transaction, as
 // commitVerifiedDelivery would have stored it on arrival: the dedupe key, its images (content-
-// addressed, through the receiver's storeImage), the matched credential and its last match,
+// addressed, through the receiver's storeImages), the matched credential and its last match,
 // the raw body out of quarantine (an Eden AI body stays, as the verified delivery's raw body),
 // the audit entry, and the NOTIFY that live pages listen for.
 
@@ -45,8 +46,8 @@ export async function promoteDelivery(pool: pg.Pool, promotion: Promotion): Prom
       return { outcome: "duplicate", duplicateOf: existing.rows[0].delivery_id };
     }
 
-    const stored = [];
-    for (const image of promotion.images) stored.push({ image, ...(await storeImage(client, image)) });
+    const byHash = await storeImages(client, promotion.images);
+    const stored = promotion.images.map((image) => ({ image, imageId: byHash.get(image.sha256)!.imageId, isNewImage: byHash.get(image.sha256)!.isNew }));
     for (const [position, { imageId, image }] of stored.entries()) {
       await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [promotion.deliveryId, position, imageId, image.origin]);
     }
@@ -56,7 +57,8 @@ export async function promoteDelivery(pool: pg.Pool, promotion: Promotion): Prom
     await client.query("UPDATE credentials SET last_matched_at = now() WHERE id = $1", [promotion.credential.id]);
     await recordAuditOn(client, promotion.audit);
     await notifyDelivery(client, promotion.deliveryId);
-    return { outcome: "verified", newImages: stored.filter((entry) => entry.isNewImage).map(({ imageId, image }) => ({ id: imageId, image })) };
+    const newImages = stored.filter((entry, index) => entry.isNewImage && stored.findIndex((other) => other.imageId === entry.imageId) === index);
+    return { outcome: "verified", newImages: newImages.map(({ imageId, image }) => ({ id: imageId, image })) };
   });
 }
 

@@ -75,4 +75,11 @@ describe("schema drift", () => {
       expect.stringMatching(/^missing index api_tokens_name_idx on api_tokens/),
     ]);
   });
+
+  it("stores blob bytes without trying to compress them (a migration says what schema.prisma cannot)", async () => {
+    const { rows } = await client.query<{ attstorage: string }>(
+      "SELECT attstorage FROM pg_attribute WHERE attrelid = 'blob_chunks'::regclass AND attname = 'data'",
+    );
+    expect(rows[0].attstorage).toBe("e"); // EXTERNAL: out of line, uncompressed
+  });
 });

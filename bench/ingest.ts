@@ -4,7 +4,11 @@
 //   ceiling    — bare node:http that only hashes and verifies (bench/peers/ceiling-receiver.ts)
 //   webhook-inbox — started as `npm start` does (embedded PostgreSQL), committing before the 200
 //   next-floor — the ceiling's work inside a Next.js route handler (bench/peers/next-floor): what
-//                Next's request handling costs by itself, the floor under any receiver built on it
+//                Next's request handling costs by itself, and why webhook-inbox's receiver runs
+//                on node:http in front of Next (lib/server/serve.ts) rather than in a route
+//   postgres-floor — the ceiling's work plus one INSERT of the body committed before the 200, on
+//                webhook-inbox's own embedded PostgreSQL (bench/peers/postgres-floor.ts): the
+//                most any receiver that stores deliveries in PostgreSQL can do here
 // Load: unique signed deliveries, each a different image, as a masking service sends them (a
 // 1920x1080 JPEG of ~170 KB with a distinct trailer after its end-of-image marker, so every
 // delivery stores new image bytes and needs a thumbnail), at concurrency 1, 16 and 64,
@@ -14,10 +18,11 @@
 // Usage: npm run bench [-- --rounds 3]
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import pg from "pg";
 import { maskitBody } from "../lib/senders/multipart-body.ts";
 import { freePort, startAppServer } from "../test/helpers/app-server.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
@@ -54,6 +59,7 @@ const app = await startAppServer(appEnv);
 const targets: Target[] = [
   await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", { OUTPUT_DIR: path.join(workDir, "receivedimages") }),
   await startPeer("ceiling", "bench/peers/ceiling-receiver.ts", "/", {}),
+  await startPeer("postgres-floor", "bench/peers/postgres-floor.ts", "/", { DATABASE_URL: await floorDatabase() }),
   { name: "webhook-inbox", port: app.port, path: "/api/webhooks/bench", pid: app.pid, stop: () => app.stop() },
   await startNextFloor(),
 ];
@@ -89,10 +95,11 @@ try {
       const rounds = results.get(`${target.name}@${concurrency}`)!;
       return { name: target.name, perSecond: median(rounds.map((r) => r.perSecond)), p50: median(rounds.map((r) => r.p50)), p99: median(rounds.map((r) => r.p99)), statuses: mergeStatuses(rounds) };
     });
-    const [reference, ceiling] = [rows[0], rows[1]];
-    console.log(`\nconcurrency ${concurrency}\n| receiver | deliveries/s | p50 ms | p99 ms | / reference | / ceiling | statuses |\n|---|---|---|---|---|---|---|`);
+    const [reference, ceiling, postgresFloor] = [rows[0], rows[1], rows[2]];
+    console.log(`\nconcurrency ${concurrency}\n| receiver | deliveries/s | p50 ms | p99 ms | / reference | / ceiling | / postgres-floor | statuses |\n|---|---|---|---|---|---|---|---|`);
     for (const row of rows) {
-      console.log(`| ${row.name} | ${row.perSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${(row.perSecond / reference.perSecond).toFixed(2)} | ${(row.perSecond / ceiling.perSecond).toFixed(2)} | ${JSON.stringify(row.statuses)} |`);
+      const ratios = [reference, ceiling, postgresFloor].map((base) => (row.perSecond / base.perSecond).toFixed(2)).join(" | ");
+      console.log(`| ${row.name} | ${row.perSecond.toFixed(0)} | ${row.p50.toFixed(1)} | ${row.p99.toFixed(1)} | ${ratios} | ${JSON.stringify(row.statuses)} |`);
     }
     summary[`concurrency${concurrency}`] = rows;
   }
@@ -139,6 +146,17 @@ async function startNextFloor(): Promise<Target> {
   const child = spawn(process.execPath, [...next, "start", dir, "--port", String(port)], { env: { ...process.env, BENCH_SECRET: secret, NODE_ENV: "production" }, stdio: "ignore" });
   while (!(await fetch(`http://127.0.0.1:${port}/floor`).catch(() => null))) await new Promise((resolve) => setTimeout(resolve, 200));
   return { name: "next-floor", port, path: "/floor", pid: child.pid!, stop: () => void child.kill("SIGTERM") };
+}
+
+/** A database of its own for the postgres-floor peer, in the cluster webhook-inbox started. */
+async function floorDatabase(): Promise<string> {
+  const cluster = JSON.parse(await readFile(path.join(appEnv.DATA_DIR, "postgres.json"), "utf8")) as { port: number; password: string };
+  const url = (database: string) => `postgresql://postgres:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}`;
+  const admin = new pg.Client({ connectionString: url("postgres") });
+  await admin.connect();
+  await admin.query("CREATE DATABASE postgres_floor");
+  await admin.end();
+  return url("postgres_floor");
 }
 
 /** The same picture as other bytes: JPEG readers stop at the end-of-image marker. */

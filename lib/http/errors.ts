@@ -31,18 +31,30 @@ export function withErrors<Args extends unknown[]>(handler: (request: Request, .
   };
 }
 
+/** An answer as plain data: route handlers wrap it in a Response, the receiver writes it itself. */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
 /** `during` names the request in the log, e.g. "GET /api/deliveries". */
 export function errorResponse(error: unknown, during = "a request"): Response {
-  if (error instanceof HttpError) return jsonResponse(error.status, { error: error.message }, error.headers);
+  const { status, body, headers } = errorAnswer(error, during);
+  return jsonResponse(status, body, headers);
+}
+
+export function errorAnswer(error: unknown, during: string): JsonAnswer {
+  if (error instanceof HttpError) return { status: error.status, body: { error: error.message }, headers: error.headers };
   if (error instanceof ZodError) {
-    return jsonResponse(400, { error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") });
+    return { status: 400, body: { error: error.issues.map((issue) => `${issue.path.join(".") || "input"}: ${issue.message}`).join("; ") } };
   }
   if (isStorageUnavailable(error)) {
     console.warn(`storage unavailable during ${during}: ${describe(error)}`);
-    return jsonResponse(503, { error: "storage is unavailable; retry later" }, { "retry-after": String(RETRY_AFTER_SECONDS) });
+    return { status: 503, body: { error: "storage is unavailable; retry later" }, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } };
   }
   console.error(`unexpected error during ${during}:`, error);
-  return jsonResponse(500, { error: "internal error" });
+  return { status: 500, body: { error: "internal error" } };
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Readable } from "node:stream";
 import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
-import { jsonResponse } from "../http/errors.ts";
+import type { JsonAnswer } from "../http/errors.ts";
 import { findReceivingSource } from "./find-receiving-source.ts";
 import { whileReceiving } from "./ingest-activity.ts";
 import { receiveEdenaiDelivery } from "./receive-edenai.ts";
@@ -18,14 +18,14 @@ export interface WebhookRequest {
   body: Readable;
 }
 
-export function receiveWebhook(slug: string, request: WebhookRequest): Promise<Response> {
+export function receiveWebhook(slug: string, request: WebhookRequest): Promise<JsonAnswer> {
   return whileReceiving(() => receive(slug, request));
 }
 
-async function receive(slug: string, request: WebhookRequest): Promise<Response> {
+async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswer> {
   const pool = getPool();
   const source = await findReceivingSource(pool, slug);
-  if (!source || !source.enabled) return jsonResponse(404, { error: `no enabled source "${slug}"` });
+  if (!source || !source.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
 
   const { MAX_BODY_BYTES, dataDir } = getConfig();
   const context = {
@@ -40,10 +40,10 @@ async function receive(slug: string, request: WebhookRequest): Promise<Response>
   return answer(outcome);
 }
 
-function answer(outcome: ReceiveOutcome): Response {
-  if (outcome.status === "verified") return jsonResponse(200, { id: outcome.deliveryId, status: "verified" });
+function answer(outcome: ReceiveOutcome): JsonAnswer {
+  if (outcome.status === "verified") return { status: 200, body: { id: outcome.deliveryId, status: "verified" } };
   // After a 413 the rest of the body is unwanted: closing the connection stops the sender
   // instead of letting the server drain what is left.
   const headers: Record<string, string> = outcome.httpStatus === 413 ? { connection: "close" } : {};
-  return jsonResponse(outcome.httpStatus, { id: outcome.deliveryId, status: outcome.status, error: outcome.reason }, headers);
+  return { status: outcome.httpStatus, body: { id: outcome.deliveryId, status: outcome.status, error: outcome.reason }, headers };
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { errorResponse, jsonResponse } from "../http/errors.ts";
+import { errorAnswer, type JsonAnswer } from "../http/errors.ts";
 import { receiveWebhook } from "../ingest/receive-webhook.ts";
 
 // The receiver's HTTP edge on node:http: `POST /api/webhooks/<slug>`, the request's headers and
@@ -19,16 +19,24 @@ export function webhookSlug(url: string): string | null {
 }
 
 export async function handleWebhookRequest(slug: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let answer: Response;
+  let answer: JsonAnswer;
   try {
     answer =
       request.method === "POST"
         ? await receiveWebhook(slug, { headers: toHeaders(request), body: request })
-        : jsonResponse(405, { error: "a webhook receiver accepts POST only" }, { allow: "POST" });
+        : { status: 405, body: { error: "a webhook receiver accepts POST only" }, headers: { allow: "POST" } };
   } catch (error) {
-    answer = errorResponse(error, `${request.method} /api/webhooks/${slug}`);
+    answer = errorAnswer(error, `${request.method} /api/webhooks/${slug}`);
   }
-  await writeAnswer(answer, response);
+  const body = JSON.stringify(answer.body);
+  response
+    .writeHead(answer.status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(body),
+      "cache-control": "no-store",
+      ...answer.headers,
+    })
+    .end(body);
 }
 
 function toHeaders(request: IncomingMessage): Headers {
@@ -36,11 +44,4 @@ function toHeaders(request: IncomingMessage): Headers {
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
   return headers;
-}
-
-async function writeAnswer(answer: Response, response: ServerResponse): Promise<void> {
-  const body = Buffer.from(await answer.arrayBuffer());
-  const headers: Record<string, string> = { "content-length": String(body.length) };
-  answer.headers.forEach((value, name) => (headers[name] = value));
-  response.writeHead(answer.status, headers).end(body);
 }

@@ -49,6 +49,14 @@ export class Spool {
     return Buffer.concat(chunks, this.size);
   }
 
+  /** The first `length` bytes (fewer if the content is shorter). */
+  async leadingBytes(length: number): Promise<Buffer> {
+    if (!this.file) return this.memoryBuffer().subarray(0, length);
+    const buffer = Buffer.alloc(Math.min(length, this.size));
+    const { bytesRead } = await this.file.handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  }
+
   /** The content in pieces of at most `chunkSize` bytes, read back in order. */
   async *chunks(chunkSize: number): AsyncGenerator<Buffer> {
     if (!this.file) {

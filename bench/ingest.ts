@@ -18,11 +18,12 @@
 // Usage: npm run bench [-- --rounds 3]
 import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { embeddedClusterUrl } from "../lib/database/embedded-postgres.ts";
 import { maskitBody } from "../lib/senders/multipart-body.ts";
 import { freePort, startAppServer } from "../test/helpers/app-server.ts";
 import { makeJpeg } from "../test/helpers/images.ts";
@@ -148,15 +149,13 @@ async function startNextFloor(): Promise<Target> {
   return { name: "next-floor", port, path: "/floor", pid: child.pid!, stop: () => void child.kill("SIGTERM") };
 }
 
-/** A database of its own for the postgres-floor peer, in the cluster webhook-inbox started. */
+/** A database of its own for the postgres-floor peer, in the cluster webhook-inbox started, reached the same way. */
 async function floorDatabase(): Promise<string> {
-  const cluster = JSON.parse(await readFile(path.join(appEnv.DATA_DIR, "postgres.json"), "utf8")) as { port: number; password: string };
-  const url = (database: string) => `postgresql://postgres:${encodeURIComponent(cluster.password)}@127.0.0.1:${cluster.port}/${database}`;
-  const admin = new pg.Client({ connectionString: url("postgres") });
+  const admin = new pg.Client({ connectionString: await embeddedClusterUrl(appEnv.DATA_DIR, "postgres") });
   await admin.connect();
   await admin.query("CREATE DATABASE postgres_floor");
   await admin.end();
-  return url("postgres_floor");
+  return embeddedClusterUrl(appEnv.DATA_DIR, "postgres_floor");
 }
 
 /** The same picture as other bytes: JPEG readers stop at the end-of-image marker. */

@@ -1,10 +1,10 @@
 import type pg from "pg";
-import { untilReceiverIdle } from "../ingest/ingest-activity.ts";
+import { untilReceiverQuiet } from "../ingest/ingest-activity.ts";
 import { readWholeBlob } from "../storage/blobs.ts";
 import { makeThumbnail, type Thumbnail } from "./make-thumbnail.ts";
 
 // Thumbnails are made after the delivery has committed, so that the sender's 200 never waits
-// for image processing, and only while no webhook is being received, so that under a burst the
+// for image processing, and only once no webhook has been received for a moment, so that under a burst the
 // cores go to receiving (a 1920x1080 JPEG costs sharp a few ms of CPU). The queue is small and
 // serial; whatever it drops (a long burst, a crash) is made on the first request for that
 // thumbnail instead. Each queued job holds its image (in memory up to 1 MiB, else a spool file).
@@ -20,7 +20,7 @@ export function scheduleThumbnail(pool: pg.Pool, imageId: string, input: Buffer 
   }
   pending++;
   chain = chain
-    .then(untilReceiverIdle)
+    .then(untilReceiverQuiet)
     .then(async () => storeThumbnail(pool, imageId, await makeThumbnail(input)))
     .catch((error: Error) => console.warn(`thumbnail for image ${imageId} not made: ${error.message}`))
     .finally(() => {

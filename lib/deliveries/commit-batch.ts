@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { DELIVERY_CHANNEL } from "../events/delivery-events.ts";
 import { writeBlobs, type BlobToWrite } from "../storage/blobs.ts";
 import { valuesList } from "../storage/values-list.ts";
 import { insertDeliveries, noteCredentialMatch } from "./delivery-rows.ts";
-import type { CommitResult, DeliveryFacts, IncomingImage, VerifiedContent } from "./record-delivery.ts";
+import { notifyDeliveries, type CommitResult, type DeliveryFacts, type IncomingImage, type VerifiedContent } from "./record-delivery.ts";
 
 // Stores a batch of verified deliveries in the caller's transaction with a fixed number of
 // statements, whatever the batch size: a dedupe claim, an image lookup, the new blobs, images,
@@ -54,13 +53,10 @@ export async function commitBatch(client: pg.ClientBase, batch: PendingDelivery[
     }
     results[index] = { isDuplicate: false, deliveryId: batch[index].delivery.id, newImages };
   }
-  const credentials = new Map(accepted.flatMap((index) => (batch[index].delivery.matchedCredential ? [[batch[index].delivery.matchedCredential!.id, batch[index].delivery.receivedAt]] : [])));
-  for (const [credentialId, at] of credentials) await noteCredentialMatch(client, credentialId, at);
-  await client.query({
-    name: "notify-deliveries",
-    text: "SELECT pg_notify($1, id) FROM unnest($2::text[]) WITH ORDINALITY AS sent (id, n) ORDER BY n",
-    values: [DELIVERY_CHANNEL, rows.map((row) => row.delivery.id)],
-  });
+  const lastMatches = new Map<string, Date>();
+  for (const { delivery } of rows) if (delivery.matchedCredential) lastMatches.set(delivery.matchedCredential.id, delivery.receivedAt);
+  for (const [credentialId, at] of lastMatches) await noteCredentialMatch(client, credentialId, at);
+  await notifyDeliveries(client, rows.map((row) => row.delivery.id));
   return results;
 }
 

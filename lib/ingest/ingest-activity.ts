@@ -30,7 +30,7 @@ export async function whileReceiving<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /** Resolves at once when no webhook request is in flight, else when the last one ends. */
-export function untilReceiverIdle(): Promise<void> {
+function untilReceiverIdle(): Promise<void> {
   if (activity.inFlight === 0) return Promise.resolve();
   return new Promise((resolve) => activity.waiters.push(resolve));
 }

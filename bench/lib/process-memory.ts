@@ -39,17 +39,24 @@ function rssBytes(pid: number): number {
   }
 }
 
-function descendants(pid: number): number[] {
-  const children: number[] = [];
+/** Every descendant of `pid`, from one scan of /proc (a parent map, then a walk down it). */
+export function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
       const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (parent === pid) children.push(Number(entry), ...descendants(Number(entry)));
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
   }
-  return children;
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
 }

@@ -105,9 +105,15 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   await expect(dialog).toContainText("1 of 65");
   await expect(dialog.getByRole("link", { name: "Open the delivery" })).toHaveAttribute("href", `/deliveries/${secondCrate.id}`);
   const download = dialog.getByRole("link", { name: "Download" });
-  await expect(download).toHaveAttribute("download", /^[0-9a-f]{16}\.jpg$/);
+  await expect(download).toHaveAttribute("href", /^\/api\/images\/[0-9a-f-]{36}\?download=1$/);
   const original = await page.request.get(`${app.baseUrl}${await download.getAttribute("href")}`);
   expect(Buffer.from(await original.body()).equals(crate)).toBe(true);
+  expect(original.headers()["content-disposition"]).toMatch(/^attachment; filename="/);
+  // The lightbox shows the display rendition: for an 800x600 JPEG that is the original itself.
+  await expect(dialog.getByRole("img")).toHaveAttribute("src", /\/display$/);
+  const ranged = await page.request.get(`${app.baseUrl}${await download.getAttribute("href")}`, { headers: { range: "bytes=0-99" } });
+  expect(ranged.status()).toBe(206);
+  expect(Buffer.from(await ranged.body()).equals(crate.subarray(0, 100))).toBe(true);
   await expect.poll(() => dialog.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(800);
   await takeScreenshots(page, "gallery-lightbox", { fullPage: false });
   await page.keyboard.press("ArrowLeft");

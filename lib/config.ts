@@ -10,9 +10,19 @@ const envSchema = z.object({
   ENCRYPTION_KEY: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Where bytes live (lib/storage): images, renditions, quarantined and raw bodies. */
+  BLOB_STORE: z.enum(["filesystem", "s3", "postgres"]).default("filesystem"),
+  BLOB_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
+  S3_PREFIX: z.string().optional(),
+  /** How often each instance looks for blobs that nothing references (one instance at a time). */
+  BLOB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
 });
 
-export type Config = z.infer<typeof envSchema> & { dataDir: string };
+export type Config = z.infer<typeof envSchema> & { dataDir: string; blobDir: string };
 
 let cached: Config | undefined;
 
@@ -25,7 +35,8 @@ export function getConfig(): Config {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new Error(`Invalid configuration: ${problems.join("; ")}`);
   }
-  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  cached = { ...parsed.data, dataDir, blobDir: path.resolve(parsed.data.BLOB_DIR ?? path.join(dataDir, "blobs")) };
   return cached;
 }
 

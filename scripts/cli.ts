@@ -25,6 +25,7 @@ async function main(): Promise<number> {
       "secret-stdin": { type: "boolean" },
       generate: { type: "boolean" },
       "public-key-file": { type: "string" },
+      to: { type: "string" },
     },
   });
   const database = await openDatabase();
@@ -34,6 +35,8 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     const { closeDatabase } = await import("../lib/db.ts");
+    const { closeBlobStore } = await import("../lib/storage/configured-store.ts");
+    await closeBlobStore();
     await closeDatabase();
     await database.stop();
   }

@@ -17,7 +17,12 @@ async function main(): Promise<void> {
   log(`database: ${database.isEmbedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}`);
   if (database.appliedMigrations.length) log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
   useDatabaseUrl(database.url);
-  await printSetupLinkIfNeeded(config.PORT);
+  try {
+    await checkInstallation(config.PORT);
+  } catch (error) {
+    await database.stop();
+    throw error;
+  }
   // Spool files of requests cut off by a crash are of no further use.
   await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
 
@@ -55,13 +60,24 @@ async function main(): Promise<void> {
   });
 }
 
-/** While no admin exists, the only way in is a one-time link, printed here to the operator. */
-async function printSetupLinkIfNeeded(port: number): Promise<void> {
+/**
+ * Before the app starts: the blob store must be usable and the one the database records (a
+ * wrong setting stops here, with a message naming it), and while no admin exists, the only way
+ * in is a one-time link, printed here to the operator.
+ */
+async function checkInstallation(port: number): Promise<void> {
   const { issueSetupTokenIfNeeded } = await import("../lib/auth/setup-token.ts");
   const { closeDatabase } = await import("../lib/db.ts");
-  const token = await issueSetupTokenIfNeeded();
-  await closeDatabase();
-  if (token) log(`no administrator yet: create the first one at http://localhost:${port}/setup?token=${token} (valid 24 hours, once)`);
+  const { closeBlobStore, getBlobWriter } = await import("../lib/storage/configured-store.ts");
+  try {
+    const { record } = await getBlobWriter();
+    log(`blob store: ${record.driver} (${record.identity})`);
+    const token = await issueSetupTokenIfNeeded();
+    if (token) log(`no administrator yet: create the first one at http://localhost:${port}/setup?token=${token} (valid 24 hours, once)`);
+  } finally {
+    await closeBlobStore();
+    await closeDatabase();
+  }
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

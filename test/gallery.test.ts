@@ -177,7 +177,7 @@ async function allTiles(query: string): Promise<Tile[]> {
 async function seedBulk(): Promise<void> {
   const pool = getPool();
   const imageId = (expression: string) => `md5('bulk-image-' || (${expression}))::uuid`;
-  await pool.query(`INSERT INTO blobs (id, byte_size) SELECT md5('bulk-blob-' || i)::uuid, 1000 FROM generate_series(0, $1) AS i`, [BULK_IMAGES]);
+  await pool.query(`INSERT INTO blobs (id, sha256, byte_size) SELECT md5('bulk-blob-' || i)::uuid, encode(sha256(('bulk-image-' || i)::bytea), 'hex'), 1000 FROM generate_series(0, $1) AS i`, [BULK_IMAGES]);
   await pool.query(
     `INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id)
      SELECT ${imageId("i")}, encode(sha256(('bulk-image-' || i)::bytea), 'hex'), 'image/jpeg', 64, 48, 1000, md5('bulk-blob-' || i)::uuid FROM generate_series(0, $1) AS i`,

@@ -3,6 +3,7 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitVerifiedDelivery, type DeliveryFacts, type IncomingImage } from "@/lib/deliveries/record-delivery.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
+import { getStorage } from "@/lib/storage/configured-store.ts";
 import { Spool } from "@/lib/ingest/spool.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
@@ -62,7 +63,8 @@ describe("group commit", () => {
   // commit as one batch.
   it("fails only the delivery that cannot be stored when it shares a batch with others", async () => {
     const calls = [0, 1, 2, 3, 4].map((n) => pending(n === 3 ? randomUUID() : sourceId, `fails-alone-${n}`));
-    const outcomes = await Promise.allSettled(calls.map(({ facts, image, key }) => commitVerifiedDelivery(getPool(), facts, { images: [image] }, key)));
+    const storage = await getStorage();
+    const outcomes = await Promise.allSettled(calls.map(({ facts, image, key }) => commitVerifiedDelivery(storage, facts, { images: [image] }, key)));
 
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "fulfilled", "fulfilled", "rejected", "fulfilled"]);
     expect(String((outcomes[3] as PromiseRejectedResult).reason)).toMatch(/foreign key/);
@@ -73,7 +75,8 @@ describe("group commit", () => {
   it("answers a retry that lands in the same batch as its original with the original's id", async () => {
     const calls = [pending(sourceId, "filler-a"), pending(sourceId, "filler-b"), pending(sourceId, "twice"), pending(sourceId, "twice again")];
     calls[3].key = calls[2].key;
-    const results = await Promise.all(calls.map(({ facts, image, key }) => commitVerifiedDelivery(getPool(), facts, { images: [image] }, key)));
+    const storage = await getStorage();
+    const results = await Promise.all(calls.map(({ facts, image, key }) => commitVerifiedDelivery(storage, facts, { images: [image] }, key)));
 
     expect(results[2]).toMatchObject({ isDuplicate: false, deliveryId: calls[2].facts.id });
     expect(results[3]).toEqual({ isDuplicate: true, deliveryId: calls[2].facts.id });

@@ -10,6 +10,7 @@ import { maskitBody } from "@/lib/senders/multipart-body.ts";
 import { addSecret } from "@/lib/sources/add-secret.ts";
 import { revokeCredential } from "@/lib/sources/revoke-credential.ts";
 import { createUser } from "@/lib/users/create-user.ts";
+import { putBlob, storedCount } from "./helpers/blobs.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 
@@ -63,12 +64,13 @@ async function quarantineBlob(deliveryId: string): Promise<string | null> {
   return rows[0]?.blob_id ?? null;
 }
 
-async function blobsLeft(blobIds: string[]): Promise<{ blobs: number; chunks: number }> {
-  const { rows } = await getPool().query<{ blobs: number; chunks: number }>(
-    "SELECT (SELECT count(*)::int FROM blobs WHERE id = ANY($1::uuid[])) AS blobs, (SELECT count(*)::int FROM blob_chunks WHERE blob_id = ANY($1::uuid[])) AS chunks",
-    [blobIds],
-  );
-  return rows[0];
+/** Blob rows left of these, and how many of their distinct bytes the store still holds (SHA-256s remembered from the first look). */
+const shaOfBlob = new Map<string, string>();
+async function blobsLeft(blobIds: string[]): Promise<{ blobs: number; stored: number }> {
+  const { rows } = await getPool().query<{ id: string; sha256: string }>("SELECT id::text, sha256 FROM blobs WHERE id = ANY($1::uuid[])", [blobIds]);
+  for (const row of rows) shaOfBlob.set(row.id, row.sha256);
+  const sha256s = new Set(blobIds.map((id) => shaOfBlob.get(id)).filter((sha): sha is string => sha !== undefined));
+  return { blobs: rows.length, stored: await storedCount(sha256s) };
 }
 
 async function auditOf(deliveryId: string) {
@@ -81,7 +83,7 @@ describe("re-verify", () => {
     expect(sent.status).toBe(401);
     const blobId = await quarantineBlob(sent.id);
     expect(blobId).not.toBeNull();
-    expect(await blobsLeft([blobId!])).toEqual({ blobs: 1, chunks: 1 });
+    expect(await blobsLeft([blobId!])).toEqual({ blobs: 1, stored: 1 });
 
     const refused = await reverifyDelivery({ deliveryId: sent.id, ...changedBy });
     expect(refused.outcome).toBe("no_match");
@@ -108,7 +110,7 @@ describe("re-verify", () => {
     ]);
     expect(audit[1]).toMatchObject({ actorName: admin.name, ip: changedBy.ip, detail: { label: "the sender's secret" } });
     expect(await quarantineBlob(sent.id)).toBeNull();
-    expect(await blobsLeft([blobId!])).toEqual({ blobs: 0, chunks: 0 });
+    expect(await blobsLeft([blobId!])).toEqual({ blobs: 0, stored: 0 });
 
     // Nothing left to do a second time.
     expect((await reverifyDelivery({ deliveryId: sent.id, ...changedBy })).outcome).toBe("nothing_to_verify");
@@ -145,7 +147,7 @@ describe("deletion", () => {
     expect(await deleteQuarantinedDelivery({ deliveryId: failed.id, ...changedBy })).toEqual({ sourceSlug: "cam" });
     expect((await env.api(`/api/deliveries/${failed.id}`)).status).toBe(404);
     expect(await quarantineBlob(failed.id)).toBeNull();
-    expect(await blobsLeft([blobId])).toEqual({ blobs: 0, chunks: 0 });
+    expect(await blobsLeft([blobId])).toEqual({ blobs: 0, stored: 0 });
     expect(await auditOf(failed.id)).toEqual([expect.objectContaining({ action: "delivery.delete", actorName: admin.name, detail: expect.objectContaining({ source: "cam", status: "failed", quarantinedBodies: 1 }) })]);
     await expect(deleteQuarantinedDelivery({ deliveryId: failed.id, ...changedBy })).rejects.toBeInstanceOf(DeliveryNotFoundError);
   });
@@ -161,10 +163,10 @@ describe("deletion", () => {
     expect([...matching.map((entry) => entry.status), other.status, verified.status]).toEqual([401, 401, 401, 401, 200]);
     // Many more, so that the deletion runs over several batches: each with its own body.
     const BULK = 1200;
+    await putBlob(Buffer.from("abc"));
     await getPool().query(
       `WITH g AS MATERIALIZED (SELECT gen_random_uuid() AS delivery_id, gen_random_uuid() AS blob_id, n FROM generate_series(1, $2::int) AS n),
-            b AS (INSERT INTO blobs (id, byte_size) SELECT blob_id, 3 FROM g),
-            c AS (INSERT INTO blob_chunks (blob_id, seq, data) SELECT blob_id, 0, '\\x616263'::bytea FROM g),
+            b AS (INSERT INTO blobs (id, sha256, byte_size) SELECT blob_id, encode(sha256('abc'::bytea), 'hex'), 3 FROM g),
             d AS (INSERT INTO deliveries (id, source_id, received_at, status, http_status, reason, metadata, headers)
                   SELECT delivery_id, $1::uuid, now() - interval '1 hour', 'failed', 401, 'seeded', 'batch-x seeded ' || n, '{}' FROM g)
        INSERT INTO quarantined_bodies (delivery_id, blob_id) SELECT delivery_id, blob_id FROM g`,
@@ -184,10 +186,11 @@ describe("deletion", () => {
     const late = await deliver("bulk-cam", SECRETS.senders, "batch-x arrived after the count");
 
     await expect(deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected - 1, ...changedBy })).rejects.toEqual(new MatchCountChangedError(expected));
-    expect(await blobsLeft(blobIds)).toEqual({ blobs: BULK + 3, chunks: BULK + 3 });
+    // The seeded bodies are all 'abc': one stored copy for all of them.
+    expect(await blobsLeft(blobIds)).toEqual({ blobs: BULK + 3, stored: 4 });
 
     expect(await deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected, ...changedBy })).toEqual({ deleted: expected, quarantinedBodies: BULK + 3 });
-    expect(await blobsLeft(blobIds)).toEqual({ blobs: 0, chunks: 0 });
+    expect(await blobsLeft(blobIds)).toEqual({ blobs: 0, stored: 0 });
     const left = async () => (await getPrisma().delivery.findMany({ where: { sourceId: sourceIds["bulk-cam"] }, select: { id: true } })).map((row) => row.id).sort();
     expect(await left()).toEqual([other.id, verified.id, late.id, rejectedId].sort());
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "delivery.delete_quarantined" }, select: { targetName: true, detail: true } });

@@ -4,7 +4,7 @@ import { getPool, getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { canonicalForms, type CanonicalForm } from "@/lib/signatures/edenai-canonical.ts";
 import { signEdenaiPayload } from "@/lib/signatures/edenai.ts";
-import { readWholeBlob } from "@/lib/storage/blobs.ts";
+import { readStoredBlob } from "./helpers/blobs.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makePng } from "./helpers/images.ts";
 
@@ -69,7 +69,7 @@ describe("POST /api/webhooks/<slug> (edenai)", () => {
     const body = '{"job_id":"literal-1","status":"success","output":{"a":1.0,"b":1e-05,"c":12345678901234567890,"10":"x","2":"y"}}';
     const response = await post(body);
     const row = await deliveryRow((await response.json()).id);
-    expect((await readWholeBlob(getPool(), row.rawBodyBlobId!)).toString()).toBe(body);
+    expect((await readStoredBlob(row.rawBodyBlobId!)).toString()).toBe(body);
   });
 
   it("answers a repeated job_id with the first delivery's id", async () => {

@@ -10,6 +10,7 @@ import { getRetentionSettings } from "@/lib/settings/get-retention-settings.ts";
 import { setRetentionSettings } from "@/lib/settings/set-retention-settings.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { createUser } from "@/lib/users/create-user.ts";
+import { storeAndRows } from "./helpers/blobs.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg, makePng } from "./helpers/images.ts";
 import { callServerAction, listServerActions } from "./helpers/server-actions.ts";
@@ -78,17 +79,19 @@ async function imageOf(deliveryId: string): Promise<{ imageId: string; blobId: s
 async function counts() {
   const { rows } = await getPool().query(`
     SELECT (SELECT count(*)::int FROM deliveries) AS deliveries, (SELECT count(*)::int FROM quarantined_bodies) AS quarantined,
-           (SELECT count(*)::int FROM images) AS images, (SELECT count(*)::int FROM thumbnails) AS thumbnails,
+           (SELECT count(*)::int FROM images) AS images, (SELECT count(*)::int FROM renditions WHERE kind = 'thumbnail') AS thumbnails,
            (SELECT count(*)::int FROM delivery_images) AS links, (SELECT count(*)::int FROM blobs) AS blobs,
-           (SELECT count(*)::int FROM blob_chunks) AS chunks,
            (SELECT count(*)::int FROM audit_events WHERE action = 'retention.purge') AS purges`);
-  return rows[0] as Record<string, number>;
+  const { stored, named } = await storeAndRows();
+  // The store holds exactly the bytes that rows name: nothing missing, nothing left over.
+  expect(stored).toEqual(named);
+  return { ...rows[0], stored: stored.length } as Record<string, number>;
 }
 
 /** Waits until the app has made the thumbnails of every stored image (it does so after commit). */
 async function thumbnailsMade(): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { rows } = await getPool().query<{ missing: number }>("SELECT count(*)::int AS missing FROM images i WHERE NOT EXISTS (SELECT 1 FROM thumbnails t WHERE t.image_id = i.id)");
+    const { rows } = await getPool().query<{ missing: number }>("SELECT count(*)::int AS missing FROM images i WHERE NOT EXISTS (SELECT 1 FROM renditions r WHERE r.image_id = i.id AND r.kind = 'thumbnail')");
     if (rows[0].missing === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -123,11 +126,11 @@ describe("retention purge", () => {
     const expiredImage = await imageOf(oldDelivery);
     const expiredEdenImage = await imageOf(oldEden);
     const sharedImage = await imageOf(oldShared);
-    const { rows: expected } = await getPool().query<{ bytes: string; chunks: number }>(
-      `SELECT sum(b.byte_size)::text AS bytes, (SELECT count(*)::int FROM blob_chunks c WHERE c.blob_id = ANY($1::uuid[])) AS chunks FROM blobs b WHERE b.id = ANY($1::uuid[])`,
-      [[expiredImage.blobId, expiredEdenImage.blobId, ...(await blobIdsOf(oldFailed, oldEden))]],
+    const { rows: expected } = await getPool().query<{ bytes: string; stored: number }>(
+      `SELECT sum(b.byte_size)::text AS bytes, count(DISTINCT b.sha256)::int AS stored FROM blobs b
+        WHERE b.id = ANY($1::uuid[]) OR b.id IN (SELECT blob_id FROM renditions WHERE image_id = ANY($2::uuid[]))`,
+      [[expiredImage.blobId, expiredEdenImage.blobId, ...(await blobIdsOf(oldFailed, oldEden))], [expiredImage.imageId, expiredEdenImage.imageId]],
     );
-    const { rows: thumbnailBytes } = await getPool().query<{ bytes: number }>("SELECT sum(octet_length(data))::int AS bytes FROM thumbnails WHERE image_id = ANY($1::uuid[])", [[expiredImage.imageId, expiredEdenImage.imageId]]);
     const before = await counts();
     const now = new Date();
 
@@ -136,7 +139,7 @@ describe("retention purge", () => {
       status: "done",
       quarantine: { bodies: 1 },
       images: { images: 2, thumbnails: 2, deliveries: 2, rawBodies: 1 },
-      bytesFreed: Number(expected[0].bytes) + thumbnailBytes[0].bytes,
+      bytesFreed: Number(expected[0].bytes),
     });
 
     const after = await counts();
@@ -146,9 +149,9 @@ describe("retention purge", () => {
       images: before.images - 2,
       thumbnails: before.thumbnails - 2,
       links: before.links - 2,
-      // Two images, one quarantined body, one Eden AI raw body.
-      blobs: before.blobs - 4,
-      chunks: before.chunks - expected[0].chunks,
+      // Two images, their two thumbnails, one quarantined body, one Eden AI raw body.
+      blobs: before.blobs - 6,
+      stored: before.stored - expected[0].stored,
       purges: before.purges + 1,
     });
     expect(after.deliveries).toBe(before.deliveries);

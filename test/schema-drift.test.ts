@@ -76,9 +76,9 @@ describe("schema drift", () => {
     ]);
   });
 
-  it("stores blob bytes without trying to compress them (a migration says what schema.prisma cannot)", async () => {
+  it("the postgres store keeps blob bytes without trying to compress them (a migration says what schema.prisma cannot)", async () => {
     const { rows } = await client.query<{ attstorage: string }>(
-      "SELECT attstorage FROM pg_attribute WHERE attrelid = 'blob_chunks'::regclass AND attname = 'data'",
+      "SELECT attstorage FROM pg_attribute WHERE attrelid = 'postgres_blob_chunks'::regclass AND attname = 'data'",
     );
     expect(rows[0].attstorage).toBe("e"); // EXTERNAL: out of line, uncompressed
   });

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { writeBlobs, type BlobToWrite } from "../storage/blobs.ts";
+import { insertBlobRows, type BlobWriter, type NewBlobRow } from "../storage/blob-rows.ts";
 import { valuesList } from "../storage/values-list.ts";
 import { insertDeliveries, noteCredentialMatch } from "./delivery-rows.ts";
 import { notifyDeliveries, type CommitResult, type DeliveryFacts, type IncomingImage, type VerifiedContent } from "./record-delivery.ts";
 
 // Stores a batch of verified deliveries in the caller's transaction with a fixed number of
-// statements, whatever the batch size: a dedupe claim, an image lookup, the new blobs, images,
-// deliveries and their image links, one NOTIFY per delivery. (lib/deliveries/group-commit.ts
+// statements, whatever the batch size: a dedupe claim, an image lookup, the new blob rows (their
+// bytes were put in the blob store before the transaction began), images, deliveries and their
+// image links, one NOTIFY per delivery. (lib/deliveries/group-commit.ts
 // forms the batches.) Rows that share a unique index are written in a sorted order, so two
 // batches committing at once wait for each other rather than deadlock.
 
@@ -23,21 +24,20 @@ export interface StoredImage {
   isNew: boolean;
 }
 
-export async function commitBatch(client: pg.ClientBase, batch: PendingDelivery[]): Promise<CommitResult[]> {
+export async function commitBatch(client: pg.ClientBase, blobs: BlobWriter, batch: PendingDelivery[]): Promise<CommitResult[]> {
   const results = new Array<CommitResult>(batch.length);
   const accepted = await claimDedupeKeys(client, batch, results);
   if (accepted.length === 0) return results;
 
-  const images = await storeImages(client, accepted.flatMap((index) => batch[index].content.images));
-  const rawBodies: BlobToWrite[] = [];
+  const rawBodies: NewBlobRow[] = [];
   const rows = accepted.map((index) => {
     const { delivery, content } = batch[index];
     const rawBodyBlobId = content.rawBody ? randomUUID() : null;
-    if (content.rawBody) rawBodies.push({ id: rawBodyBlobId!, spool: content.rawBody });
-    return { delivery, imageId: content.images[0] ? images.get(content.images[0].sha256)!.imageId : null, rawBodyBlobId };
+    if (content.rawBody) rawBodies.push({ id: rawBodyBlobId!, sha256: delivery.bodySha256!, body: content.rawBody });
+    return { delivery, rawBodyBlobId, firstImage: content.images[0] };
   });
-  await writeBlobs(client, rawBodies);
-  await insertDeliveries(client, rows);
+  const images = await storeImages(client, blobs, accepted.flatMap((index) => batch[index].content.images), rawBodies);
+  await insertDeliveries(client, rows.map(({ delivery, rawBodyBlobId, firstImage }) => ({ delivery, rawBodyBlobId, imageId: firstImage ? images.get(firstImage.sha256)!.imageId : null })));
   await linkImages(client, accepted.map((index) => batch[index]), images);
 
   // The image is new to the first delivery of the batch that carries it.
@@ -93,13 +93,17 @@ async function claimDedupeKeys(client: pg.ClientBase, batch: PendingDelivery[], 
 }
 
 /**
- * Content-addressed: bytes already stored are not stored again. FOR KEY SHARE keeps a retention
- * purge (lib/retention) from deleting an image row under a delivery that is about to use it.
- * Re-verification (lib/inspection) stores a quarantined delivery's images with it too.
+ * Content-addressed: an image already stored is not stored again. FOR KEY SHARE keeps a
+ * retention purge (lib/retention) from deleting an image row under a delivery that is about to
+ * use it. The new images' blob rows are inserted with `otherBlobs` (the batch's raw bodies), in
+ * one statement. Re-verification (lib/inspection) stores a quarantined delivery's images with it too.
  */
-export async function storeImages(client: pg.ClientBase, incoming: IncomingImage[]): Promise<Map<string, StoredImage>> {
+export async function storeImages(client: pg.ClientBase, blobs: BlobWriter, incoming: IncomingImage[], otherBlobs: NewBlobRow[] = []): Promise<Map<string, StoredImage>> {
   const stored = new Map<string, StoredImage>();
-  if (incoming.length === 0) return stored;
+  if (incoming.length === 0) {
+    await insertBlobRows(client, blobs, otherBlobs);
+    return stored;
+  }
   const bySha = new Map(incoming.map((image) => [image.sha256, image]));
   const hashes = [...bySha.keys()].sort();
   const existing = await client.query<{ id: string; sha256: string }>({
@@ -110,8 +114,8 @@ export async function storeImages(client: pg.ClientBase, incoming: IncomingImage
   for (const row of existing.rows) stored.set(row.sha256, { imageId: row.id, isNew: false });
 
   const fresh = hashes.filter((sha) => !stored.has(sha)).map((sha) => ({ image: bySha.get(sha)!, imageId: randomUUID(), blobId: randomUUID() }));
+  await insertBlobRows(client, blobs, [...fresh.map(({ image, blobId }) => ({ id: blobId, sha256: image.sha256, body: image.spool })), ...otherBlobs]);
   if (fresh.length === 0) return stored;
-  await writeBlobs(client, fresh.map(({ image, blobId }) => ({ id: blobId, spool: image.spool })));
   const inserted = await client.query<{ sha256: string }>({
     name: `insert-images-${fresh.length}`,
     text: `INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id) VALUES ${valuesList(fresh.length, 7)}
@@ -124,7 +128,8 @@ export async function storeImages(client: pg.ClientBase, incoming: IncomingImage
       stored.set(image.sha256, { imageId, isNew: true });
       continue;
     }
-    // Another transaction stored the same image first and has committed: use its row.
+    // Another transaction stored the same image first and has committed: use its row. The
+    // bytes are the same (same SHA-256), and that row names them: only our row goes.
     await client.query("DELETE FROM blobs WHERE id = $1", [blobId]);
     const winner = await client.query<{ id: string }>("SELECT id FROM images WHERE sha256 = $1 FOR KEY SHARE", [image.sha256]);
     stored.set(image.sha256, { imageId: winner.rows[0].id, isNew: false });

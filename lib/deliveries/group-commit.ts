@@ -1,4 +1,6 @@
 import type pg from "pg";
+import type { BlobToPut } from "../storage/blob-store.ts";
+import type { StorageContext } from "../storage/blob-rows.ts";
 import { isStorageUnavailable } from "../storage/storage-errors.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { commitBatch, type PendingDelivery } from "./commit-batch.ts";
@@ -8,8 +10,9 @@ import type { CommitResult, DeliveryFacts, VerifiedContent } from "./record-deli
 // deliveries that finish verifying meanwhile queue up and then commit together, in one
 // transaction (lib/deliveries/commit-batch.ts). Under load this turns ~10 statements and a WAL
 // flush per delivery into ~10 per batch; with one sender at a time every batch holds one
-// delivery and nothing waits. Each delivery's sender still gets its answer only after the
-// transaction that holds it has committed.
+// delivery and nothing waits. A batch's bytes go to the blob store first, all together (one
+// round of syncs for the batch), and only then does its transaction begin. Each delivery's
+// sender still gets its answer only after the transaction that holds it has committed.
 
 const MAX_BATCHES_IN_FLIGHT = 2; // one filling the connection while the other waits on its flush
 const MAX_BATCH_DELIVERIES = 32;
@@ -28,23 +31,23 @@ interface Committer {
 const committers = new WeakMap<pg.Pool, Committer>();
 
 /** Stores a verified delivery with its images, unless `dedupeKey` was seen before for the source. */
-export function commitVerifiedDelivery(pool: pg.Pool, delivery: DeliveryFacts, content: VerifiedContent, dedupeKey: string): Promise<CommitResult> {
-  let committer = committers.get(pool);
-  if (!committer) committers.set(pool, (committer = { queue: [], inFlight: 0 }));
+export function commitVerifiedDelivery(storage: StorageContext, delivery: DeliveryFacts, content: VerifiedContent, dedupeKey: string): Promise<CommitResult> {
+  let committer = committers.get(storage.pool);
+  if (!committer) committers.set(storage.pool, (committer = { queue: [], inFlight: 0 }));
   const bytes = content.images.reduce((sum, image) => sum + image.spool.size, content.rawBody?.size ?? 0);
   return new Promise((resolve, reject) => {
     committer.queue.push({ delivery, content, dedupeKey, bytes, settle: (outcome) => ("result" in outcome ? resolve(outcome.result) : reject(outcome.error)) });
-    startBatches(pool, committer);
+    startBatches(storage, committer);
   });
 }
 
-function startBatches(pool: pg.Pool, committer: Committer): void {
+function startBatches(storage: StorageContext, committer: Committer): void {
   while (committer.inFlight < MAX_BATCHES_IN_FLIGHT && committer.queue.length > 0) {
     const batch = takeBatch(committer.queue);
     committer.inFlight++;
-    void commitTogether(pool, batch).finally(() => {
+    void commitTogether(storage, batch).finally(() => {
       committer.inFlight--;
-      startBatches(pool, committer);
+      startBatches(storage, committer);
     });
   }
 }
@@ -56,9 +59,10 @@ function takeBatch(queue: Waiting[]): Waiting[] {
   return queue.splice(0, count);
 }
 
-async function commitTogether(pool: pg.Pool, batch: Waiting[]): Promise<void> {
+async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[]): Promise<void> {
   try {
-    const results = await withTransaction(pool, (client) => commitBatch(client, batch));
+    await blobs.store.put(batch.flatMap(blobsOf));
+    const results = await withTransaction(pool, (client) => commitBatch(client, blobs, batch));
     batch.forEach((waiting, index) => waiting.settle({ result: results[index] }));
   } catch (error) {
     // One delivery's failure must not fail the others: commit each on its own. When the
@@ -66,11 +70,17 @@ async function commitTogether(pool: pg.Pool, batch: Waiting[]): Promise<void> {
     if (batch.length === 1 || isStorageUnavailable(error)) return batch.forEach((waiting) => waiting.settle({ error }));
     for (const waiting of batch) {
       try {
-        const [result] = await withTransaction(pool, (client) => commitBatch(client, [waiting]));
+        const [result] = await withTransaction(pool, (client) => commitBatch(client, blobs, [waiting]));
         waiting.settle({ result });
       } catch (alone) {
         waiting.settle({ error: alone });
       }
     }
   }
+}
+
+/** Every blob a delivery may store: its images, and its raw body when it keeps one. */
+function blobsOf({ delivery, content }: PendingDelivery): BlobToPut[] {
+  const images = content.images.map((image) => ({ sha256: image.sha256, body: image.spool }));
+  return content.rawBody ? [...images, { sha256: delivery.bodySha256!, body: content.rawBody }] : images;
 }

@@ -1,4 +1,5 @@
 import { ZodError } from "zod";
+import { BlobCorruptError, BlobNotFoundError } from "../storage/blob-store.ts";
 import { isStorageUnavailable } from "../storage/storage-errors.ts";
 
 // One wrapper for every route handler: known errors become their status with a JSON body,
@@ -52,6 +53,12 @@ export function errorAnswer(error: unknown, during: string): JsonAnswer {
   if (isStorageUnavailable(error)) {
     console.warn(`storage unavailable during ${during}: ${describe(error)}`);
     return { status: 503, body: { error: "storage is unavailable; retry later" }, headers: { "retry-after": String(RETRY_AFTER_SECONDS) } };
+  }
+  if (error instanceof BlobCorruptError || error instanceof BlobNotFoundError) {
+    // Never served as what it claims to be; `npm run cli -- blobs check` lists every such blob.
+    console.error(`blob store during ${during}: ${error.message}`);
+    const problem = error instanceof BlobCorruptError ? "are corrupt (they do not match their SHA-256)" : "are missing from the blob store";
+    return { status: 500, body: { error: `the stored bytes ${problem}; an operator should run blobs check` } };
   }
   console.error(`unexpected error during ${during}:`, error);
   return { status: 500, body: { error: "internal error" } };

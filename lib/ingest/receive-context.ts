@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import type pg from "pg";
+import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import type { ReceivingSource } from "./find-receiving-source.ts";
 import type { Spool } from "./spool.ts";
@@ -13,6 +14,7 @@ export interface ReceiveContext {
   headers: Headers;
   body: Readable;
   pool: pg.Pool;
+  blobs: BlobWriter;
   maxBodyBytes: number;
   spoolDir: string;
 }
@@ -62,7 +64,7 @@ export async function recordRefusal(
   refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number },
 ): Promise<ReceiveOutcome> {
   const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason: refusal.reason, durationMs: performance.now() - refusal.startedAt };
-  await recordUnverifiedDelivery(context.pool, recorded, refusal.rawBody ?? null);
+  await recordUnverifiedDelivery(context, recorded, refusal.rawBody ?? null);
   return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.reason, isDuplicate: false };
 }
 

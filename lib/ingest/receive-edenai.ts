@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { commitVerifiedDelivery, type IncomingImage } from "../deliveries/record-delivery.ts";
 import { readImageSize } from "../images/image-size.ts";
-import { scheduleThumbnail } from "../images/thumbnails.ts";
+import { scheduleRenditions } from "../images/renditions.ts";
 import { InvalidJsonError, parseJsonPreservingOrder, toPlainJson, type JsonNode } from "../signatures/edenai-canonical.ts";
 import { EDENAI_SIGNATURE_HEADERS, verifyEdenaiSignature } from "../signatures/edenai.ts";
 import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
@@ -75,13 +75,15 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
     }
     const job = { ...describeJob(plain), signatureForm: match.form, payload: displayPayload };
     const committed = await commitVerifiedDelivery(
-      context.pool,
+      context,
       { ...facts, job, status: "verified", httpStatus: 200, reason: null, durationMs: performance.now() - startedAt },
       { images, rawBody: body.spool },
       job.jobId ? `job:${job.jobId}` : `body:${body.sha256}`,
     );
     if (!committed.isDuplicate) {
-      for (const { id, image } of committed.newImages) scheduleThumbnail(context.pool, id, await image.spool.toBuffer());
+      for (const { id, image } of committed.newImages) {
+        scheduleRenditions(context, { id, width: image.width, height: image.height, byteSize: image.spool.size }, await image.spool.toBuffer());
+      }
     }
     return { httpStatus: 200, deliveryId: committed.deliveryId, status: "verified", reason: null, isDuplicate: committed.isDuplicate };
   } finally {

@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { commitVerifiedDelivery } from "../deliveries/record-delivery.ts";
 import { readImageSize } from "../images/image-size.ts";
-import { scheduleThumbnail } from "../images/thumbnails.ts";
+import { scheduleRenditions } from "../images/renditions.ts";
 import { createMaskitVerifier, MASKIT_SIGNATURE_HEADER } from "../signatures/maskit.ts";
 import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
 import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
@@ -71,15 +71,16 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
     if (!size) return await refuse("rejected", 415, `maskedImage starts like a ${mimeType} but its header cannot be read`, body.raw.spool);
 
     const committed = await commitVerifiedDelivery(
-      context.pool,
+      context,
       { ...facts, status: "verified", httpStatus: 200, reason: null, durationMs: performance.now() - startedAt },
       { images: [{ spool: image.spool, sha256: image.sha256, mimeType, ...size, origin: "maskedImage" }] },
       `body:${body.raw.sha256}`,
     );
     if (!committed.isDuplicate && committed.newImages.length > 0) {
-      // The thumbnail job owns the image spool from here and disposes of it when done.
+      // The renditions job owns the image spool from here and disposes of it when done.
       const input = image.spool.filePath() ?? (await image.spool.toBuffer());
-      scheduleThumbnail(context.pool, committed.newImages[0].id, input, () => body.dispose());
+      const { id, image: stored } = committed.newImages[0];
+      scheduleRenditions(context, { id, width: stored.width, height: stored.height, byteSize: stored.spool.size }, input, () => body.dispose());
       isSpoolHandedOff = true;
     }
     return { httpStatus: 200, deliveryId: committed.deliveryId, status: "verified", reason: null, isDuplicate: committed.isDuplicate };

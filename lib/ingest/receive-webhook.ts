@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
 import type { JsonAnswer } from "../http/errors.ts";
+import { getBlobWriter } from "../storage/configured-store.ts";
 import { findReceivingSource } from "./find-receiving-source.ts";
 import { whileReceiving } from "./ingest-activity.ts";
 import { receiveEdenaiDelivery } from "./receive-edenai.ts";
@@ -33,6 +34,7 @@ async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswe
     headers: request.headers,
     body: request.body,
     pool,
+    blobs: await getBlobWriter(),
     maxBodyBytes: MAX_BODY_BYTES,
     spoolDir: path.join(dataDir, "tmp"),
   };

@@ -1,12 +1,14 @@
 import { recordAudit } from "../audit/record-audit.ts";
-import { getPrisma } from "../db.ts";
+import { getPool, getPrisma } from "../db.ts";
+import { deleteUnreferencedBytes } from "../storage/blob-rows.ts";
+import { getBlobWriter } from "../storage/configured-store.ts";
 import { deliveryFilterConditions, type DeliveryFilters } from "../deliveries/delivery-filters.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
 import { DeliveryNotDeletableError, DeliveryNotFoundError, MatchCountChangedError } from "./errors.ts";
 
 // Deleting failed and rejected deliveries, one or all that match the log's filters, with their
-// quarantined raw bodies (blobs; chunks go with them by cascade). Verified deliveries are the
+// quarantined raw bodies (their blob rows, then after the commit their bytes). Verified deliveries are the
 // record of what was received and are never deleted here. Each deletion and its audit entry
 // commit together. Rows are locked before they go, so a re-verification running at the same
 // moment either finishes first (the delivery is then verified, and skipped) or waits.
@@ -21,14 +23,16 @@ export interface DeleteQuarantinedDeliveryOptions extends ChangedBy {
 }
 
 export async function deleteQuarantinedDelivery(options: DeleteQuarantinedDeliveryOptions): Promise<{ sourceSlug: string }> {
-  return getPrisma().$transaction(async (tx) => {
+  const { store } = await getBlobWriter();
+  const freed: string[] = [];
+  const result = await getPrisma().$transaction(async (tx) => {
     const [row] = await tx.$queryRaw<Array<{ status: string; slug: string; reason: string | null }>>`
       SELECT d.status::text AS status, s.slug, d.reason
         FROM deliveries d JOIN sources s ON s.id = d.source_id
        WHERE d.id = ${options.deliveryId}::uuid FOR UPDATE OF d`;
     if (!row) throw new DeliveryNotFoundError();
     if (row.status === "verified") throw new DeliveryNotDeletableError();
-    const blobCount = await deleteLockedDeliveries(tx, [options.deliveryId]);
+    const blobCount = await deleteLockedDeliveries(tx, [options.deliveryId], freed);
     await recordAudit(tx, {
       actor: options.actor,
       ip: options.ip,
@@ -38,6 +42,8 @@ export async function deleteQuarantinedDelivery(options: DeleteQuarantinedDelive
     });
     return { sourceSlug: row.slug };
   });
+  await deleteUnreferencedBytes(getPool(), store, freed);
+  return result;
 }
 
 export interface QuarantinedSetOptions {
@@ -58,7 +64,9 @@ export interface DeleteQuarantinedDeliveriesOptions extends QuarantinedSetOption
 
 export async function deleteQuarantinedDeliveries(options: DeleteQuarantinedDeliveriesOptions): Promise<{ deleted: number; quarantinedBodies: number }> {
   const where = quarantinedSet(options);
-  return getPrisma().$transaction(
+  const { store } = await getBlobWriter();
+  const freed: string[] = [];
+  const result = await getPrisma().$transaction(
     async (tx) => {
       const count = await tx.delivery.count({ where });
       if (count !== options.expectedCount) throw new MatchCountChangedError(count);
@@ -70,7 +78,7 @@ export async function deleteQuarantinedDeliveries(options: DeleteQuarantinedDeli
         const locked = await tx.$queryRaw<Array<{ id: string }>>`
           SELECT id::text AS id FROM deliveries WHERE id = ANY(${batch.map((row) => row.id)}::uuid[]) AND status <> 'verified' FOR UPDATE`;
         if (locked.length === 0) continue; // all of this slice were verified meanwhile: the next query skips them
-        quarantinedBodies += await deleteLockedDeliveries(tx, locked.map((row) => row.id));
+        quarantinedBodies += await deleteLockedDeliveries(tx, locked.map((row) => row.id), freed);
         deleted += locked.length;
       }
       await recordAudit(tx, {
@@ -85,21 +93,29 @@ export async function deleteQuarantinedDeliveries(options: DeleteQuarantinedDeli
     // A filter may match tens of thousands of rows; the default is 5 seconds.
     { timeout: 300_000, maxWait: 10_000 },
   );
+  await deleteUnreferencedBytes(getPool(), store, freed);
+  return result;
 }
 
 function quarantinedSet({ filters, receivedUpTo }: QuarantinedSetOptions): Prisma.DeliveryWhereInput {
   return { AND: [...deliveryFilterConditions(filters), UNVERIFIED, { receivedAt: { lte: receivedUpTo } }] };
 }
 
-/** Deletes deliveries already locked FOR UPDATE, then the raw bodies only they referenced; answers how many bodies went. */
-async function deleteLockedDeliveries(tx: Prisma.TransactionClient, ids: string[]): Promise<number> {
+/**
+ * Deletes deliveries already locked FOR UPDATE, then the blob rows of the raw bodies only they
+ * referenced, adding those SHA-256s to `freed`; answers how many bodies went.
+ */
+async function deleteLockedDeliveries(tx: Prisma.TransactionClient, ids: string[], freed: string[]): Promise<number> {
   const blobs = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT blob_id::text AS id FROM quarantined_bodies WHERE delivery_id = ANY(${ids}::uuid[])
     UNION ALL
     SELECT raw_body_blob_id::text FROM deliveries WHERE id = ANY(${ids}::uuid[]) AND raw_body_blob_id IS NOT NULL`;
   // Quarantine rows and image links go by cascade; images stay (content-addressed, shared).
   await tx.$executeRaw`DELETE FROM deliveries WHERE id = ANY(${ids}::uuid[])`;
-  if (blobs.length > 0) await tx.$executeRaw`DELETE FROM blobs WHERE id = ANY(${blobs.map((blob) => blob.id)}::uuid[])`;
+  if (blobs.length > 0) {
+    const gone = await tx.$queryRaw<Array<{ sha256: string }>>`DELETE FROM blobs WHERE id = ANY(${blobs.map((blob) => blob.id)}::uuid[]) RETURNING sha256`;
+    freed.push(...gone.map((blob) => blob.sha256));
+  }
   return blobs.length;
 }
 

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { getPool, getPrisma } from "../db.ts";
 import { getDelivery } from "../deliveries/get-delivery.ts";
 import { findReceivingSource } from "../ingest/find-receiving-source.ts";
-import { readWholeBlob } from "../storage/blobs.ts";
+import { getBlobWriter } from "../storage/configured-store.ts";
+import { readBlobBuffer } from "../storage/read-blob.ts";
 import { diagnoseEdenai, type EdenaiDiagnosis } from "./diagnose-edenai.ts";
 import { diagnoseMaskit, type MaskitDiagnosis } from "./diagnose-maskit.ts";
 import { diagnosticKeys, diagnosticSecrets } from "./diagnostic-credentials.ts";
@@ -33,17 +34,17 @@ export async function inspectDelivery(id: string) {
       select: {
         purgedAt: true,
         source: { select: { id: true, slug: true, name: true, kind: true } },
-        quarantine: { select: { blobId: true } },
-        rawBody: { select: { id: true, byteSize: true } },
+        quarantine: { select: { blob: { select: { sha256: true } } } },
+        rawBody: { select: { sha256: true, byteSize: true } },
       },
     }),
   ]);
   if (!delivery || !context) return null;
   const headers = asHeaderRecord(delivery.headers);
   const isQuarantined = context.quarantine !== null && delivery.status !== "verified";
-  const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blobId, headers, delivery.contentType) : null;
+  const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blob.sha256, headers, delivery.contentType) : null;
   // A verified JSON body is shown from its raw bytes (order and number literals as received) when it is of a size a page can hold.
-  const rawBody = !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES ? await readWholeBlob(getPool(), context.rawBody.id) : null;
+  const rawBody = !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES ? await readBlobBuffer((await getBlobWriter()).store, context.rawBody.sha256) : null;
   const payloadText = rawBody ? previewPayload(rawBody) : null;
   // purgedAt: the retention job removed the stored bytes (quarantined body or images) then.
   return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined, payloadText, purgedAt: context.purgedAt };
@@ -53,12 +54,12 @@ export type InspectedDelivery = NonNullable<Awaited<ReturnType<typeof inspectDel
 
 async function diagnoseQuarantine(
   source: { slug: string; kind: "maskit" | "edenai" },
-  blobId: string,
+  sha256: string,
   headers: Record<string, string>,
   contentType: string | null,
 ): Promise<QuarantineDiagnosis | null> {
   const pool = getPool();
-  const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), readWholeBlob(pool, blobId)]);
+  const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), getBlobWriter().then(({ store }) => readBlobBuffer(store, sha256))]);
   if (!receiving) return null;
   const facts: BodyFacts = { bodySize: rawBody.length, bodySha256: createHash("sha256").update(rawBody).digest("hex"), contentType };
   if (source.kind === "maskit") {

@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import type { AuditEntry } from "../audit/record-audit.ts";
 import { storeImages } from "../deliveries/commit-batch.ts";
 import { notifyDelivery, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
@@ -29,10 +30,14 @@ export type PromotionResult =
   /** Re-verified or deleted meanwhile, by someone else. */
   | { outcome: "gone" };
 
-export async function promoteDelivery(pool: pg.Pool, promotion: Promotion): Promise<PromotionResult> {
-  return withTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ status: string; blob_id: string | null }>(
-      `SELECT d.status, q.blob_id FROM deliveries d LEFT JOIN quarantined_bodies q ON q.delivery_id = d.id WHERE d.id = $1 FOR UPDATE OF d`,
+export async function promoteDelivery(storage: StorageContext, promotion: Promotion): Promise<PromotionResult> {
+  // The images' bytes are durable before the transaction that references them.
+  await storage.blobs.store.put(promotion.images.map((image) => ({ sha256: image.sha256, body: image.spool })));
+  let freedSha256: string | null = null;
+  const result = await withTransaction(storage.pool, async (client): Promise<PromotionResult> => {
+    const { rows } = await client.query<{ status: string; blob_id: string | null; sha256: string | null }>(
+      `SELECT d.status, q.blob_id, b.sha256 FROM deliveries d LEFT JOIN quarantined_bodies q ON q.delivery_id = d.id LEFT JOIN blobs b ON b.id = q.blob_id
+        WHERE d.id = $1 FOR UPDATE OF d`,
       [promotion.deliveryId],
     );
     const row = rows[0];
@@ -46,20 +51,28 @@ export async function promoteDelivery(pool: pg.Pool, promotion: Promotion): Prom
       return { outcome: "duplicate", duplicateOf: existing.rows[0].delivery_id };
     }
 
-    const byHash = await storeImages(client, promotion.images);
+    const byHash = await storeImages(client, storage.blobs, promotion.images);
     const stored = promotion.images.map((image) => ({ image, imageId: byHash.get(image.sha256)!.imageId, isNewImage: byHash.get(image.sha256)!.isNew }));
     for (const [position, { imageId, image }] of stored.entries()) {
       await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [promotion.deliveryId, position, imageId, image.origin]);
     }
     await updateDelivery(client, promotion, stored[0]?.imageId ?? null, promotion.keepsRawBody ? row.blob_id : null);
     await client.query("DELETE FROM quarantined_bodies WHERE delivery_id = $1", [promotion.deliveryId]);
-    if (!promotion.keepsRawBody) await client.query("DELETE FROM blobs WHERE id = $1", [row.blob_id]);
+    if (!promotion.keepsRawBody) {
+      await client.query("DELETE FROM blobs WHERE id = $1", [row.blob_id]);
+      freedSha256 = row.sha256;
+    }
     await client.query("UPDATE credentials SET last_matched_at = now() WHERE id = $1", [promotion.credential.id]);
     await recordAuditOn(client, promotion.audit);
     await notifyDelivery(client, promotion.deliveryId);
     const newImages = stored.filter((entry, index) => entry.isNewImage && stored.findIndex((other) => other.imageId === entry.imageId) === index);
     return { outcome: "verified", newImages: newImages.map(({ imageId, image }) => ({ id: imageId, image })) };
   });
+  // Rows first, bytes after their commit; images already stored elsewhere leave nothing to free.
+  if (freedSha256) await deleteUnreferencedBytes(storage.pool, storage.blobs.store, [freedSha256]);
+  // Nothing was stored: the bytes put for its images may be no one's.
+  if (result.outcome !== "verified") await deleteUnreferencedBytes(storage.pool, storage.blobs.store, promotion.images.map((image) => image.sha256));
+  return result;
 }
 
 async function updateDelivery(client: pg.PoolClient, promotion: Promotion, imageId: string | null, rawBodyBlobId: string | null): Promise<void> {

@@ -1,12 +1,13 @@
 import path from "node:path";
 import { recordAudit } from "../audit/record-audit.ts";
 import { getConfig } from "../config.ts";
-import { getPool, getPrisma } from "../db.ts";
+import { getPrisma } from "../db.ts";
 import { findReceivingSource } from "../ingest/find-receiving-source.ts";
-import { scheduleThumbnail } from "../images/thumbnails.ts";
+import { scheduleRenditions } from "../images/renditions.ts";
 import type { CredentialRef } from "../signatures/types.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
-import { readWholeBlob } from "../storage/blobs.ts";
+import { getStorage } from "../storage/configured-store.ts";
+import { readBlobBuffer } from "../storage/read-blob.ts";
 import { checkQuarantinedBody } from "./check-quarantined-body.ts";
 import { DeliveryNotFoundError } from "./errors.ts";
 import { promoteDelivery } from "./promote-delivery.ts";
@@ -31,10 +32,11 @@ export interface ReverifyOptions extends ChangedBy {
 }
 
 export async function reverifyDelivery(options: ReverifyOptions): Promise<ReverifyResult> {
-  const pool = getPool();
+  const storage = await getStorage();
+  const { pool } = storage;
   const delivery = await getPrisma().delivery.findUnique({
     where: { id: options.deliveryId },
-    select: { id: true, status: true, headers: true, purgedAt: true, source: { select: { id: true, slug: true } }, quarantine: { select: { blobId: true } } },
+    select: { id: true, status: true, headers: true, purgedAt: true, source: { select: { id: true, slug: true } }, quarantine: { select: { blob: { select: { sha256: true } } } } },
   });
   if (!delivery) throw new DeliveryNotFoundError();
   if (delivery.status === "verified") return { outcome: "nothing_to_verify", reason: "This delivery is already verified." };
@@ -45,7 +47,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   const source = await findReceivingSource(pool, delivery.source.slug);
   if (!source) throw new DeliveryNotFoundError();
 
-  const rawBody = await readWholeBlob(pool, delivery.quarantine.blobId);
+  const rawBody = await readBlobBuffer(storage.blobs.store, delivery.quarantine.blob.sha256);
   const check = await checkQuarantinedBody({ source, rawBody, headers: toHeaders(delivery.headers), spoolDir: path.join(getConfig().dataDir, "tmp") });
   const audit = (detail: Record<string, string | number | null>) => ({
     actor: options.actor,
@@ -61,7 +63,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
 
   // The spools are needed until the thumbnails have their bytes; then they go, whatever happened.
   try {
-    const promoted = await promoteDelivery(pool, {
+    const promoted = await promoteDelivery(storage, {
       deliveryId: delivery.id,
       sourceId: delivery.source.id,
       credential: check.credential,
@@ -76,8 +78,10 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
       await recordAudit(getPrisma(), audit({ outcome: "duplicate", duplicateOf: promoted.duplicateOf, ...credentialDetail(check.credential) }));
       return { outcome: "duplicate", credential: check.credential, duplicateOf: promoted.duplicateOf };
     }
-    // Thumbnails are made after the commit, as for a delivery verified on arrival.
-    for (const { id, image } of promoted.newImages) scheduleThumbnail(pool, id, await image.spool.toBuffer());
+    // Renditions are made after the commit, as for a delivery verified on arrival.
+    for (const { id, image } of promoted.newImages) {
+      scheduleRenditions(storage, { id, width: image.width, height: image.height, byteSize: image.spool.size }, await image.spool.toBuffer());
+    }
     return { outcome: "verified", credential: check.credential, form: check.form, imageCount: check.images.length };
   } finally {
     await check.dispose();

@@ -1,9 +1,11 @@
 import type pg from "pg";
+import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import type { PurgeOptions } from "./purge-expired-quarantine.ts";
 
-// Removes images that no delivery received since `cutoff` carries: the image row, its blob and
-// chunks, its thumbnail and its delivery_images links, in batches, each one transaction. The
+// Removes images that no delivery received since `cutoff` carries: the image row, its blob row,
+// its renditions and its delivery_images links, in batches, each one transaction, and after
+// each commit the bytes no row names any more (lib/storage/blob-rows.ts). The
 // deliveries stay in the log, their image_id moved to a remaining image or nulled, and marked
 // `purged_at`. A JSON delivery's raw body embeds its images in base64, so a delivery that
 // loses an image loses its raw body too; its parsed payload (images replaced by references)
@@ -18,11 +20,12 @@ export interface ImagePurgeResult {
   bytes: number;
 }
 
-export async function purgeExpiredImages(pool: pg.Pool, options: PurgeOptions): Promise<ImagePurgeResult> {
+export async function purgeExpiredImages({ pool, blobs }: StorageContext, options: PurgeOptions): Promise<ImagePurgeResult> {
   const batchSize = options.batchSize ?? 100;
   const total: ImagePurgeResult = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
   for (;;) {
-    const { batch, candidates } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize));
+    const { batch, candidates, freed } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize));
+    await deleteUnreferencedBytes(pool, blobs.store, freed);
     for (const key of Object.keys(total) as Array<keyof ImagePurgeResult>) total[key] += batch[key];
     if (candidates < batchSize) return total;
   }
@@ -37,7 +40,7 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
       ORDER BY i.created_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED`,
     [options.cutoff, batchSize],
   );
-  if (locked.rows.length === 0) return { batch: empty, candidates: 0 };
+  if (locked.rows.length === 0) return { batch: empty, candidates: 0, freed: [] };
   // Asked again in a fresh snapshot, now that no new reference can appear: a delivery that
   // committed between the first query's snapshot and the lock is seen here.
   const expired = await client.query<{ id: string; blob_id: string; byte_size: number }>(
@@ -45,7 +48,7 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
     [options.cutoff, locked.rows.map((row) => row.id)],
   );
   const imageIds = expired.rows.map((row) => row.id);
-  if (imageIds.length === 0) return { batch: empty, candidates: locked.rows.length };
+  if (imageIds.length === 0) return { batch: empty, candidates: locked.rows.length, freed: [] };
 
   const deliveries = await client.query<{ id: string; raw_body_blob_id: string | null }>(
     `SELECT d.id::text AS id, d.raw_body_blob_id::text AS raw_body_blob_id FROM deliveries d
@@ -53,7 +56,7 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
         FOR UPDATE OF d`,
     [imageIds],
   );
-  const thumbnails = await client.query<{ bytes: number }>(`DELETE FROM thumbnails WHERE image_id = ANY($1::uuid[]) RETURNING octet_length(data) AS bytes`, [imageIds]);
+  const renditions = await client.query<{ blob_id: string }>(`DELETE FROM renditions WHERE image_id = ANY($1::uuid[]) RETURNING blob_id::text`, [imageIds]);
   await client.query(`DELETE FROM delivery_images WHERE image_id = ANY($1::uuid[])`, [imageIds]);
   await client.query(
     `UPDATE deliveries d SET purged_at = $2, raw_body_blob_id = NULL,
@@ -63,14 +66,19 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
   );
   await client.query(`DELETE FROM images WHERE id = ANY($1::uuid[])`, [imageIds]);
   const rawBodyIds = deliveries.rows.flatMap((row) => (row.raw_body_blob_id ? [row.raw_body_blob_id] : []));
-  const freed = await client.query<{ bytes: string }>(
-    `WITH gone AS (DELETE FROM blobs WHERE id = ANY($1::uuid[]) RETURNING byte_size) SELECT coalesce(sum(byte_size), 0)::text AS bytes FROM gone`,
-    [[...expired.rows.map((row) => row.blob_id), ...rawBodyIds]],
-  );
-  const thumbnailBytes = thumbnails.rows.reduce((sum, row) => sum + Number(row.bytes), 0);
+  const freed = await client.query<{ sha256: string; byte_size: string }>(`DELETE FROM blobs WHERE id = ANY($1::uuid[]) RETURNING sha256, byte_size::text`, [
+    [...expired.rows.map((row) => row.blob_id), ...rawBodyIds, ...renditions.rows.map((row) => row.blob_id)],
+  ]);
   return {
-    batch: { images: imageIds.length, thumbnails: thumbnails.rows.length, deliveries: deliveries.rows.length, rawBodies: rawBodyIds.length, bytes: Number(freed.rows[0].bytes) + thumbnailBytes },
+    batch: {
+      images: imageIds.length,
+      thumbnails: renditions.rows.length,
+      deliveries: deliveries.rows.length,
+      rawBodies: rawBodyIds.length,
+      bytes: freed.rows.reduce((sum, row) => sum + Number(row.byte_size), 0),
+    },
     candidates: locked.rows.length,
+    freed: freed.rows.map((row) => row.sha256),
   };
 }
 

@@ -1,5 +1,6 @@
 import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.ts";
-import { getPool, getPrisma } from "../db.ts";
+import { getPrisma } from "../db.ts";
+import { getStorage } from "../storage/configured-store.ts";
 import { getRetentionSettings } from "../settings/get-retention-settings.ts";
 import type { RetentionSettings } from "../settings/retention-input.ts";
 import { purgeExpiredImages, type ImagePurgeResult } from "./purge-expired-images.ts";
@@ -26,7 +27,8 @@ export type RetentionPurgeResult =
   | { status: "done"; retention: RetentionSettings; quarantine: QuarantinePurgeResult; images: ImagePurgeResult; bytesFreed: number };
 
 export async function runRetentionPurge(options: RetentionPurgeOptions = {}): Promise<RetentionPurgeResult> {
-  const pool = getPool();
+  const storage = await getStorage();
+  const { pool } = storage;
   const now = options.now ?? new Date();
   const lockHolder = await pool.connect();
   let isBroken = false;
@@ -36,11 +38,11 @@ export async function runRetentionPurge(options: RetentionPurgeOptions = {}): Pr
     try {
       const retention = options.retention ?? (await getRetentionSettings());
       const quarantine =
-        retention.quarantineDays === null ? { bodies: 0, bytes: 0 } : await purgeExpiredQuarantine(pool, { now, cutoff: daysBefore(now, retention.quarantineDays), batchSize: options.batchSize });
+        retention.quarantineDays === null ? { bodies: 0, bytes: 0 } : await purgeExpiredQuarantine(storage, { now, cutoff: daysBefore(now, retention.quarantineDays), batchSize: options.batchSize });
       const images =
         retention.imageDays === null
           ? { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 }
-          : await purgeExpiredImages(pool, { now, cutoff: daysBefore(now, retention.imageDays), batchSize: options.batchSize });
+          : await purgeExpiredImages(storage, { now, cutoff: daysBefore(now, retention.imageDays), batchSize: options.batchSize });
       const bytesFreed = quarantine.bytes + images.bytes;
       if (quarantine.bodies > 0 || images.images > 0) {
         await recordAudit(getPrisma(), {

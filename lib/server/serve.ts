@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
+import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
 const isDev = process.argv.includes("--dev");
@@ -14,6 +15,7 @@ const SHUTDOWN_GRACE_MS = 8_000;
 
 async function main(): Promise<void> {
   const { PORT } = getConfig();
+  await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
   const app = next({ dev: isDev, dir: process.cwd(), port: PORT });
   await app.prepare();
   const handleNext = app.getRequestHandler();
@@ -35,6 +37,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       clearTimeout(forced);
       await app.close().catch(() => {});
+      await closeBlobStore();
       await closeDatabase();
       process.exit(0);
     });

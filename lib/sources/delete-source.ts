@@ -1,5 +1,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
-import { getPrisma } from "../db.ts";
+import { getPool, getPrisma } from "../db.ts";
+import { deleteUnreferencedBytes } from "../storage/blob-rows.ts";
+import { getBlobWriter } from "../storage/configured-store.ts";
 import type { ChangedBy } from "./changed-by.ts";
 import { describeSourceDeletion } from "./describe-source-deletion.ts";
 import { SlugConfirmationError, SourceNotFoundError } from "./errors.ts";
@@ -18,7 +20,9 @@ export interface DeleteSourceOptions extends ChangedBy {
 }
 
 export async function deleteSource(options: DeleteSourceOptions) {
-  return getPrisma().$transaction(
+  const { store } = await getBlobWriter();
+  const freed: string[] = [];
+  const result = await getPrisma().$transaction(
     async (tx) => {
       // Locking the row makes deliveries arriving meanwhile wait (their foreign key needs it),
       // so none is committed half-way through and every raw body is found below.
@@ -33,8 +37,11 @@ export async function deleteSource(options: DeleteSourceOptions) {
         UNION ALL
         SELECT q.blob_id::text FROM quarantined_bodies q JOIN deliveries d ON d.id = q.delivery_id WHERE d.source_id = ${source.id}::uuid`;
       await tx.source.delete({ where: { id: source.id } });
-      // After the deliveries that referenced them are gone; chunks go with them (cascade).
-      if (ownedBlobs.length > 0) await tx.$executeRaw`DELETE FROM blobs WHERE id = ANY(${ownedBlobs.map((blob) => blob.id)}::uuid[])`;
+      // After the deliveries that referenced them are gone; their bytes after the commit.
+      if (ownedBlobs.length > 0) {
+        const gone = await tx.$queryRaw<Array<{ sha256: string }>>`DELETE FROM blobs WHERE id = ANY(${ownedBlobs.map((blob) => blob.id)}::uuid[]) RETURNING sha256`;
+        freed.push(...gone.map((blob) => blob.sha256));
+      }
 
       await recordAudit(tx, {
         actor: options.actor,
@@ -48,4 +55,6 @@ export async function deleteSource(options: DeleteSourceOptions) {
     // A source with years of deliveries takes a while to delete; the default is 5 seconds.
     { timeout: 120_000, maxWait: 10_000 },
   );
+  await deleteUnreferencedBytes(getPool(), store, freed);
+  return result;
 }

@@ -8,8 +8,9 @@ const SQLSTATE_UNAVAILABLE = /^(08...|57P0[1-4]|53300|53400)$/;
 const UNAVAILABLE_MESSAGES = /connect ENOENT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Can't reach database server|server closed the connection/i;
 
 export class StorageUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super("storage is unavailable", { cause });
+  /** `which` names the part that failed ("the filesystem blob store"), for the log. */
+  constructor(cause: unknown, which = "storage") {
+    super(`${which} is unavailable${cause instanceof Error ? `: ${cause.message}` : ""}`, { cause });
     this.name = "StorageUnavailableError";
   }
 }

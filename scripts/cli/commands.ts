@@ -5,13 +5,16 @@ import { generateSecret } from "../../lib/sources/add-secret.ts";
 import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
 import { createUser } from "../../lib/users/create-user.ts";
+import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
 import { readStdin } from "./read-stdin.ts";
 
 export const USAGE = `usage: npm run cli -- <command>
   user add --email E --role admin|viewer            password from standard input
   source add --kind maskit|edenai --slug S [--name N]
              [--secret-stdin | --generate] [--public-key-file F]
-  token create --name N --role admin|viewer`;
+  token create --name N --role admin|viewer
+  blobs migrate --to filesystem|s3|postgres         copy every blob, then switch (resumable)
+  blobs check                                       missing, corrupt and orphaned blobs`;
 
 export class UsageError extends Error {}
 
@@ -30,6 +33,10 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
       return addSource(flags);
     case "token create":
       return createToken(flags);
+    case "blobs migrate":
+      return migrateBlobsCommand(flags.to as string | undefined);
+    case "blobs check":
+      return checkBlobsCommand();
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { useDatabaseUrl } from "@/lib/config.ts";
 import { closeDatabase, getPrisma } from "@/lib/db.ts";
+import { closeBlobStore } from "@/lib/storage/configured-store.ts";
 import { addSecret } from "@/lib/sources/add-secret.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { startAppServer, type AppServer } from "./app-server.ts";
@@ -31,6 +32,7 @@ export async function startTestEnvironment(extraEnv: Record<string, string> = {}
   const encryptionKey = randomBytes(32).toString("base64");
   process.env.DATA_DIR = dataDir;
   process.env.ENCRYPTION_KEY = encryptionKey;
+  Object.assign(process.env, extraEnv); // the same blob store and limits as the app
   useDatabaseUrl(db.url);
   const app = await startAppServer({ DATABASE_URL: db.url, DATA_DIR: dataDir, ENCRYPTION_KEY: encryptionKey, ...extraEnv });
   const { token: adminToken } = await createApiToken({ name: "test admin", role: "admin" });
@@ -51,6 +53,7 @@ export async function startTestEnvironment(extraEnv: Record<string, string> = {}
     api: (pathname) => fetch(`${app.baseUrl}${pathname}`, { headers: { authorization: `Bearer ${adminToken}` } }),
     async close() {
       await app.stop();
+      await closeBlobStore();
       await closeDatabase();
       await db.destroy();
       await rm(dataDir, { recursive: true, force: true });

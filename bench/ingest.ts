@@ -21,10 +21,11 @@
 // settled from the one before, medians of the rounds. Measured per load, from /proc: CPU per
 // delivery of the receiving process tree and of its PostgreSQL cluster (postmaster and
 // backends), during the load and after it until the target is idle again (deferred thumbnails,
-// WAL writing); peak RSS of the receiving process; and the CPU every other target used meanwhile,
+// WAL writing); peak RSS of the receiving process (for webhook-inbox its app server, the pid
+// scripts/start.ts prints, without PostgreSQL); and the CPU every other target used meanwhile,
 // which should be none. Then 16 clients each upload 25 MB at once to each receiver.
-// Usage: npm run bench [-- --rounds 3] [-- --only reference,durable-floor,webhook-inbox]
-//        (`webhook-inbox` in --only stands for its three variants)
+// Usage: npm run bench [-- [--rounds 3] [--only reference,durable-floor,webhook-inbox]]
+//        (`webhook-inbox` in --only stands for its three variants; results in bench/results/)
 import { createHmac, randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";

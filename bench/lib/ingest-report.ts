@@ -71,7 +71,8 @@ export function printLargeTable(rows: Row[]): void {
 function printOthers(rows: Row[]): void {
   const busiest = rows.reduce((max, row) => (row.othersMsPerSecond > max.othersMsPerSecond ? row : max), rows[0]);
   const share = (busiest.othersMsPerSecond / 10).toFixed(1);
-  console.log(`idle targets used at most ${share}% of one core during a load (during ${busiest.name}'s; most of it ${busiest.busiestOther})`);
+  const who = busiest.othersMsPerSecond >= 1 ? ` (during ${busiest.name}'s; most of it ${busiest.busiestOther})` : "";
+  console.log(`idle targets used at most ${share}% of one core during a load${who}`);
 }
 
 function cpuCell(split: CpuSplit | null): string {

@@ -34,11 +34,12 @@ const MiB = 1024 * 1024;
 export async function measureLoad(target: Target, requests: PreparedRequest[], concurrency: number, all: Target[]): Promise<Measured> {
   const own = [target.appPid, target.postgresPid, target.storePid];
   // Every other target's processes, a shared one (the floors' cluster) counted once.
-  const others = new Map<number, string>();
+  const owners = new Map<number, string[]>();
   for (const other of all) {
-    const roles: [number | undefined, string][] = [[other.appPid, other.name], [other.postgresPid, `${other.name}'s PostgreSQL`], [other.storePid, `${other.name}'s S3 server`]];
-    for (const [pid, name] of roles) if (pid !== undefined && !own.includes(pid) && !others.has(pid)) others.set(pid, name);
+    const roles: [number | undefined, string][] = [[other.appPid, ""], [other.postgresPid, "'s PostgreSQL"], [other.storePid, "'s S3 server"]];
+    for (const [pid, role] of roles) if (pid !== undefined && !own.includes(pid)) owners.set(pid, [...(owners.get(pid) ?? []), `${other.name}${role}`]);
   }
+  const others = new Map([...owners].map(([pid, names]) => [pid, names.join(" = ")]));
   const othersCpu = () => [...others].map(([pid, name]) => ({ name, ms: treeCpuMs(pid) }));
   const read = () => own.map((pid) => (pid === undefined ? 0 : treeCpuMs(pid)));
 

@@ -35,7 +35,7 @@ export function postmasterPid(clusterDir: string): number {
  * window (at most `timeoutMs`): what a receiver defers past its 200 (thumbnails, PostgreSQL's
  * WAL writer) belongs to its cost per delivery too, and is measured until it is done.
  */
-export async function untilIdle(pids: number[], { busyShare = 0.05, windowMs = 500, timeoutMs = 60_000 } = {}): Promise<void> {
+export async function untilIdle(pids: number[], { busyShare = 0.05, windowMs = 1000, timeoutMs = 60_000 } = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const total = () => pids.reduce((sum, pid) => sum + treeCpuMs(pid), 0);
   while (Date.now() < deadline) {

@@ -1,12 +1,13 @@
 // `npm start`: builds the app if needed, opens the database (DATABASE_URL, or an embedded
 // PostgreSQL under DATA_DIR), applies pending migrations, and runs the app server on PORT. SIGINT and
 // SIGTERM stop the app first and then the embedded database, so no write is cut off.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { getConfig, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
 import { ensureBuilt } from "./lib/ensure-built.ts";
+import { stopChild } from "./lib/stop-child.ts";
 
 const isDev = process.argv.includes("--dev");
 
@@ -78,18 +79,6 @@ async function checkInstallation(port: number): Promise<void> {
     await closeBlobStore();
     await closeDatabase();
   }
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
 }
 
 function log(message: string): void {

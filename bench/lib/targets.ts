@@ -1,10 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmod, mkdir } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { embeddedClusterUrl, startEmbeddedPostgres } from "../../lib/database/embedded-postgres.ts";
 import { freePort, startAppServer } from "../../test/helpers/app-server.ts";
 import { postmasterPid } from "./process-cpu.ts";
+import { stopChild } from "../../scripts/lib/stop-child.ts";
 
 // The receivers bench/ingest.ts measures, each started on a free port and described by the
 // processes whose CPU and memory are its own.
@@ -103,14 +104,3 @@ export async function startNextFloor(secret: string): Promise<Target> {
   return { name: "next-floor", port, path: "/floor", appPid: child.pid!, stop: () => stopChild(child) };
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill("SIGTERM");
-  });
-}

@@ -11,6 +11,7 @@ import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { readBody, type SpooledBody } from "./read-body.ts";
 import { edenaiRetiredHint } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import { currentCredentials } from "./source-cache.ts";
 import { Spool } from "./spool.ts";
 
 // One Eden AI job result: read the JSON body, parse it once (keeping number literals and key
@@ -49,6 +50,7 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
       if (error instanceof InvalidJsonError) return await refuse("rejected", 400, error.message, body.spool);
       throw error;
     }
+    context.source = await currentCredentials(context.pool, context.source);
     const keys = context.source.publicKeys.map(({ pem, ...credential }) => ({ ...credential, key: createPublicKey(pem) }));
     let match: SignatureMatch & { form: string };
     try {

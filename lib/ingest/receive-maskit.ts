@@ -9,6 +9,7 @@ import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
 import { maskitRetiredHint } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import { currentCredentials } from "./source-cache.ts";
 import type { Spool } from "./spool.ts";
 
 // One MaskIt delivery: stream and parse the body while hashing it, verify the signature on the
@@ -25,7 +26,7 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
   if (!/^multipart\/form-data\s*;/i.test(facts.contentType ?? "")) {
     return refuse("rejected", 415, `Content-Type must be multipart/form-data with a boundary, not "${facts.contentType ?? "none"}"`);
   }
-  const verifier = createMaskitVerifier(context.source.secrets);
+  let verifier = createMaskitVerifier(context.source.secrets);
   let body: MultipartBody;
   try {
     body = await readMultipartBody({
@@ -33,7 +34,7 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       contentType: facts.contentType!,
       maxBytes: context.maxBodyBytes,
       spoolDir: context.spoolDir,
-      onChunk: (chunk) => verifier.update(chunk),
+      onChunk: (chunk) => verifier.update(chunk), // replaced only after the last chunk
     });
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
@@ -50,6 +51,12 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       fileName: asStorableText(body.image?.fileName ?? null),
     });
     if (body.parseError) return await refuse("rejected", 400, body.parseError.message, body.raw.spool);
+    const current = await currentCredentials(context.pool, context.source);
+    if (current !== context.source) {
+      context.source = current; // changed while the body arrived: verify with what is true now
+      verifier = createMaskitVerifier(current.secrets);
+      verifier.update(await body.raw.spool.toBuffer());
+    }
     let match: SignatureMatch;
     try {
       match = verifier.verify(context.headers.get(MASKIT_SIGNATURE_HEADER));

@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
+import { closeSourceCache } from "../ingest/source-cache.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       clearTimeout(forced);
       await app.close().catch(() => {});
       await closeBlobStore();
+      await closeSourceCache();
       await closeDatabase();
       process.exit(0);
     });

@@ -13,14 +13,21 @@ const TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding:
 
 /** Milliseconds of CPU the tree under `rootPid` has used so far. */
 export function treeCpuMs(rootPid: number): number {
+  const { user, system } = treeCpuSplitMs(rootPid);
+  return user + system;
+}
+
+/** The same, split into user and kernel (system) time: syscalls, page copies, fsync's work. */
+export function treeCpuSplitMs(rootPid: number): { user: number; system: number } {
   const root = statFields(rootPid);
-  if (!root) return 0;
-  let ticks = root.utime + root.stime + root.cutime + root.cstime;
+  if (!root) return { user: 0, system: 0 };
+  let user = root.utime + root.cutime;
+  let system = root.stime + root.cstime;
   for (const pid of descendants(rootPid)) {
     const fields = statFields(pid);
-    if (fields) ticks += fields.utime + fields.stime;
+    if (fields) [user, system] = [user + fields.utime, system + fields.stime];
   }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  return { user: (user * 1000) / TICKS_PER_SECOND, system: (system * 1000) / TICKS_PER_SECOND };
 }
 
 /** The postmaster of the PostgreSQL cluster in `clusterDir`: the first line of its postmaster.pid. */

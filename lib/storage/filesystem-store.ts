@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { constants } from "node:fs";
+import { constants, existsSync } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
@@ -46,8 +46,7 @@ export function createFilesystemStore({ directory }: FilesystemStoreOptions): Bl
 
     async put(blobs) {
       const unique = [...new Map(blobs.map((blob) => [blob.sha256, blob])).values()];
-      const written = await Promise.all(unique.map((blob) => writeTemporary(blobPath(blob.sha256), blob)));
-      const temporaries = written.filter((entry): entry is WrittenTemporary => entry !== null);
+      const temporaries = await settleAll(unique.map((blob) => writeTemporary(blobPath(blob.sha256), blob.body)));
       try {
         await Promise.all(temporaries.map(({ temporary, final }) => rename(temporary, final)));
         // The renames are durable once each folder is synced; many blobs share few folders only
@@ -113,27 +112,43 @@ interface WrittenTemporary {
   isNewFolder: boolean;
 }
 
-/** Writes one blob next to its final name and syncs it; null when the blob is already there. */
-async function writeTemporary(final: string, { body }: BlobToPut): Promise<WrittenTemporary | null> {
-  const existing = await statBlob(final);
-  if (existing && existing.size === body.size) return null; // content-addressed: same name, same bytes
+/**
+ * Writes one blob next to its final name and syncs it. No stat first: content addressing makes
+ * a blob that is already there the same bytes, and renaming over it is harmless, while a stat
+ * and a mkdir per blob were a fifth of put()'s syscalls (bench/blob-put.ts). The folder is made
+ * only when the first open finds it missing.
+ */
+async function writeTemporary(final: string, body: BlobBody): Promise<WrittenTemporary> {
   const folder = path.dirname(final);
   const temporary = path.join(folder, `${TEMPORARY_PREFIX}${randomUUID()}`);
+  let isNewFolder = false;
   try {
-    const created = await mkdir(folder, { recursive: true });
-    await writeSynced(temporary, body);
-    return { temporary, final, isNewFolder: created !== undefined };
+    try {
+      await writeSynced(temporary, body);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      // Made here or by a concurrent put a moment ago: either way its entries in the parent
+      // folders are synced by this put too, which must not resolve before they are durable.
+      await mkdir(folder, { recursive: true });
+      isNewFolder = true;
+      await writeSynced(temporary, body);
+    }
+    return { temporary, final, isNewFolder };
   } catch (error) {
     await rm(temporary, { force: true });
     throw unavailable(error);
   }
 }
 
+/** The blob's bytes in a new file at `temporary`, fdatasynced; ENOENT when its folder is missing. */
 async function writeSynced(temporary: string, body: BlobBody): Promise<void> {
   const source = body.filePath();
   if (source) {
     // A spooled upload is already in a file: link it (no copy) where it shares the disk, else copy.
-    await link(source, temporary).catch(() => copyFile(source, temporary, constants.COPYFILE_EXCL));
+    await link(source, temporary).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" && !existsSync(path.dirname(temporary))) throw error;
+      return copyFile(source, temporary, constants.COPYFILE_EXCL);
+    });
     const handle = await open(temporary, "r+");
     try {
       await handle.datasync();
@@ -149,6 +164,15 @@ async function writeSynced(temporary: string, body: BlobBody): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Every blob's temporary file, or, when any write failed, none: the written ones are removed. */
+async function settleAll(writes: Promise<WrittenTemporary>[]): Promise<WrittenTemporary[]> {
+  const settled = await Promise.allSettled(writes);
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (!failed) return settled.map((outcome) => (outcome as PromiseFulfilledResult<WrittenTemporary>).value);
+  await Promise.all(settled.map((outcome) => outcome.status === "fulfilled" && rm(outcome.value.temporary, { force: true })));
+  throw failed.reason;
 }
 
 async function syncDirectory(folder: string): Promise<void> {

@@ -4,7 +4,6 @@ import { useActionState, useState } from "react";
 import { addChannelAction, type AlertActionState } from "@/app/(dashboard)/alerts/actions.ts";
 import { FormFeedback } from "@/components/sources/form-feedback.tsx";
 import { helpClass, inputClass, primaryButtonClass } from "@/components/sources/styles.ts";
-import { submitWith } from "@/components/overview/submit-with.ts";
 import { CopyButton } from "@/components/ui/copy-button.tsx";
 
 /** Admins: a new channel. Its URL or SMTP password is sent once and never shown again. */
@@ -14,7 +13,8 @@ export function AddChannelForm() {
   return (
     <div className="space-y-3">
       {state.signingSecret && <SigningSecret secret={state.signingSecret} />}
-      <form onSubmit={submitWith(action)} className="space-y-3" aria-label="Add a channel">
+      {/* A plain form action: React clears the fields afterwards, so a pasted URL does not linger in the page. */}
+      <form action={action} className="space-y-3" aria-label="Add a channel">
         <div className="grid gap-3 sm:grid-cols-[1fr_2fr]">
           <label className="block text-sm font-medium">
             Kind

@@ -16,7 +16,7 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
     <form onSubmit={submitWith(action)} className="space-y-3" aria-label="Add a rule">
       <div className="grid gap-3 sm:grid-cols-2">
         <label className="block text-sm font-medium">
-          Rule
+          Condition
           <select name="ruleKind" value={kind} onChange={(event) => setKind(event.target.value as Kind)} className={inputClass}>
             <option value="failure_rate">Failure rate</option>
             <option value="silence">Silence</option>
@@ -26,7 +26,7 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
         <label className="block text-sm font-medium">
           Source
           <select name="ruleSource" defaultValue="" className={inputClass}>
-            <option value="">All sources (without a rule of their own)</option>
+            <option value="">All sources (unless they have their own)</option>
             {sources.map((source) => (
               <option key={source.slug} value={source.slug}>
                 {source.name} ({source.slug})

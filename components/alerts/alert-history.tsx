@@ -49,7 +49,7 @@ export function AlertHistory({ history }: { history: AlertHistoryEntry[] }) {
                       <ul className="space-y-0.5">
                         {entry.sends.map((send) => (
                           <li key={send.id} data-send-status={send.status}>
-                            {send.channelName}: <span className={SEND_CLASS[send.status] ?? ""}>{send.status === "sending" ? "sending" : send.status}</span>
+                            {send.channelName}: <span className={SEND_CLASS[send.status] ?? ""}>{send.status === "pending" && send.lastError ? "will retry" : send.status}</span>
                             {send.attempts > 1 && ` after ${send.attempts} attempts`}
                             {send.lastError && <span className="block text-xs text-red-700">{send.lastError}</span>}
                           </li>

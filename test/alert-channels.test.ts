@@ -133,6 +133,20 @@ describe("faults", () => {
     }
   });
 
+  it("an SMTP server that refuses the recipients: recorded with its answer, and retried", async () => {
+    const refusing = await startSmtpReceiver({ refuseRecipients: true });
+    try {
+      const channel = await createChannel({ actor: { kind: "system", name: "test" }, name: "refused mail", config: { kind: "email", to: ["nobody@example.com"], smtpUrl: refusing.url } });
+      const outcome = await sendTestAlert({ actor: { kind: "system", name: "test" }, channelId: channel.id });
+      expect(outcome.status).toBe("pending");
+      expect(outcome.lastError).toMatch(/550 mailbox unavailable/);
+      expect(refusing.messages).toEqual([]);
+      await waitFor(() => getPrisma().alertSend.findFirst({ where: { channelId: channel.id, status: "failed" } }), 20_000, "the send to give up");
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it("a slow webhook and an SMTP server that is down hold up neither the other channels nor ingest", async () => {
     const slow = await startHttpReceiver({ delayMs: 5000 });
     const fast = await startHttpReceiver();

@@ -1,4 +1,4 @@
-import { listSources } from "../sources/list-sources.ts";
+import { listWatchedSources } from "./rules/list-watched-sources.ts";
 import { loadRules, loadRuleTargets } from "./rules/load-rule-targets.ts";
 import type { AlertCondition } from "./rules/rule-kind.ts";
 import { RULE_KINDS } from "./rules/rule-kinds.ts";
@@ -8,7 +8,7 @@ import { RULE_KINDS } from "./rules/rule-kinds.ts";
  * timed out) is named in `unknownKinds`: its alerts are neither opened nor resolved this time.
  */
 export async function findConditions(now: Date): Promise<{ conditions: Map<string, AlertCondition>; unknownKinds: Set<string> }> {
-  const [sources, rules] = await Promise.all([listSources({ now }), loadRules()]);
+  const [sources, rules] = await Promise.all([listWatchedSources(), loadRules()]);
   const conditions = new Map<string, AlertCondition>();
   const unknownKinds = new Set<string>();
   for (const kind of RULE_KINDS) {

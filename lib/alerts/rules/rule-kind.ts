@@ -1,5 +1,4 @@
 import type { z } from "zod";
-import type { SourceSummary } from "../../sources/list-sources.ts";
 
 // A rule kind is one module: the thresholds it takes (a zod schema with defaults) and a function
 // that, given the sources it watches, says which problems hold now. The engine
@@ -18,7 +17,14 @@ export interface AlertCondition {
   linkPath: string;
 }
 
-export type WatchedSource = Pick<SourceSummary, "id" | "slug" | "name" | "enabled" | "createdAt" | "lastDeliveryAt">;
+export interface WatchedSource {
+  id: string;
+  slug: string;
+  name: string;
+  enabled: boolean;
+  createdAt: Date;
+  lastDeliveryAt: Date | null;
+}
 
 export interface RuleTarget<P> {
   source: WatchedSource;
@@ -41,4 +47,16 @@ export function formatSeconds(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;
   return `${seconds} s`;
+}
+
+/** Targets that share thresholds, so that a rule for all sources costs one query, not one per source. */
+export function groupByParams<P>(targets: RuleTarget<P>[]): Array<{ params: P; sources: WatchedSource[] }> {
+  const groups = new Map<string, { params: P; sources: WatchedSource[] }>();
+  for (const target of targets) {
+    const key = JSON.stringify(target.params);
+    const group = groups.get(key) ?? { params: target.params, sources: [] };
+    group.sources.push(target.source);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }

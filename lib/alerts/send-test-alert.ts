@@ -1,4 +1,5 @@
 import { recordAudit } from "../audit/record-audit.ts";
+import { getConfig } from "../config.ts";
 import { getPrisma } from "../db.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
 import { AlertInputError } from "./alert-errors.ts";
@@ -17,6 +18,11 @@ export async function sendTestAlert(options: ChangedBy & { channelId: string }) 
     return { notificationId: notification.id, channelName: channel.name };
   });
   await dispatchDueSends({ notificationId: send.notificationId });
-  const outcome = await getPrisma().alertSend.findFirstOrThrow({ where: { notificationId: send.notificationId }, select: { status: true, lastError: true, attempts: true } });
-  return { channelName: send.channelName, ...outcome };
+  // The alert job may have claimed it first: then wait for its answer, as long as a send may take.
+  const deadline = Date.now() + (getConfig().ALERT_SEND_TIMEOUT_SECONDS + 2) * 1000;
+  for (;;) {
+    const outcome = await getPrisma().alertSend.findFirstOrThrow({ where: { notificationId: send.notificationId }, select: { status: true, lastError: true, attempts: true } });
+    if (outcome.status !== "sending" || Date.now() > deadline) return { channelName: send.channelName, ...outcome };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

@@ -20,6 +20,17 @@ const envSchema = z.object({
   S3_PREFIX: z.string().optional(),
   /** How often each instance looks for blobs that nothing references (one instance at a time). */
   BLOB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  /** The address operators reach the dashboard at, for links in alerts (no trailing slash needed). */
+  PUBLIC_URL: z.url().optional(),
+  /** Alerts (lib/alerts): the SMTP server email channels use unless they name their own, and the sender. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
+  ALERT_FROM: z.string().min(3).default("webhook-inbox <webhook-inbox@localhost>"),
+  /** Fractions are allowed so that tests can run the alert loop quickly. */
+  ALERT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  ALERT_REPEAT_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  ALERT_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
+  ALERT_RETRY_BASE_SECONDS: z.coerce.number().positive().max(86_400).default(30),
+  ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; blobDir: string };

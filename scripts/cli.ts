@@ -26,6 +26,11 @@ async function main(): Promise<number> {
       generate: { type: "boolean" },
       "public-key-file": { type: "string" },
       to: { type: "string" },
+      address: { type: "string" },
+      url: { type: "string" },
+      "url-stdin": { type: "boolean" },
+      "smtp-url-stdin": { type: "boolean" },
+      id: { type: "string" },
     },
   });
   const database = await openDatabase();

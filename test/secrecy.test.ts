@@ -5,12 +5,15 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createChannel } from "@/lib/alerts/channels/create-channel.ts";
+import { createRule } from "@/lib/alerts/rules/create-rule.ts";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { useDatabaseUrl } from "@/lib/config.ts";
-import { closeDatabase } from "@/lib/db.ts";
+import { closeDatabase, getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { createUser } from "@/lib/users/create-user.ts";
+import { waitFor } from "./helpers/alert-receivers.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { fillPattern, listAppRoutes } from "./helpers/app-routes.ts";
 import { makeJpeg } from "./helpers/images.ts";
@@ -37,7 +40,14 @@ beforeAll(async () => {
   delete process.env.ENCRYPTION_KEY;
   useDatabaseUrl(database.url);
   const source = await createSource({ kind: "maskit", slug: "secret-camera", secret: Buffer.from(SECRET) });
-  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "" });
+  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "", ALERT_INTERVAL_SECONDS: "0.3", ALERT_RETRY_BASE_SECONDS: "0.2", ALERT_MAX_ATTEMPTS: "2" });
+  // Alert channels hold secrets too (a Slack URL, an SMTP password): the same secret in each,
+  // and a rule that fires at once, so the app tries them, fails (nothing listens) and shows why.
+  const system = { kind: "system", name: "secrecy test" } as const;
+  await createChannel({ actor: system, name: "secret chat", config: { kind: "slack", url: `http://127.0.0.1:9/services/${SECRET}` } });
+  await createChannel({ actor: system, name: "secret mail", config: { kind: "email", to: ["ops@example.com"], smtpUrl: `smtp://mailer:${SECRET}@127.0.0.1:9` } });
+  await createRule({ actor: system, kind: "silence", params: { thresholdSeconds: 1 } });
+  await waitFor(() => getPrisma().alertSend.count({ where: { status: "failed" } }).then((count) => count >= 2), 30_000, "the alert sends to fail");
 
   const image = await makeJpeg(800, 600);
   const deliveryIds: string[] = [];

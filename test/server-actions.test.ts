@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
+import { createChannel } from "@/lib/alerts/channels/create-channel.ts";
+import { createRule } from "@/lib/alerts/rules/create-rule.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { maskitBody } from "@/lib/senders/multipart-body.ts";
 import { createUser } from "@/lib/users/create-user.ts";
@@ -28,6 +30,7 @@ const REVIEWED_ACTIONS = new Set([
   ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
+  ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map((name) => `app/(dashboard)/alerts/actions.ts#${name}`),
 ]);
 
 const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
@@ -45,6 +48,9 @@ beforeAll(async () => {
   };
   const source = await createSource({ kind: "maskit", slug: "target-camera", secret: Buffer.from("whsec_a-secret-for-the-target-0001") });
   const token = await createApiToken({ name: "target token", role: "viewer" });
+  const system = { kind: "system", name: "test" } as const;
+  const channel = await createChannel({ actor: system, name: "target channel", config: { kind: "slack", url: "http://127.0.0.1:9/hook" } });
+  const rule = await createRule({ actor: system, kind: "failure_rate", sourceSlug: "target-camera" });
   // A failed delivery with its quarantined body, for the inspector's re-verify and delete actions.
   const { body, contentType } = maskitBody(await makeJpeg(64, 48), "target delivery");
   const failed = await env.post("target-camera", body, { "content-type": contentType, "x-signature": "0".repeat(64) });
@@ -59,6 +65,8 @@ beforeAll(async () => {
     repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
     pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
     deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
+    channelId: channel.id, ruleId: rule.id, channelKind: "slack", url: "http://127.0.0.1:9/viewer-hook", addresses: "viewer@example.com", ruleKind: "silence", ruleSource: "",
+    silenceMinutes: "5", percent: "1", minDeliveries: "1", windowMinutes: "1",
     silenceUnit: "minutes", silenceAmount: "5", quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
   };
 });
@@ -125,6 +133,9 @@ async function databaseFingerprint(): Promise<string> {
       (SELECT string_agg(concat_ws(',', id, revoked_at, expires_at), ';' ORDER BY id) FROM api_tokens),
       (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM deliveries),
       (SELECT count(*) FROM blobs),
+      (SELECT string_agg(concat_ws(',', id, name, summary), ';' ORDER BY id) FROM alert_channels),
+      (SELECT string_agg(concat_ws(',', id, kind, source_id, params::text), ';' ORDER BY id) FROM alert_rules),
+      (SELECT count(*) FROM alert_notifications),
       (SELECT count(*) FROM audit_events WHERE action NOT LIKE 'auth.%'))) AS fingerprint`);
   return rows[0].fingerprint;
 }

@@ -33,7 +33,10 @@ export function edenaiRetiredHint(source: ReceivingSource, rawBody: Buffer, head
   return null;
 }
 
+/** How a refusal's reason names a revoked or expired credential; the credential alert rule looks for it. */
+export const RETIRED_CREDENTIAL_HINT = "it was made with ";
+
 function describe(credential: CredentialRef, state: RetiredState): string {
   const when = state.revokedAt ? `revoked ${state.revokedAt.toISOString()}` : `expired ${state.expiresAt!.toISOString()}`;
-  return `it was made with "${credential.label}" (${credential.fingerprint}), ${when}`;
+  return `${RETIRED_CREDENTIAL_HINT}"${credential.label}" (${credential.fingerprint}), ${when}`;
 }

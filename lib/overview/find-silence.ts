@@ -13,8 +13,19 @@ export function findSilence(
   source: { enabled: boolean; createdAt: Date; lastDeliveryAt: Date | null; silenceAlertMinutes: number | null },
   now: Date,
 ): Silence | null {
-  if (!source.enabled || source.silenceAlertMinutes === null) return null;
+  if (source.silenceAlertMinutes === null) return null;
+  const silence = findSilenceLongerThan(source, source.silenceAlertMinutes * 60_000, now);
+  return silence && { ...silence, thresholdMinutes: source.silenceAlertMinutes };
+}
+
+/** The same rule for any threshold: the overview's per-source minutes, or an alert rule's (lib/alerts/rules/silence.ts). */
+export function findSilenceLongerThan(
+  source: { enabled: boolean; createdAt: Date; lastDeliveryAt: Date | null },
+  thresholdMs: number,
+  now: Date,
+): { silentForMs: number; since: Date } | null {
+  if (!source.enabled) return null;
   const since = source.lastDeliveryAt ?? source.createdAt;
   const silentForMs = now.getTime() - since.getTime();
-  return silentForMs > source.silenceAlertMinutes * 60_000 ? { silentForMs, thresholdMinutes: source.silenceAlertMinutes, since } : null;
+  return silentForMs > thresholdMs ? { silentForMs, since } : null;
 }

@@ -5,6 +5,7 @@ import { generateSecret } from "../../lib/sources/add-secret.ts";
 import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
 import { createUser } from "../../lib/users/create-user.ts";
+import { addChannelCommand, listChannelsCommand, removeChannelCommand } from "./alert-commands.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
 import { readStdin } from "./read-stdin.ts";
 
@@ -14,7 +15,11 @@ export const USAGE = `usage: npm run cli -- <command>
              [--secret-stdin | --generate] [--public-key-file F]
   token create --name N --role admin|viewer
   blobs migrate --to filesystem|s3|postgres         copy every blob, then switch (resumable)
-  blobs check                                       missing, corrupt and orphaned blobs`;
+  blobs check                                       missing, corrupt and orphaned blobs
+  channel add --kind email --name N --address A[,B...] [--smtp-url-stdin]
+  channel add --kind slack|webhook --name N (--url U | --url-stdin)
+  channel list
+  channel remove (--name N | --id ID)`;
 
 export class UsageError extends Error {}
 
@@ -37,6 +42,12 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
       return migrateBlobsCommand(flags.to as string | undefined);
     case "blobs check":
       return checkBlobsCommand();
+    case "channel add":
+      return addChannelCommand(flags, (message) => new UsageError(message));
+    case "channel list":
+      return listChannelsCommand();
+    case "channel remove":
+      return removeChannelCommand(flags, (message) => new UsageError(message));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

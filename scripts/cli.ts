@@ -26,6 +26,9 @@ async function main(): Promise<number> {
       generate: { type: "boolean" },
       "public-key-file": { type: "string" },
       to: { type: "string" },
+      source: { type: "string" },
+      url: { type: "string" },
+      id: { type: "string" },
     },
   });
   const database = await openDatabase();

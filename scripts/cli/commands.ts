@@ -6,6 +6,7 @@ import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
 import { createUser } from "../../lib/users/create-user.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
+import { addDestinationCommand, listDestinationsCommand, removeDestinationCommand, setDestinationCommand } from "./destination-commands.ts";
 import { readStdin } from "./read-stdin.ts";
 
 export const USAGE = `usage: npm run cli -- <command>
@@ -13,6 +14,9 @@ export const USAGE = `usage: npm run cli -- <command>
   source add --kind maskit|edenai --slug S [--name N]
              [--secret-stdin | --generate] [--public-key-file F]
   token create --name N --role admin|viewer
+  destination add --source S --url U [--name N]      prints the signing secret once, last line
+  destination list
+  destination pause|resume|remove --id ID
   blobs migrate --to filesystem|s3|postgres         copy every blob, then switch (resumable)
   blobs check                                       missing, corrupt and orphaned blobs`;
 
@@ -37,6 +41,15 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
       return migrateBlobsCommand(flags.to as string | undefined);
     case "blobs check":
       return checkBlobsCommand();
+    case "destination add":
+      return addDestinationCommand(flags, CLI_ACTOR, (name) => required(flags, name));
+    case "destination list":
+      return listDestinationsCommand();
+    case "destination pause":
+    case "destination resume":
+      return setDestinationCommand(command.endsWith("resume"), CLI_ACTOR, (name) => required(flags, name));
+    case "destination remove":
+      return removeDestinationCommand(CLI_ACTOR, (name) => required(flags, name));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
+import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   });
   if (isDev) server.on("upgrade", app.getUpgradeHandler()); // hot reload
   server.listen(PORT, () => console.log(`[webhook-inbox] app server ready on port ${PORT}`));
+  // Forwarding workers (lib/forwarding): every instance takes jobs from the shared queue.
+  await startForwarding();
 
   // Stop taking requests, let the ones in flight commit and answer, then close the pool.
   let isStopping = false;
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       clearTimeout(forced);
       await app.close().catch(() => {});
+      await stopForwarding();
       await closeBlobStore();
       await closeDatabase();
       process.exit(0);

@@ -2,6 +2,7 @@ import { createHmac, generateKeyPairSync, timingSafeEqual } from "node:crypto";
 import busboy from "busboy";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { getPool } from "@/lib/db.ts";
 import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { setDestinationEnabled } from "@/lib/forwarding/set-destination-enabled.ts";
@@ -195,6 +196,41 @@ describe("forwarding", () => {
   });
 });
 
+describe("forwarding in the operator API", () => {
+  it("shows each destination's attempts in GET /api/deliveries/<id>, and an admin token replays with the same webhook-id", { timeout: 60_000 }, async () => {
+    await env.createMaskitSource("api", ["whsec_api-source-secret-000000001"]);
+    const { server, destination } = await destinationFor("api", (index) => (index === 0 ? { status: 500, body: "oops" } : { status: 200 }));
+    const { id } = await postMaskit("api", "whsec_api-source-secret-000000001", "replay me", await makeJpeg(64, 64));
+    await forwardState(id, destination.id, "delivered");
+    const detail = await (await env.api(`/api/deliveries/${id}`)).json();
+    expect(detail.forwarding).toMatchObject([
+      {
+        destination: { id: destination.id, name: "api receiver", url: server.url },
+        state: "delivered",
+        attempts: [
+          { attempt: 1, outcome: "retrying", httpStatus: 500, responseExcerpt: "oops" },
+          { attempt: 2, outcome: "delivered", httpStatus: 200, nextRetryAt: null },
+        ],
+      },
+    ]);
+    expect(JSON.stringify(detail)).not.toContain("whsec_");
+
+    const viewer = (await createApiToken({ name: "viewer", role: "viewer" })).token;
+    const replay = (token: string, body?: unknown) =>
+      fetch(`${env.app.baseUrl}/api/deliveries/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect((await replay(viewer)).status).toBe(403);
+    expect((await replay(env.adminToken, { destinationId: "not-a-uuid" })).status).toBe(400);
+    const answer = await replay(env.adminToken);
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({ id, destinations: 1, queued: 1 });
+    const receipts = await server.waitFor(3);
+    expect(receipts[2].headers["webhook-id"]).toBe(id);
+    await forwardState(id, destination.id, "delivered");
+    const audit = await getPool().query("SELECT actor_name FROM audit_events WHERE action = 'delivery.replay' AND target_id = $1", [id]);
+    expect(audit.rows).toEqual([{ actor_name: "test admin" }]);
+  });
+});
+
 function expectStandardSignature(receipt: Receipt, secret: string) {
   // The spec's HMAC over the exact bytes sent (the library's own verify turns a binary body into text first).
   const id = String(receipt.headers["webhook-id"]);
@@ -215,7 +251,7 @@ function parseMultipart(receipt: Receipt): Promise<{ metadata: string; image: { 
     parser.on("file", (name, stream, info) => {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => name === "maskedImage" && (image = { filename: info.filename, mimeType: info.mimeType, data: Buffer.concat(chunks) }));
+      stream.on("end", () => name === "maskedImage" && (image = { filename: info.filename ?? "", mimeType: info.mimeType, data: Buffer.concat(chunks) }));
     });
     parser.on("close", () => (image ? resolve({ metadata, image }) : reject(new Error("no maskedImage part"))));
     parser.on("error", reject);

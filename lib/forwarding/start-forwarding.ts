@@ -2,6 +2,7 @@ import type { Runner } from "graphile-worker";
 import { getConfig } from "../config.ts";
 import { forwardDelivery } from "./forward-delivery.ts";
 import { startJobQueue } from "./job-queue.ts";
+import { startStaleLockRelease } from "./release-stale-locks.ts";
 
 // Every app instance runs forwarding workers (lib/server/serve.ts starts and stops them); the
 // queue hands each job to one of them. Jobs are in PostgreSQL, so nothing waits in memory.
@@ -17,6 +18,7 @@ export async function startForwarding(): Promise<void> {
     pollInterval: config.FORWARD_POLL_INTERVAL_MS,
     forward: forwardDelivery,
   });
+  startStaleLockRelease();
 }
 
 /** Lets running attempts finish (each is bounded by FORWARD_TIMEOUT_MS), then stops. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
@@ -28,6 +29,7 @@ const REVIEWED_ACTIONS = new Set([
   ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
+  ...["addDestinationAction", "setDestinationEnabledAction", "removeDestinationAction"].map((name) => `app/(dashboard)/sources/destination-actions.ts#${name}`),
 ]);
 
 const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
@@ -36,7 +38,7 @@ let cookies: { admin: string; viewer: string };
 let fields: Record<string, string>;
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  env = await startTestEnvironment({ ALLOW_PRIVATE_DESTINATIONS: "1" });
   const admin = await createUser({ email: "actions@example.com", role: "admin", password: "a long enough password" });
   const viewer = await createUser({ email: "viewer@example.com", role: "viewer", password: "a long enough password" });
   cookies = {
@@ -45,6 +47,7 @@ beforeAll(async () => {
   };
   const source = await createSource({ kind: "maskit", slug: "target-camera", secret: Buffer.from("whsec_a-secret-for-the-target-0001") });
   const token = await createApiToken({ name: "target token", role: "viewer" });
+  const { destination } = await createDestination({ source: "target-camera", url: "http://127.0.0.1:9/target", actor: { kind: "system", name: "test" } });
   // A failed delivery with its quarantined body, for the inspector's re-verify and delete actions.
   const { body, contentType } = maskitBody(await makeJpeg(64, 48), "target delivery");
   const failed = await env.post("target-camera", body, { "content-type": contentType, "x-signature": "0".repeat(64) });
@@ -59,7 +62,7 @@ beforeAll(async () => {
     repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
     pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
     deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
-    silenceUnit: "minutes", silenceAmount: "5", quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
+    silenceUnit: "minutes", silenceAmount: "5", destinationId: destination.id, url: "http://127.0.0.1:9/made-by-viewer", quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
   };
 });
 
@@ -125,6 +128,7 @@ async function databaseFingerprint(): Promise<string> {
       (SELECT string_agg(concat_ws(',', id, revoked_at, expires_at), ';' ORDER BY id) FROM api_tokens),
       (SELECT string_agg(concat_ws(',', id, status), ';' ORDER BY id) FROM deliveries),
       (SELECT count(*) FROM blobs),
+      (SELECT string_agg(concat_ws(',', id, name, url, enabled), ';' ORDER BY id) FROM destinations),
       (SELECT count(*) FROM audit_events WHERE action NOT LIKE 'auth.%'))) AS fingerprint`);
   return rows[0].fingerprint;
 }

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { buildMultipart } from "../senders/multipart-body.ts";
@@ -68,8 +69,7 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
  * spec defines it (what its Go, Rust and Java verifiers check).
  */
 function signBody(secret: string, id: string, at: Date, body: Buffer): string {
-  const text = body.toString("utf8");
-  if (Buffer.byteLength(text) === body.length && Buffer.from(text, "utf8").equals(body)) return new Webhook(secret).sign(id, at, text);
+  if (isUtf8(body)) return new Webhook(secret).sign(id, at, body.toString("utf8"));
   const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
   const timestamp = Math.floor(at.getTime() / 1000);
   const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");

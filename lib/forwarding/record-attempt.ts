@@ -19,6 +19,9 @@ export type AttemptOutcome = "delivered" | "retrying" | "failed" | "paused";
 
 export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: AttemptResult, policy: AttemptPolicy): Promise<AttemptOutcome> {
   return withTransaction(pool, async (client) => {
+    // No WAL flush of its own: the queue's job completion that follows is a synchronous commit
+    // and flushes this one with it; a crash in between sends the attempt again (at least once).
+    await client.query("SET LOCAL synchronous_commit = off");
     const { rows } = await client.query<{ attempts: number }>("SELECT attempts FROM forwards WHERE delivery_id = $1 AND destination_id = $2 FOR UPDATE", [job.deliveryId, job.destinationId]);
     if (rows.length === 0) return "failed"; // the destination or delivery was removed meanwhile
     const attempt = rows[0].attempts + 1;

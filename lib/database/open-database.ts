@@ -21,7 +21,8 @@ export async function openDatabase(log: (message: string) => void = () => {}): P
   try {
     const { applied } = await applyMigrations(server.url);
     // A laptop on the embedded database forwards to localhost unless told otherwise (lib/forwarding).
-    if (!DATABASE_URL) process.env.ALLOW_PRIVATE_DESTINATIONS ??= "1";
+    // (An empty variable counts as unset, as everywhere in lib/config.ts.)
+    if (!DATABASE_URL && !process.env.ALLOW_PRIVATE_DESTINATIONS) process.env.ALLOW_PRIVATE_DESTINATIONS = "1";
     return { ...server, isEmbedded: !DATABASE_URL, appliedMigrations: applied };
   } catch (error) {
     await server.stop();

@@ -229,6 +229,39 @@ describe("forwarding in the operator API", () => {
     const audit = await getPool().query("SELECT actor_name FROM audit_events WHERE action = 'delivery.replay' AND target_id = $1", [id]);
     expect(audit.rows).toEqual([{ actor_name: "test admin" }]);
   });
+
+  it("filters the log by forwarding state, and replays a filtered view once its count is confirmed", { timeout: 60_000 }, async () => {
+    await env.createMaskitSource("bulk", ["whsec_bulk-source-secret-00000001"]);
+    let isDown = true;
+    const { server, destination } = await destinationFor("bulk", () => (isDown ? { status: 404 } : { status: 200 }));
+    const ids = [];
+    for (const label of ["one", "two", "three"]) ids.push((await postMaskit("bulk", "whsec_bulk-source-secret-00000001", label, await makeJpeg(64, 60 + ids.length))).id);
+    for (const id of ids) await forwardState(id, destination.id, "failed");
+    const failedView = await (await env.api("/api/deliveries?source=bulk&forwarding=failed")).json();
+    expect(failedView.items.map((item: { id: string }) => item.id).sort()).toEqual([...ids].sort());
+    expect((await (await env.api("/api/deliveries?source=bulk&forwarding=delivered")).json()).items).toEqual([]);
+
+    const view = `${env.app.baseUrl}/api/deliveries/replay?source=bulk&forwarding=failed`;
+    const call = (method: string, body?: unknown, token = env.adminToken) =>
+      fetch(view, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    expect(await (await call("GET")).json()).toEqual({ count: 3 });
+    const viewer = (await createApiToken({ name: "bulk viewer", role: "viewer" })).token;
+    expect((await call("POST", { expectedCount: 3 }, viewer)).status).toBe(403);
+    const stale = await call("POST", { expectedCount: 2 });
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ count: 3 });
+    expect(server.receipts).toHaveLength(3);
+
+    isDown = false;
+    const replayed = await call("POST", { expectedCount: 3 });
+    expect(replayed.status).toBe(202);
+    expect(await replayed.json()).toEqual({ deliveries: 3, queued: 3 });
+    const receipts = await server.waitFor(6);
+    expect(new Set(receipts.slice(3).map((receipt) => receipt.headers["webhook-id"]))).toEqual(new Set(ids));
+    for (const id of ids) await forwardState(id, destination.id, "delivered");
+    const audit = await getPool().query("SELECT detail FROM audit_events WHERE action = 'delivery.replay_filtered'");
+    expect(audit.rows).toEqual([{ detail: { filters: { source: "bulk", forwarding: "failed" }, deliveries: 3, queued: 3 } }]);
+  });
 });
 
 function expectStandardSignature(receipt: Receipt, secret: string) {

@@ -6,6 +6,9 @@ import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { getPool } from "@/lib/db.ts";
 import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { setDestinationEnabled } from "@/lib/forwarding/set-destination-enabled.ts";
+import { reverifyDelivery } from "@/lib/inspection/reverify-delivery.ts";
+import { addSecret } from "@/lib/sources/add-secret.ts";
+import { getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { canonicalForms } from "@/lib/signatures/edenai-canonical.ts";
 import { signEdenaiPayload } from "@/lib/signatures/edenai.ts";
@@ -110,6 +113,20 @@ describe("forwarding", () => {
     expect(receipts.map((receipt) => receipt.headers["webhook-id"])).toEqual([good.id]);
     expect(server.receipts).toHaveLength(1);
     expect((await getPool().query("SELECT count(*)::int AS n FROM forwards WHERE delivery_id = $1", [bad.id])).rows[0].n).toBe(0);
+  });
+
+  it("forwards a quarantined delivery once re-verification promotes it", { timeout: 60_000 }, async () => {
+    const source = await env.createMaskitSource("late", ["whsec_late-source-secret-00000001"]);
+    const { server, destination } = await destinationFor("late");
+    const failed = await postMaskit("late", "whsec_late-source-secret-00000001", "signed with a newer secret", await makeJpeg(64, 70), "whsec_the-secret-added-later-00001");
+    expect(failed.status).not.toBe("verified");
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(server.receipts).toHaveLength(0);
+    await addSecret(getPrisma(), { sourceId: source.id, secret: Buffer.from("whsec_the-secret-added-later-00001"), label: "added later" });
+    expect(await reverifyDelivery({ deliveryId: failed.id, actor: ACTOR })).toMatchObject({ outcome: "verified" });
+    const [receipt] = await server.waitFor(1);
+    expect(receipt.headers["webhook-id"]).toBe(failed.id);
+    await forwardState(failed.id, destination.id, "delivered");
   });
 
   it("retries 5xx along the schedule with the same webhook-id, then is delivered", { timeout: 60_000 }, async () => {

@@ -9,7 +9,9 @@ import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { useDatabaseUrl } from "@/lib/config.ts";
 import { closeDatabase } from "@/lib/db.ts";
+import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
+import { startDestinationServer, type DestinationServer } from "./helpers/destination-server.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { fillPattern, listAppRoutes } from "./helpers/app-routes.ts";
@@ -19,13 +21,15 @@ import { createScratchDatabase } from "./helpers/server-database.ts";
 
 // A shared secret, once pasted, is never seen again: after exercising the app (verified and
 // failed deliveries, every page, every API read), the secret is searched for in every HTTP
-// response, the server's log, a pg_dump of the database and every file under DATA_DIR.
+// response, the server's log, a pg_dump of the database and every file under DATA_DIR. So is a
+// forwarding destination's signing secret.
 
 const SECRET = "whsec_SecrecyTest-Known-Secret-9f8e7d6c5b4a";
 const FORMS = [SECRET, Buffer.from(SECRET).toString("base64"), Buffer.from(SECRET).toString("hex")];
 let database: Awaited<ReturnType<typeof createScratchDatabase>>;
 let dataDir: string;
 let app: AppServer;
+let destination: DestinationServer;
 const responses: string[] = [];
 
 beforeAll(async () => {
@@ -36,8 +40,14 @@ beforeAll(async () => {
   process.env.DATA_DIR = dataDir;
   delete process.env.ENCRYPTION_KEY;
   useDatabaseUrl(database.url);
+  process.env.ALLOW_PRIVATE_DESTINATIONS = "1";
   const source = await createSource({ kind: "maskit", slug: "secret-camera", secret: Buffer.from(SECRET) });
-  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "" });
+  // A forwarding destination's signing secret, printed once when it is made, is held to the same rule.
+  destination = await startDestinationServer();
+  const { secret: signingSecret } = await createDestination({ source: "secret-camera", url: destination.url, actor: { kind: "system", name: "test" } });
+  const key = Buffer.from(signingSecret.slice("whsec_".length), "base64");
+  FORMS.push(signingSecret.slice("whsec_".length), key.toString("hex"), key.toString("base64url"));
+  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "", ALLOW_PRIVATE_DESTINATIONS: "1" });
 
   const image = await makeJpeg(800, 600);
   const deliveryIds: string[] = [];
@@ -47,6 +57,7 @@ beforeAll(async () => {
     const response = await fetch(`${app.baseUrl}/api/webhooks/secret-camera`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType, "x-signature": signature } });
     deliveryIds.push((await keep(response)).id);
   }
+  await destination.waitFor(1); // the verified one was forwarded, and its attempt logged
   const admin = await createUser({ email: "secrecy@example.com", role: "admin", password: "a long enough password" });
   const { token: session } = await createSession(admin.id);
   const { token } = await createApiToken({ name: "secrecy", role: "admin" });
@@ -67,6 +78,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await destination?.close();
   await closeDatabase();
   await database?.drop();
   await rm(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/deliveries", label: "Deliveries", isAdminOnly: false },
   { href: "/sources", label: "Sources", isAdminOnly: false },
   { href: "/alerts", label: "Alerts", isAdminOnly: false },
+  { href: "/forwarding", label: "Forwarding", isAdminOnly: false },
   { href: "/users", label: "Users", isAdminOnly: true },
   { href: "/tokens", label: "API tokens", isAdminOnly: true },
   { href: "/audit", label: "Audit log", isAdminOnly: true },

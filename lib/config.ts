@@ -31,6 +31,24 @@ const envSchema = z.object({
   ALERT_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
   ALERT_RETRY_BASE_SECONDS: z.coerce.number().positive().max(86_400).default(30),
   ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
+  /** Forwarding (lib/forwarding): loopback and private destination addresses (npm start and the CLI turn it on with the embedded database). */
+  ALLOW_PRIVATE_DESTINATIONS: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
+  /** Seconds before each attempt: the first, then after each failure (Standard Webhooks' schedule). */
+  FORWARD_RETRY_SCHEDULE: z
+    .string()
+    .default("0,5,300,1800,7200,18000,36000,36000")
+    .transform((text) => text.split(",").map((part) => Number(part.trim())))
+    .refine((delays) => delays.length > 0 && delays.every((delay) => Number.isFinite(delay) && delay >= 0), "a comma-separated list of seconds"),
+  FORWARD_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+  /** Attempts one instance runs at once, and at most this many to one destination. */
+  FORWARD_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(16),
+  FORWARD_DESTINATION_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(8),
+  /** A destination is paused after this many failed attempts in a row. */
+  FORWARD_AUTO_PAUSE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  /** How often an idle worker looks for retries that came due (new jobs arrive by LISTEN at once). */
+  FORWARD_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** A forwarding job locked this long belongs to an instance that died; it is freed for the others. */
+  FORWARD_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(86_400).default(120),
 });
 
 export type Config = z.infer<typeof envSchema> & { dataDir: string; blobDir: string };

@@ -30,6 +30,7 @@ async function main(): Promise<number> {
       url: { type: "string" },
       "url-stdin": { type: "boolean" },
       "smtp-url-stdin": { type: "boolean" },
+      source: { type: "string" },
       id: { type: "string" },
     },
   });

@@ -11,7 +11,9 @@ import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { useDatabaseUrl } from "@/lib/config.ts";
 import { closeDatabase, getPrisma } from "@/lib/db.ts";
+import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
+import { startDestinationServer, type DestinationServer } from "./helpers/destination-server.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { waitFor } from "./helpers/alert-receivers.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
@@ -22,13 +24,15 @@ import { createScratchDatabase } from "./helpers/server-database.ts";
 
 // A shared secret, once pasted, is never seen again: after exercising the app (verified and
 // failed deliveries, every page, every API read), the secret is searched for in every HTTP
-// response, the server's log, a pg_dump of the database and every file under DATA_DIR.
+// response, the server's log, a pg_dump of the database and every file under DATA_DIR. So is a
+// forwarding destination's signing secret.
 
 const SECRET = "whsec_SecrecyTest-Known-Secret-9f8e7d6c5b4a";
 const FORMS = [SECRET, Buffer.from(SECRET).toString("base64"), Buffer.from(SECRET).toString("hex")];
 let database: Awaited<ReturnType<typeof createScratchDatabase>>;
 let dataDir: string;
 let app: AppServer;
+let destination: DestinationServer;
 const responses: string[] = [];
 
 beforeAll(async () => {
@@ -39,8 +43,9 @@ beforeAll(async () => {
   process.env.DATA_DIR = dataDir;
   delete process.env.ENCRYPTION_KEY;
   useDatabaseUrl(database.url);
+  process.env.ALLOW_PRIVATE_DESTINATIONS = "1";
   const source = await createSource({ kind: "maskit", slug: "secret-camera", secret: Buffer.from(SECRET) });
-  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "", ALERT_INTERVAL_SECONDS: "0.3", ALERT_RETRY_BASE_SECONDS: "0.2", ALERT_MAX_ATTEMPTS: "2" });
+  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "", ALERT_INTERVAL_SECONDS: "0.3", ALERT_RETRY_BASE_SECONDS: "0.2", ALERT_MAX_ATTEMPTS: "2", ALLOW_PRIVATE_DESTINATIONS: "1" });
   // Alert channels hold secrets too (a Slack URL, an SMTP password): the same secret in each,
   // and a rule that fires at once, so the app tries them, fails (nothing listens) and shows why.
   const system = { kind: "system", name: "secrecy test" } as const;
@@ -48,6 +53,11 @@ beforeAll(async () => {
   await createChannel({ actor: system, name: "secret mail", config: { kind: "email", to: ["ops@example.com"], smtpUrl: `smtp://mailer:${SECRET}@127.0.0.1:9` } });
   await createRule({ actor: system, kind: "silence", params: { thresholdSeconds: 1 } });
   await waitFor(() => getPrisma().alertSend.count({ where: { status: "failed" } }).then((count) => count >= 2), 30_000, "the alert sends to fail");
+  // A forwarding destination's signing secret, printed once when it is made, is held to the same rule.
+  destination = await startDestinationServer();
+  const { secret: signingSecret } = await createDestination({ source: "secret-camera", url: destination.url, actor: { kind: "system", name: "test" } });
+  const key = Buffer.from(signingSecret.slice("whsec_".length), "base64");
+  FORMS.push(signingSecret.slice("whsec_".length), key.toString("hex"), key.toString("base64url"));
 
   const image = await makeJpeg(800, 600);
   const deliveryIds: string[] = [];
@@ -57,6 +67,7 @@ beforeAll(async () => {
     const response = await fetch(`${app.baseUrl}/api/webhooks/secret-camera`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType, "x-signature": signature } });
     deliveryIds.push((await keep(response)).id);
   }
+  await destination.waitFor(1); // the verified one was forwarded, and its attempt logged
   const admin = await createUser({ email: "secrecy@example.com", role: "admin", password: "a long enough password" });
   const { token: session } = await createSession(admin.id);
   const { token } = await createApiToken({ name: "secrecy", role: "admin" });
@@ -77,6 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
+  await destination?.close();
   await closeDatabase();
   await database?.drop();
   await rm(dataDir, { recursive: true, force: true });

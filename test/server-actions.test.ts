@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
@@ -31,6 +32,7 @@ const REVIEWED_ACTIONS = new Set([
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
   ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map((name) => `app/(dashboard)/alerts/actions.ts#${name}`),
+  ...["addDestinationAction", "setDestinationEnabledAction", "removeDestinationAction"].map((name) => `app/(dashboard)/sources/destination-actions.ts#${name}`),
 ]);
 
 const AUTH_ACTIONS = new Set(["signIn", "signOut", "createFirstAdmin"]);
@@ -39,7 +41,7 @@ let cookies: { admin: string; viewer: string };
 let fields: Record<string, string>;
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  env = await startTestEnvironment({ ALLOW_PRIVATE_DESTINATIONS: "1" });
   const admin = await createUser({ email: "actions@example.com", role: "admin", password: "a long enough password" });
   const viewer = await createUser({ email: "viewer@example.com", role: "viewer", password: "a long enough password" });
   cookies = {
@@ -51,6 +53,7 @@ beforeAll(async () => {
   const system = { kind: "system", name: "test" } as const;
   const channel = await createChannel({ actor: system, name: "target channel", config: { kind: "slack", url: "http://127.0.0.1:9/hook" } });
   const rule = await createRule({ actor: system, kind: "failure_rate", sourceSlug: "target-camera" });
+  const { destination } = await createDestination({ source: "target-camera", url: "http://127.0.0.1:9/target", actor: { kind: "system", name: "test" } });
   // A failed delivery with its quarantined body, for the inspector's re-verify and delete actions.
   const { body, contentType } = maskitBody(await makeJpeg(64, 48), "target delivery");
   const failed = await env.post("target-camera", body, { "content-type": contentType, "x-signature": "0".repeat(64) });
@@ -67,7 +70,7 @@ beforeAll(async () => {
     deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
     channelId: channel.id, ruleId: rule.id, channelKind: "slack", url: "http://127.0.0.1:9/viewer-hook", addresses: "viewer@example.com", ruleKind: "silence", ruleSource: "",
     silenceMinutes: "5", percent: "1", minDeliveries: "1", windowMinutes: "1",
-    silenceUnit: "minutes", silenceAmount: "5", quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
+    silenceUnit: "minutes", silenceAmount: "5", destinationId: destination.id, quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
   };
 });
 
@@ -136,6 +139,7 @@ async function databaseFingerprint(): Promise<string> {
       (SELECT string_agg(concat_ws(',', id, name, summary), ';' ORDER BY id) FROM alert_channels),
       (SELECT string_agg(concat_ws(',', id, kind, source_id, params::text), ';' ORDER BY id) FROM alert_rules),
       (SELECT count(*) FROM alert_notifications),
+      (SELECT string_agg(concat_ws(',', id, name, url, enabled), ';' ORDER BY id) FROM destinations),
       (SELECT count(*) FROM audit_events WHERE action NOT LIKE 'auth.%'))) AS fingerprint`);
   return rows[0].fingerprint;
 }

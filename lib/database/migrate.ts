@@ -2,6 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { migrateJobQueue } from "../forwarding/job-queue.ts";
 
 // Applies prisma/migrations the way `prisma migrate deploy` does, because the Prisma 7 CLI cannot
 // fetch its schema engine here. Bookkeeping matches Prisma's own (_prisma_migrations, SHA-256
@@ -31,6 +32,8 @@ export async function applyMigrations(databaseUrl: string, migrationsDir = MIGRA
       await applyOne(client, migration);
       applied.push(migration.name);
     }
+    // The forwarding queue's own schema (graphile_worker), migrated by the library itself.
+    await migrateJobQueue(databaseUrl);
     return { applied };
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_ADVISORY_LOCK]).catch(() => {});

@@ -20,6 +20,9 @@ export async function openDatabase(log: (message: string) => void = () => {}): P
     : await startEmbeddedPostgres(dataDir, log);
   try {
     const { applied } = await applyMigrations(server.url);
+    // A laptop on the embedded database forwards to localhost unless told otherwise (lib/forwarding).
+    // (An empty variable counts as unset, as everywhere in lib/config.ts.)
+    if (!DATABASE_URL && !process.env.ALLOW_PRIVATE_DESTINATIONS) process.env.ALLOW_PRIVATE_DESTINATIONS = "1";
     return { ...server, isEmbedded: !DATABASE_URL, appliedMigrations: applied };
   } catch (error) {
     await server.stop();

@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { insertBlobRows, type BlobWriter, type NewBlobRow } from "../storage/blob-rows.ts";
 import { valuesList } from "../storage/values-list.ts";
+import { enqueueForwards } from "../forwarding/enqueue-forwards.ts";
 import { insertDeliveries, noteCredentialMatch } from "./delivery-rows.ts";
 import { notifyDeliveries, type CommitResult, type DeliveryFacts, type IncomingImage, type VerifiedContent } from "./record-delivery.ts";
 
 // Stores a batch of verified deliveries in the caller's transaction with a fixed number of
 // statements, whatever the batch size: a dedupe claim, an image lookup, the new blob rows (their
 // bytes were put in the blob store before the transaction began), images, deliveries and their
-// image links, one NOTIFY per delivery. (lib/deliveries/group-commit.ts
+// image links, their forwarding jobs, one NOTIFY per delivery. (lib/deliveries/group-commit.ts
 // forms the batches.) Rows that share a unique index are written in a sorted order, so two
 // batches committing at once wait for each other rather than deadlock.
 
@@ -56,6 +57,8 @@ export async function commitBatch(client: pg.ClientBase, blobs: BlobWriter, batc
   const lastMatches = new Map<string, Date>();
   for (const { delivery } of rows) if (delivery.matchedCredential) lastMatches.set(delivery.matchedCredential.id, delivery.receivedAt);
   for (const [credentialId, at] of lastMatches) await noteCredentialMatch(client, credentialId, at);
+  // The forwarding outbox: one statement per batch, committed with the deliveries (lib/forwarding).
+  await enqueueForwards(client, rows.map(({ delivery }) => ({ id: delivery.id, sourceId: delivery.sourceId })));
   await notifyDeliveries(client, rows.map((row) => row.delivery.id));
   return results;
 }

@@ -19,6 +19,8 @@ export const deliveryFilterShape = {
   q: optional(z.string().max(200)),
   from: optional(day),
   to: optional(day),
+  /** Deliveries with a forward in this state to any destination (lib/forwarding). */
+  forwarding: optional(z.enum(["waiting", "delivered", "failed"])),
 };
 
 export const isDateRangeInOrder = (query: { from?: string; to?: string }) => !query.from || !query.to || query.from <= query.to;
@@ -35,6 +37,7 @@ export function deliveryFilterConditions(filters: DeliveryFilters): Prisma.Deliv
   if (filters.q) conditions.push({ OR: [{ metadata: { contains: filters.q, mode: "insensitive" } }, { jobId: { contains: filters.q, mode: "insensitive" } }] });
   if (filters.from) conditions.push({ receivedAt: { gte: startOfDay(filters.from) } });
   if (filters.to) conditions.push({ receivedAt: { lt: nextDay(filters.to) } });
+  if (filters.forwarding) conditions.push({ forwards: { some: { state: filters.forwarding } } });
   return conditions;
 }
 

@@ -5,7 +5,7 @@ import { dateRangeIssue, deliveryFilterShape, isDateRangeInOrder } from "../deli
 // which is always `verified` here, a keyset cursor and a page size. `delivery` asks for the
 // tiles one delivery contributes, which is how a live page learns what to put on top.
 
-const { status: _status, ...galleryFilterShape } = deliveryFilterShape;
+const { status: _status, forwarding: _forwarding, ...galleryFilterShape } = deliveryFilterShape;
 
 export const galleryFilters = z.object(galleryFilterShape).refine(isDateRangeInOrder, dateRangeIssue);
 

@@ -5,13 +5,14 @@ import { storeImages } from "../deliveries/commit-batch.ts";
 import { notifyDelivery, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
 import type { CredentialRef } from "../signatures/types.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { enqueueForwards } from "../forwarding/enqueue-forwards.ts";
 import { recordAuditOn } from "./audit-in-transaction.ts";
 
 // Turns a quarantined delivery that now verifies into a verified one, in one transaction, as
 // commitVerifiedDelivery would have stored it on arrival: the dedupe key, its images (content-
 // addressed, through the receiver's storeImages), the matched credential and its last match,
 // the raw body out of quarantine (an Eden AI body stays, as the verified delivery's raw body),
-// the audit entry, and the NOTIFY that live pages listen for.
+// the audit entry, its forwarding jobs, and the NOTIFY that live pages listen for.
 
 export interface Promotion {
   deliveryId: string;
@@ -64,6 +65,8 @@ export async function promoteDelivery(storage: StorageContext, promotion: Promot
     }
     await client.query("UPDATE credentials SET last_matched_at = now() WHERE id = $1", [promotion.credential.id]);
     await recordAuditOn(client, promotion.audit);
+    // Now verified, it is forwarded like any verified delivery, in this transaction.
+    await enqueueForwards(client, [{ id: promotion.deliveryId, sourceId: promotion.sourceId }]);
     await notifyDelivery(client, promotion.deliveryId);
     const newImages = stored.filter((entry, index) => entry.isNewImage && stored.findIndex((other) => other.imageId === entry.imageId) === index);
     return { outcome: "verified", newImages: newImages.map(({ imageId, image }) => ({ id: imageId, image })) };

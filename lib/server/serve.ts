@@ -8,6 +8,7 @@ import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
 import { closeSourceCache } from "../ingest/source-cache.ts";
+import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -28,6 +29,8 @@ async function main(): Promise<void> {
   });
   if (isDev) server.on("upgrade", app.getUpgradeHandler()); // hot reload
   server.listen(PORT, () => console.log(`[webhook-inbox] app server ready on port ${PORT}`));
+  // Forwarding workers (lib/forwarding): every instance takes jobs from the shared queue.
+  await startForwarding();
 
   // Stop taking requests, let the ones in flight commit and answer, then close the pool.
   let isStopping = false;
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     server.close(async () => {
       clearTimeout(forced);
       await app.close().catch(() => {});
+      await stopForwarding();
       await closeBlobStore();
       await closeSourceCache();
       await closeDatabase();

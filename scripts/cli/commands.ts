@@ -7,6 +7,7 @@ import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sour
 import { createUser } from "../../lib/users/create-user.ts";
 import { addChannelCommand, listChannelsCommand, removeChannelCommand } from "./alert-commands.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
+import { addDestinationCommand, listDestinationsCommand, removeDestinationCommand, setDestinationCommand } from "./destination-commands.ts";
 import { readStdin } from "./read-stdin.ts";
 
 export const USAGE = `usage: npm run cli -- <command>
@@ -14,6 +15,9 @@ export const USAGE = `usage: npm run cli -- <command>
   source add --kind maskit|edenai --slug S [--name N]
              [--secret-stdin | --generate] [--public-key-file F]
   token create --name N --role admin|viewer
+  destination add --source S --url U [--name N]      prints the signing secret once, last line
+  destination list
+  destination pause|resume|remove --id ID
   blobs migrate --to filesystem|s3|postgres         copy every blob, then switch (resumable)
   blobs check                                       missing, corrupt and orphaned blobs
   channel add --kind email --name N --address A[,B...] [--smtp-url-stdin]
@@ -48,6 +52,15 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
       return listChannelsCommand();
     case "channel remove":
       return removeChannelCommand(flags, (message) => new UsageError(message));
+    case "destination add":
+      return addDestinationCommand(flags, CLI_ACTOR, (name) => required(flags, name));
+    case "destination list":
+      return listDestinationsCommand();
+    case "destination pause":
+    case "destination resume":
+      return setDestinationCommand(command.endsWith("resume"), CLI_ACTOR, (name) => required(flags, name));
+    case "destination remove":
+      return removeDestinationCommand(CLI_ACTOR, (name) => required(flags, name));
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

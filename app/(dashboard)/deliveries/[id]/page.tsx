@@ -6,12 +6,14 @@ import { DeliveryStatusBadge } from "@/components/deliveries-log/status-badge.ts
 import { DeliveryActions } from "@/components/inspector/delivery-actions.tsx";
 import { DeliveryFacts } from "@/components/inspector/delivery-facts.tsx";
 import { DeliveryImages } from "@/components/inspector/delivery-images.tsx";
+import { ForwardingAttempts } from "@/components/inspector/forwarding-attempts.tsx";
 import { HeadersTable } from "@/components/inspector/headers-table.tsx";
 import { formatPayload, PayloadView } from "@/components/inspector/payload-view.tsx";
 import { Missing, Section } from "@/components/inspector/section.tsx";
 import { SignatureDiagnosis } from "@/components/inspector/signature-diagnosis.tsx";
 import { DateTime } from "@/components/users/date-time.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
+import { getDeliveryForwarding } from "@/lib/forwarding/get-delivery-forwarding.ts";
 import { findReverification } from "@/lib/inspection/find-reverification.ts";
 import { inspectDelivery, type InspectedDelivery } from "@/lib/inspection/inspect-delivery.ts";
 
@@ -31,6 +33,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const { delivery, diagnosis } = inspected;
   const isVerified = delivery.status === "verified";
   const reverified = isVerified ? await findReverification(delivery.id) : null;
+  const forwarding = isVerified ? await getDeliveryForwarding(delivery.id) : [];
 
   return (
     <div className="space-y-6">
@@ -65,6 +68,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody purgedAt={inspected.purgedAt} />}
+          {forwarding.length > 0 && (
+            <Section id="forwarding-heading" title="Forwarding" description="Each attempt to send this delivery on, per destination.">
+              <ForwardingAttempts forwarding={forwarding} />
+            </Section>
+          )}
         </div>
         <aside className="min-w-0 self-start lg:col-start-3 lg:row-span-2 lg:row-start-1">
           <Section id="facts-heading" title="Details">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { DestinationsSection } from "@/components/forwarding/destinations-section.tsx";
 import { AddPublicKeyForm } from "@/components/sources/add-public-key-form.tsx";
 import { AddSecretForm } from "@/components/sources/add-secret-form.tsx";
 import { EnabledBadge, KindBadge } from "@/components/sources/badges.tsx";
@@ -12,6 +13,7 @@ import { SourceEnabledForm } from "@/components/sources/source-enabled-form.tsx"
 import { RecentCounts } from "@/components/sources/sources-table.tsx";
 import { Timestamp } from "@/components/sources/timestamp.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
+import { listDestinations } from "@/lib/forwarding/list-destinations.ts";
 import { isVerifying } from "@/lib/sources/credential-status.ts";
 import { describeSourceDeletion } from "@/lib/sources/describe-source-deletion.ts";
 import { getSource } from "@/lib/sources/get-source.ts";
@@ -33,10 +35,11 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
   const source = await getSource({ slug: slug.data, now });
   if (!source) notFound();
   const isAdmin = operator.role === "admin";
-  const [credentials, origin, impact] = await Promise.all([
+  const [credentials, origin, impact, destinations] = await Promise.all([
     listCredentials({ sourceId: source.id, now }),
     requestOrigin(),
     isAdmin ? describeSourceDeletion({ sourceId: source.id }) : null,
+    listDestinations({ sourceId: source.id }),
   ]);
   const hasActiveCredential = credentials.some((credential) => isVerifying(credential.status));
   const signatureHeader = source.kind === "maskit" ? "X-Signature" : "X-Edenai-Signature";
@@ -109,6 +112,8 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
           </section>
         )}
       </section>
+
+      <DestinationsSection slug={source.slug} destinations={destinations} canManage={isAdmin} />
 
       {isAdmin && impact && (
         <section aria-labelledby="settings-heading" className="space-y-3">

@@ -1,0 +1,77 @@
+import { isUtf8 } from "node:buffer";
+import { createHmac } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { buildMultipart } from "../senders/multipart-body.ts";
+import type { BlobStore } from "../storage/blob-store.ts";
+import { readBlobBuffer } from "../storage/read-blob.ts";
+import type { ForwardRequest } from "./send-forward.ts";
+
+// What a destination receives: the delivery in its provider's own shape, rebuilt from what is
+// stored (Eden AI: the JSON bytes as received; MaskIt: a multipart body with the same
+// `metadata` and `maskedImage` parts, the image's stored bytes), the provider's headers minus
+// hop-by-hop ones and credentials, and Standard Webhooks headers signed with the destination's
+// secret (`webhook-id` = the delivery id, the same on every retry and replay).
+
+/** Not forwarded: hop-by-hop (RFC 9110 §7.6.1), set by us for the new body, or credentials meant for us. */
+const DROPPED_HEADERS = new Set([
+  "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect",
+  "content-length", "content-type", "content-encoding",
+  "authorization", "proxy-authorization", "cookie", "x-api-key",
+  "x-signature", "x-edenai-signature", "x-edenai-signautre", "x-edenai-hash-algorithm",
+  "webhook-id", "webhook-timestamp", "webhook-signature",
+]);
+
+export interface StoredDelivery {
+  id: string;
+  kind: "maskit" | "edenai";
+  headers: Record<string, string>;
+  contentType: string | null;
+  metadata: string | null;
+  fileName: string | null;
+  /** MaskIt: the image; Eden AI: the raw body. */
+  blobSha256: string;
+  imageMimeType: string | null;
+}
+
+export async function buildForwardRequest(store: BlobStore, delivery: StoredDelivery, url: string, secret: string, now = new Date()): Promise<ForwardRequest> {
+  const bytes = await readBlobBuffer(store, delivery.blobSha256);
+  let body: Buffer;
+  let contentType: string;
+  if (delivery.kind === "edenai") {
+    body = bytes;
+    contentType = delivery.contentType ?? "application/json";
+  } else {
+    const multipart = buildMultipart([
+      { name: "metadata", value: delivery.metadata ?? "" },
+      { name: "maskedImage", filename: delivery.fileName ?? "image", contentType: delivery.imageMimeType ?? "application/octet-stream", data: bytes },
+    ]);
+    body = multipart.body;
+    contentType = multipart.contentType;
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(delivery.headers)) {
+    if (DROPPED_HEADERS.has(name) || name.startsWith("proxy-") || value === "[redacted]") continue;
+    headers[name] = value;
+  }
+  headers["content-type"] = contentType;
+  headers["webhook-id"] = delivery.id;
+  headers["webhook-timestamp"] = String(Math.floor(now.getTime() / 1000));
+  headers["webhook-signature"] = signBody(secret, delivery.id, now, body);
+  return { url, headers, body };
+}
+
+/**
+ * `v1,<base64 HMAC-SHA256 of "id.timestamp.body">`. The standardwebhooks library signs a body
+ * given as a string, and turns a Buffer into one as UTF-8, which replaces the invalid bytes of
+ * a binary body (a JPEG inside multipart) and would sign something other than what is sent,
+ * leaving the image's bytes unauthenticated. So: the library for text bodies (every JSON
+ * delivery), and for binary ones the same HMAC over the exact bytes, as the Standard Webhooks
+ * spec defines it (what its Go, Rust and Java verifiers check).
+ */
+function signBody(secret: string, id: string, at: Date, body: Buffer): string {
+  if (isUtf8(body)) return new Webhook(secret).sign(id, at, body.toString("utf8"));
+  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+  const timestamp = Math.floor(at.getTime() / 1000);
+  const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");
+  return `v1,${mac}`;
+}

@@ -28,14 +28,14 @@ async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswe
   const source = await findReceivingSource(pool, slug);
   if (!source || !source.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
 
-  const { MAX_BODY_BYTES, dataDir } = getConfig();
+  const { MAX_BODY_BYTES, MAX_JSON_BODY_BYTES, dataDir } = getConfig();
   const context = {
     source,
     headers: request.headers,
     body: request.body,
     pool,
     blobs: await getBlobWriter(),
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: source.kind === "edenai" ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES,
     spoolDir: path.join(dataDir, "tmp"),
   };
   const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : await receiveEdenaiDelivery(context);

@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
+import { warmJsonPool } from "../json-analysis/json-pool.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
   const app = next({ dev: isDev, dir: process.cwd(), port: PORT });
   await app.prepare();
+  await warmJsonPool(); // Eden AI bodies are parsed and verified in a worker thread (lib/json-analysis)
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((request, response) => {

@@ -61,12 +61,20 @@ export function describeRequest(context: ReceiveContext, signatureHeaders: reado
 export async function recordRefusal(
   context: ReceiveContext,
   facts: DeliveryFacts,
-  refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number },
+  refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number; answeredReason?: string },
 ): Promise<ReceiveOutcome> {
   const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason: refusal.reason, durationMs: performance.now() - refusal.startedAt };
   await recordUnverifiedDelivery(context, recorded, refusal.rawBody ?? null);
-  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.reason, isDuplicate: false };
+  const reason = refusal.answeredReason ?? refusal.reason;
+  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason, isDuplicate: false };
 }
+
+/**
+ * What a sender whose signature failed is told: that it did not match, and nothing about the
+ * source's credentials (how many, their labels, fingerprints, or when one was revoked). The
+ * full reason goes to the log and the inspector.
+ */
+export const SIGNATURE_MISMATCH_ANSWER = "the signature does not match";
 
 /** The Content-Length check that lets a receiver refuse an oversized body before reading it. */
 export function declaredLengthTooLarge(context: ReceiveContext): string | null {

@@ -10,7 +10,7 @@ import { SignatureError } from "../signatures/types.ts";
 import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { readBody, type SpooledBody } from "./read-body.ts";
 import { describeRetiredMatch } from "./retired-credential-hint.ts";
-import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
 import { Spool } from "./spool.ts";
 
 // One Eden AI job result: read the JSON body (at most MAX_JSON_BODY_BYTES), refuse a signature
@@ -23,8 +23,8 @@ import { Spool } from "./spool.ts";
 export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<ReceiveOutcome> {
   const startedAt = performance.now();
   const facts = describeRequest(context, EDENAI_SIGNATURE_HEADERS);
-  const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null) =>
-    recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt });
+  const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null, answeredReason?: string) =>
+    recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt, answeredReason });
 
   const tooLarge = declaredLengthTooLarge(context);
   if (tooLarge) return refuse("rejected", 413, tooLarge);
@@ -47,7 +47,7 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
     try {
       precheckEdenaiSignature(context.headers, [...publicKeys, ...retired.publicKeys].map(({ pem }) => ({ key: createPublicKey(pem) })));
     } catch (error) {
-      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.spool);
+      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.spool, error.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : error.message);
       throw error;
     }
     const bytes = await body.spool.toBuffer();
@@ -62,7 +62,8 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
     if (checked.outcome === "invalid-json") return await refuse("rejected", 400, checked.message, body.spool);
     if (checked.outcome === "signature-error") {
       const hint = checked.retiredMatch ? describeRetiredMatch(checked.retiredMatch, retired.publicKeys[checked.retiredMatch.index]) : null;
-      return await refuse("failed", 401, hint ? `${checked.message}; ${hint}` : checked.message, body.spool);
+      const answered = checked.code === "no_match" || checked.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : checked.message;
+      return await refuse("failed", 401, hint ? `${checked.message}; ${hint}` : checked.message, body.spool, answered);
     }
     facts.matchedCredential = checked.credential;
     const match = checked;

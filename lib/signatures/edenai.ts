@@ -112,7 +112,8 @@ export function precheckEdenaiSignature(headers: Headers, keys: readonly { key: 
   if (keys.length === 0) throw new SignatureError("no_credentials", "the source has no active public key");
   const sizes = new Set(keys.map(({ key }) => Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)));
   if (!sizes.has(signature.length)) {
-    throw new SignatureError("malformed_header", `X-Edenai-Signature is ${signature.length} bytes long; a signature by this source's keys is ${[...sizes].join(" or ")} bytes`);
+    // Not the key sizes: this message is also the sender's answer.
+    throw new SignatureError("malformed_header", `X-Edenai-Signature is ${signature.length} bytes long, the length of no RSA signature this source can verify`);
   }
 }
 

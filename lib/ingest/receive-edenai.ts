@@ -81,7 +81,7 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
       context,
       { ...facts, job, status: "verified", httpStatus: 200, reason: null, durationMs: performance.now() - startedAt },
       { images, rawBody: body.spool },
-      job.jobId ? `job:${job.jobId}` : `body:${body.sha256}`,
+      checked.dedupeKey ?? `body:${body.sha256}`,
     );
     if (!committed.isDuplicate) {
       for (const { id, image } of committed.newImages) {

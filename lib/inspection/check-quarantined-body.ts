@@ -105,7 +105,7 @@ async function checkEdenai({ source, rawBody, headers, spoolDir }: { source: Rec
     form: checked.form,
     images,
     job,
-    dedupeKey: job.jobId ? `job:${job.jobId}` : `body:${createHash("sha256").update(rawBody).digest("hex")}`,
+    dedupeKey: checked.dedupeKey ?? `body:${createHash("sha256").update(rawBody).digest("hex")}`,
     keepsRawBody: true,
     dispose: () => Promise.all(spools.map((spool) => spool.dispose())).then(() => {}),
   };

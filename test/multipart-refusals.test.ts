@@ -6,6 +6,7 @@ import { getPool, getPrisma } from "@/lib/db.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { buildMultipart, maskitBody } from "./helpers/multipart.ts";
+import { rawPost } from "./helpers/raw-http.ts";
 
 // Issue 15 A1: every way a multipart body is refused part-way is answered 400, logged as a
 // rejected delivery, leaves nothing in DATA_DIR/tmp, and releases the receiver's in-flight
@@ -21,7 +22,7 @@ const image = (data: Buffer) => ({ name: "maskedImage", filename: "masked.jpg", 
 const metadata = (value: string) => ({ name: "metadata", value });
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  env = await startTestEnvironment({ BODY_TIMEOUT_SECONDS: "1" });
   await env.createMaskitSource("refusals", [SECRET]);
   // JPEG magic followed by incompressible bytes: 3 MiB, well past the spool's memory limit.
   bigImage = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(3 * 1024 * 1024)]);
@@ -85,6 +86,29 @@ describe("multipart bodies refused part-way (maskit)", () => {
       expect(await spoolFiles()).toEqual([]);
     });
   }
+
+  it("cuts off a body that stops arriving (slowloris) after BODY_TIMEOUT_SECONDS, logging it and freeing its spool", async () => {
+    const { body, contentType } = maskitBody(bigImage, "slowloris");
+    const startedAt = new Date();
+    let spooledWhileStalled: string[] = [];
+    const answer = await rawPost({
+      port: env.app.port,
+      path: "/api/webhooks/refusals",
+      headers: { "content-type": contentType, "content-length": String(body.length), "x-signature": sign(body) },
+      body,
+      pauseAfter: 2 * 1024 * 1024, // past the spool's memory limit: part of it is on disk
+      duringPause: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        spooledWhileStalled = await spoolFiles();
+        await new Promise((resolve) => setTimeout(resolve, 2_700)); // the timeout is 1 s
+      },
+    });
+    expect(spooledWhileStalled.length).toBeGreaterThan(0); // the stall did hold spool files
+    expect(answer?.status ?? null).not.toBe(200);
+    const row = await getPrisma().delivery.findFirstOrThrow({ where: { receivedAt: { gte: startedAt }, reason: { contains: "no body bytes arrived" } } });
+    expect(row).toMatchObject({ status: "rejected", httpStatus: 408 });
+    expect(await spoolFiles()).toEqual([]);
+  });
 
   it("still makes thumbnails in the background after all those refusals", async () => {
     const delivery = maskitBody(await makeJpeg(640, 480, { seed: 9 }), "after-refusals");

@@ -16,6 +16,8 @@ export interface ReceiveContext {
   pool: pg.Pool;
   blobs: BlobWriter;
   maxBodyBytes: number;
+  /** BODY_TIMEOUT_SECONDS: how long a body may go without a byte before it is cut off. */
+  bodyTimeoutMs: number;
   spoolDir: string;
 }
 

@@ -7,7 +7,7 @@ import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.
 import type { EdenaiVerification } from "../json-analysis/json-tasks.ts";
 import { EDENAI_SIGNATURE_HEADERS, precheckEdenaiSignature } from "../signatures/edenai.ts";
 import { SignatureError } from "../signatures/types.ts";
-import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
+import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { readBody, type SpooledBody } from "./read-body.ts";
 import { describeRetiredMatch } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
@@ -33,10 +33,11 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
   }
   let body: SpooledBody;
   try {
-    body = await readBody({ body: context.body, maxBytes: context.maxBodyBytes, spoolDir: context.spoolDir });
+    body = await readBody({ body: context.body, maxBytes: context.maxBodyBytes, idleTimeoutMs: context.bodyTimeoutMs, spoolDir: context.spoolDir });
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
     if (error instanceof ClientAbortedError) return refuse("rejected", 400, error.message);
+    if (error instanceof BodyTimeoutError) return refuse("rejected", 408, error.message);
     throw error;
   }
 

@@ -4,7 +4,7 @@ import { readImageSize } from "../images/image-size.ts";
 import { scheduleRenditions } from "../images/renditions.ts";
 import { createMaskitVerifier, MASKIT_SIGNATURE_HEADER } from "../signatures/maskit.ts";
 import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
-import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
+import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
 import { maskitRetiredHint } from "./retired-credential-hint.ts";
@@ -32,12 +32,14 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       body: context.body,
       contentType: facts.contentType!,
       maxBytes: context.maxBodyBytes,
+      idleTimeoutMs: context.bodyTimeoutMs,
       spoolDir: context.spoolDir,
       onChunk: (chunk) => verifier.update(chunk),
     });
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
     if (error instanceof ClientAbortedError) return refuse("rejected", 400, error.message);
+    if (error instanceof BodyTimeoutError) return refuse("rejected", 408, error.message);
     throw error;
   }
 

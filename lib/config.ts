@@ -9,6 +9,8 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
   /** JSON sources (Eden AI): job results are kilobytes, and a parsed body costs many times its size. */
   MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Failed or rejected deliveries per source and minute whose body is kept in quarantine (per instance). */
+  QUARANTINE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   /** A request body that goes this long without a byte is cut off (slowloris). */
   BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** How long parsing and verifying (or diagnosing) one JSON body may take in the worker thread. */

@@ -23,7 +23,7 @@ function postSignedJson(text: string) {
 }
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  env = await startTestEnvironment({ QUARANTINE_PER_MINUTE: "3" });
   await createSource({ kind: "edenai", slug: "eden-hostile", publicKeyPems: [eden.publicKey.export({ type: "spki", format: "pem" }).toString()] });
   await env.createMaskitSource("search-cam", [SECRET]);
   for (const [seed, metadata] of ["rate 100% done", "rate 1000 done", "file a_b.jpg", "file axb.jpg"].entries()) {
@@ -45,6 +45,19 @@ describe("hostile input", () => {
     const row = await getPrisma().delivery.findUniqueOrThrow({ where: { id: (await response.json()).id } });
     expect(row).toMatchObject({ status: "verified", jobId: "surrogate-1" });
     expect(JSON.stringify(row.payload)).toContain("broken \uFFFD pair");
+  });
+
+  it("keeps at most QUARANTINE_PER_MINUTE failed bodies a minute per source, and logs the rest without their body", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await env.post("eden-hostile", Buffer.from(`{"job_id":"unsigned-${i}","pad":"${"p".repeat(100_000)}"}`), { "content-type": "application/json" });
+      expect(response.status).toBe(401);
+      ids.push((await response.json()).id);
+    }
+    const rows = await getPrisma().delivery.findMany({ where: { id: { in: ids } }, orderBy: { receivedAt: "asc" }, include: { quarantine: true } });
+    expect(rows.map((row) => row.quarantine !== null)).toEqual([true, true, true, false, false]);
+    expect(rows.map((row) => row.status)).toEqual(["failed", "failed", "failed", "failed", "failed"]);
+    expect(rows[4].reason).toMatch(/missing.*body not kept: more than 3 failed deliveries from this source in a minute/);
   });
 
   it("keeps job ids apart that share their first 256 characters", async () => {

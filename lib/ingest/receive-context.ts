@@ -4,7 +4,9 @@ import type { Readable } from "node:stream";
 import type pg from "pg";
 import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
+import { getConfig } from "../config.ts";
 import type { ReceivingSource } from "./find-receiving-source.ts";
+import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
 
 // What every kind of receiver gets, and what it answers.
@@ -65,10 +67,12 @@ export async function recordRefusal(
   facts: DeliveryFacts,
   refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number; answeredReason?: string },
 ): Promise<ReceiveOutcome> {
-  const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason: refusal.reason, durationMs: performance.now() - refusal.startedAt };
-  await recordUnverifiedDelivery(context, recorded, refusal.rawBody ?? null);
-  const reason = refusal.answeredReason ?? refusal.reason;
-  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason, isDuplicate: false };
+  const { QUARANTINE_PER_MINUTE } = getConfig();
+  const isKept = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
+  const reason = refusal.rawBody && !isKept ? `${refusal.reason} (body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute)` : refusal.reason;
+  const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason, durationMs: performance.now() - refusal.startedAt };
+  await recordUnverifiedDelivery(context, recorded, isKept ? refusal.rawBody! : null);
+  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };
 }
 
 /**

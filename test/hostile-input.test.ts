@@ -1,4 +1,5 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
+import { deflateSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db.ts";
 import { maskitBody } from "@/lib/senders/multipart-body.ts";
@@ -60,6 +61,24 @@ describe("hostile input", () => {
     expect(rows[4].reason).toMatch(/missing.*body not kept: more than 3 failed deliveries from this source in a minute/);
   });
 
+  it("accepts a 30000x30000 PNG and serves a placeholder thumbnail, made once, instead of failing on every view", async () => {
+    const png = pngHeaderOnly(30_000, 30_000);
+    const delivery = maskitBody(png, "huge png", { filename: "huge.png", contentType: "image/png" });
+    const response = await env.post("search-cam", delivery.body, { "content-type": delivery.contentType, "x-signature": createHmac("sha256", SECRET).update(delivery.body).digest("hex") });
+    expect(response.status).toBe(200);
+    const row = await getPrisma().delivery.findUniqueOrThrow({ where: { id: (await response.json()).id }, include: { image: true } });
+    expect(row.image).toMatchObject({ width: 30_000, height: 30_000, mimeType: "image/png" });
+    const views = [];
+    for (let i = 0; i < 2; i++) {
+      const thumbnail = await env.api(`/api/images/${row.image!.id}/thumbnail`);
+      expect(thumbnail.status).toBe(200);
+      expect(thumbnail.headers.get("content-type")).toBe("image/webp");
+      views.push(Buffer.from(await thumbnail.arrayBuffer()));
+    }
+    expect(views[0].equals(views[1])).toBe(true);
+    expect(await getPrisma().rendition.count({ where: { imageId: row.image!.id, kind: "thumbnail" } })).toBe(1);
+  });
+
   it("keeps job ids apart that share their first 256 characters", async () => {
     const prefix = "j".repeat(300);
     const first = await (await postSignedJson(`{"job_id":"${prefix}-a","status":"success"}`)).json();
@@ -90,3 +109,30 @@ describe("hostile input", () => {
     }
   });
 });
+
+/** A PNG whose header claims `width` x `height` and whose pixel data is a token: enough to be accepted. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(Buffer.alloc(1024))), chunk("IEND", Buffer.alloc(0))]);
+}
+
+function crc32(bytes: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}

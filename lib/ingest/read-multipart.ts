@@ -31,7 +31,7 @@ export interface ReadMultipartOptions extends ReadBodyOptions {
 
 export async function readMultipartBody(options: ReadMultipartOptions): Promise<MultipartBody> {
   const parts = createPartCollector(options);
-  let raw: SpooledPart;
+  let raw: SpooledPart | undefined;
   try {
     raw = await readBody({
       ...options,
@@ -42,7 +42,7 @@ export async function readMultipartBody(options: ReadMultipartOptions): Promise<
     });
     await parts.end();
   } catch (error) {
-    await parts.abort();
+    await Promise.all([parts.abort(), raw?.spool.dispose()]);
     throw error;
   }
   return {
@@ -60,6 +60,7 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
     metadata: null as string | null,
     image: null as MultipartBody["image"],
     error: null as MalformedBodyError | null,
+    spoolError: null as Error | null,
   };
   const imageJobs: Promise<void>[] = [];
   const imageSpools: Spool[] = [];
@@ -112,7 +113,11 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
         }
         // The client's filename is kept as text for display only, never used as a path.
         state.image = { spool, sha256: hash.digest("hex"), size: spool.size, declaredType: info.mimeType, fileName: info.filename ?? null };
-      })().catch((error: Error) => fail(`malformed multipart body: ${error.message}`)),
+      })().catch((error: NodeJS.ErrnoException) => {
+        // The spool's disk is full: not the sender's fault, so not a 400 (the receiver answers 503).
+        if (error.code === "ENOSPC" || error.code === "EDQUOT") state.spoolError ??= error;
+        fail(`malformed multipart body: ${error.message}`);
+      }),
     );
   });
 
@@ -137,6 +142,7 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
         await parsed;
       }
       await Promise.all(imageJobs);
+      if (state.spoolError) throw state.spoolError;
     },
     /** The body could not be read to its end (too large, the sender went away): stop and clean up. */
     async abort() {

@@ -7,6 +7,14 @@ const envSchema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  /** JSON sources (Eden AI): job results are kilobytes, and a parsed body costs many times its size. */
+  MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  /** Failed or rejected deliveries per source and minute whose body is kept in quarantine (per instance). */
+  QUARANTINE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  /** A request body that goes this long without a byte is cut off (slowloris). */
+  BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
+  /** How long parsing and verifying (or diagnosing) one JSON body may take in the worker thread. */
+  JSON_ANALYSIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   ENCRYPTION_KEY: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),

@@ -127,8 +127,22 @@ describe("POST /api/webhooks/<slug> (edenai)", () => {
     expect(response.status).toBe(401);
   });
 
+  it("tells the sender of a body signed with a revoked key only that the signature does not match", async () => {
+    const source = await createSource({ kind: "edenai", slug: "eden-revoked", publicKeyPems: [stranger.publicKey.export({ type: "spki", format: "pem" }).toString()] });
+    const key = await getPrisma().credential.findFirstOrThrow({ where: { sourceId: source.id, label: { not: "Eden AI published key" } } });
+    await getPrisma().credential.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
+    const raw = Buffer.from('{"job_id":"revoked-key"}');
+    const response = await env.post("eden-revoked", raw, { "content-type": "application/json", "x-edenai-signature": signEdenaiPayload(canonicalForms(raw)[0].bytes, stranger.privateKey) });
+    expect(response.status).toBe(401);
+    const answer = await response.text();
+    expect(JSON.parse(answer).error).toBe("the signature does not match");
+    for (const secretFact of [key.label, key.fingerprint, key.fingerprint.slice(0, 12), "revoked", "active key"]) expect(answer).not.toContain(secretFact);
+    expect((await deliveryRow(JSON.parse(answer).id)).reason).toContain(`"${key.label}" (${key.fingerprint}), revoked`);
+  });
+
   it("answers 400 for invalid JSON and 415 for a non-JSON Content-Type", async () => {
-    expect((await env.post("eden", Buffer.from('{"job_id":'), { "content-type": "application/json", "x-edenai-signature": "ab" })).status).toBe(400);
+    // A signature of a key's length: a shorter one is refused (401) before the body is parsed.
+    expect((await env.post("eden", Buffer.from('{"job_id":'), { "content-type": "application/json", "x-edenai-signature": "ab".repeat(256) })).status).toBe(400);
     expect((await env.post("eden", Buffer.from("job_id=1"), { "content-type": "application/x-www-form-urlencoded", "x-edenai-signature": "ab" })).status).toBe(415);
   });
 });

@@ -152,7 +152,7 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
     expect(gallery.items.map((item: { id: string }) => item.id)).not.toContain(row.id);
   });
 
-  it("names a revoked or expired secret that the sender still signs with", async () => {
+  it("names a revoked or expired secret that the sender still signs with in the log, never in the answer", async () => {
     const source = await env.createMaskitSource("camera-rotated", ["whsec_old-secret-that-was-revoked-01", "whsec_old-secret-that-has-expired-02", SECRET]);
     const [revoked, expired] = await getPrisma().credential.findMany({ where: { sourceId: source.id }, orderBy: { label: "asc" } });
     await getPrisma().credential.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
@@ -161,8 +161,12 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
       const delivery = maskitBody(photo, `signed with the ${word} one`);
       const response = await env.post("camera-rotated", delivery.body, headersFor(delivery, sign(delivery.body, secret)));
       expect(response.status).toBe(401);
-      const { error } = await response.json();
-      expect(error).toContain(`"${credential.label}" (${credential.fingerprint}), ${word}`);
+      const answer = await response.text();
+      // The unauthenticated sender learns only that the signature did not match.
+      expect(JSON.parse(answer).error).toBe("the signature does not match");
+      for (const secretFact of [credential.label, credential.fingerprint, credential.fingerprint.slice(0, 12), word, "active secret"]) expect(answer).not.toContain(secretFact);
+      const row = await deliveryRow(JSON.parse(answer).id);
+      expect(row.reason).toContain(`"${credential.label}" (${credential.fingerprint}), ${word}`);
     }
   });
 

@@ -8,15 +8,20 @@ import type { Prisma } from "../generated/prisma/client.ts";
 
 const emptyToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
-const day = z.iso.date("use a date like 2026-01-31");
+// PostgreSQL text cannot hold NUL, and its timestamps cannot hold every date an ISO string can
+// name (year 0000): both are refused here (400), not left to fail in the query (500).
+const text = (max: number) => z.string().max(max).refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+const day = z.iso
+  .date("use a date like 2026-01-31")
+  .refine((value) => value >= "1970-01-01" && value <= "9999-12-30", "use a date between 1970-01-01 and 9999-12-30");
 
 export const deliveryStatuses = ["verified", "failed", "rejected"] as const;
 
 export const deliveryFilterShape = {
-  source: optional(z.string().max(64)),
+  source: optional(text(64)),
   status: optional(z.enum(deliveryStatuses)),
   /** Part of the metadata or of the Eden AI job id, any case. */
-  q: optional(z.string().max(200)),
+  q: optional(text(200)),
   from: optional(day),
   to: optional(day),
   /** Deliveries with a forward in this state to any destination (lib/forwarding). */
@@ -34,7 +39,11 @@ export function deliveryFilterConditions(filters: DeliveryFilters): Prisma.Deliv
   const conditions: Prisma.DeliveryWhereInput[] = [];
   if (filters.source) conditions.push({ source: { slug: filters.source } });
   if (filters.status) conditions.push({ status: filters.status });
-  if (filters.q) conditions.push({ OR: [{ metadata: { contains: filters.q, mode: "insensitive" } }, { jobId: { contains: filters.q, mode: "insensitive" } }] });
+  if (filters.q) {
+    // Prisma's `contains` passes LIKE wildcards through: `%` and `_` in a search are literal.
+    const literal = escapeLikePattern(filters.q);
+    conditions.push({ OR: [{ metadata: { contains: literal, mode: "insensitive" } }, { jobId: { contains: literal, mode: "insensitive" } }] });
+  }
   if (filters.from) conditions.push({ receivedAt: { gte: startOfDay(filters.from) } });
   if (filters.to) conditions.push({ receivedAt: { lt: nextDay(filters.to) } });
   if (filters.forwarding) conditions.push({ forwards: { some: { state: filters.forwarding } } });
@@ -51,6 +60,11 @@ export function deliveryFilterQuery(filters: Partial<Record<keyof DeliveryFilter
 /** What the log's source filter offers: every source, enabled or not (old deliveries stay searchable). */
 export async function listSourceOptions(): Promise<Array<{ slug: string; name: string }>> {
   return getPrisma().source.findMany({ select: { slug: true, name: true }, orderBy: [{ slug: "asc" }] });
+}
+
+/** `\`, `%` and `_` escaped for LIKE/ILIKE (PostgreSQL's default escape character is `\`). */
+export function escapeLikePattern(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
 /** The first instant of a UTC day (YYYY-MM-DD); the gallery's SQL uses these bounds too. */

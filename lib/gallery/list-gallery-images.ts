@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getPool } from "../db.ts";
-import { nextDay, startOfDay } from "../deliveries/delivery-filters.ts";
+import { escapeLikePattern, nextDay, startOfDay } from "../deliveries/delivery-filters.ts";
 import type { GalleryFilters, GalleryQuery } from "./gallery-query.ts";
 
 // The gallery: the images of VERIFIED deliveries only (a failed or rejected delivery stores no
@@ -95,7 +95,7 @@ export async function listGalleryImages(query: GalleryQuery): Promise<GalleryPag
 function matchingDeliveryConditions(filters: GalleryFilters, param: (value: unknown) => string): (alias: string) => string[] {
   // Each value is bound once and shared by the walk, the NOT EXISTS and the count.
   const source = filters.source ? param(filters.source) : null;
-  const pattern = filters.q ? param(`%${filters.q.replace(/[\\%_]/g, (char) => `\\${char}`)}%`) : null;
+  const pattern = filters.q ? param(`%${escapeLikePattern(filters.q)}%`) : null;
   const from = filters.from ? param(startOfDay(filters.from)) : null;
   const to = filters.to ? param(nextDay(filters.to)) : null;
   return (alias) => [

@@ -24,8 +24,17 @@ export interface MadeRendition {
   mimeType: string;
 }
 
-export async function makeRendition(kind: RenditionKind, input: Buffer | string): Promise<MadeRendition> {
+/**
+ * Past this many pixels no rendition is attempted: decoding a 30000x30000 PNG would need
+ * gigabytes (sharp refuses past 268 MP anyway), and failing on every view helps no one. Such
+ * an image gets a placeholder, stored like any rendition, so it is made once.
+ */
+export const MAX_RENDITION_PIXELS = 40_000_000;
+const PLACEHOLDER_SIZE = 64;
+
+export async function makeRendition(kind: RenditionKind, input: Buffer | string, size: { width: number; height: number }): Promise<MadeRendition> {
   const { box, quality } = SHAPES[kind];
+  if (size.width * size.height > MAX_RENDITION_PIXELS) return makePlaceholder();
   const { data, info } = await sharp(input, { failOn: "none" })
     .rotate()
     .resize({ width: box, height: box, fit: "inside", withoutEnlargement: true })
@@ -36,4 +45,12 @@ export async function makeRendition(kind: RenditionKind, input: Buffer | string)
 
 export function needsDisplayRendition(image: { width: number; height: number; byteSize: number }): boolean {
   return Math.max(image.width, image.height) > SHAPES.display.box || image.byteSize > DISPLAY_AS_IS_BYTES;
+}
+
+/** A plain grey square: what the gallery shows for an image too large to scale here. */
+async function makePlaceholder(): Promise<MadeRendition> {
+  const { data, info } = await sharp({ create: { width: PLACEHOLDER_SIZE, height: PLACEHOLDER_SIZE, channels: 3, background: { r: 203, g: 213, b: 225 } } })
+    .webp({ quality: 60 })
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height, mimeType: RENDITION_MIME_TYPE };
 }

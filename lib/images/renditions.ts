@@ -41,7 +41,7 @@ export function scheduleRenditions(storage: StorageContext, image: ImageFacts, i
   chain = chain
     .then(untilReceiverQuiet)
     .then(async () => {
-      for (const kind of kinds) await storeRendition(storage, image.id, kind, await makeRendition(kind, input));
+      for (const kind of kinds) await storeRendition(storage, image.id, kind, await makeRendition(kind, input, image));
     })
     .catch((error: Error) => console.warn(`renditions of image ${image.id} not made: ${error.message}`))
     .finally(() => {
@@ -57,9 +57,9 @@ export async function getOrMakeRendition(storage: StorageContext, imageId: strin
     values: [imageId, kind],
   });
   if (rows[0]) return { ...rows[0], data: await readBlobBuffer(storage.blobs.store, rows[0].sha256) };
-  const image = await storage.pool.query<{ sha256: string }>("SELECT sha256 FROM images WHERE id = $1", [imageId]);
+  const image = await storage.pool.query<{ sha256: string; width: number; height: number }>("SELECT sha256, width, height FROM images WHERE id = $1", [imageId]);
   if (!image.rows[0]) return null;
-  const made = await makeRendition(kind, await readBlobBuffer(storage.blobs.store, image.rows[0].sha256));
+  const made = await makeRendition(kind, await readBlobBuffer(storage.blobs.store, image.rows[0].sha256), image.rows[0]);
   await storeRendition(storage, imageId, kind, made);
   return made;
 }

@@ -67,15 +67,35 @@ function decodeImage(text: string): { bytes: Buffer; mimeType: ImageMimeType } |
   return mimeType ? { bytes, mimeType } : null;
 }
 
-/** PostgreSQL's jsonb cannot hold U+0000; the raw body keeps the original bytes. */
+/**
+ * PostgreSQL's jsonb cannot hold U+0000 nor a lone surrogate (`"\ud800"` is valid JSON, and
+ * refused by jsonb): both become U+FFFD in what is shown; the raw body keeps the original bytes.
+ */
 function storable(text: string): string {
-  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+  const wellFormed = text.isWellFormed() ? text : text.toWellFormed();
+  return wellFormed.includes("\u0000") ? wellFormed.replaceAll("\u0000", "\uFFFD") : wellFormed;
 }
 
+const MAX_SHOWN_TEXT = 256;
+
 function asText(value: unknown): string | null {
-  if (typeof value === "string") return value.slice(0, 256) || null;
+  if (typeof value === "string") return storable(value.slice(0, MAX_SHOWN_TEXT)) || null;
   if (typeof value === "number") return String(value);
   return null;
+}
+
+/**
+ * What makes two job results one job: the whole `job_id` (or `public_id`), not the first 256
+ * characters the log shows. A short id keeps its old key (`job:<id>`), so retries of jobs
+ * received before this rule still match; a longer one is keyed by its SHA-256.
+ */
+export function jobDedupeKey(payload: unknown): string | null {
+  const root = isObject(payload) ? payload : {};
+  const id = [root.job_id, root.public_id].find((value) => (typeof value === "string" && value !== "") || typeof value === "number");
+  if (id === undefined) return null;
+  const text = String(id);
+  if (text.length <= MAX_SHOWN_TEXT && text.isWellFormed() && !text.includes("\u0000")) return `job:${text}`;
+  return `job-sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -23,3 +23,15 @@ export class ClientAbortedError extends Error {
     this.name = "ClientAbortedError";
   }
 }
+
+/** The sender stopped sending mid-body (slowloris): cut off after BODY_TIMEOUT_SECONDS of nothing. */
+export class BodyTimeoutError extends Error {
+  readonly status = 408;
+  constructor(
+    readonly timeoutMs: number,
+    readonly bytesReceived: number,
+  ) {
+    super(`no body bytes arrived for ${timeoutMs / 1000} s (after ${bytesReceived} bytes): the connection was closed`);
+    this.name = "BodyTimeoutError";
+  }
+}

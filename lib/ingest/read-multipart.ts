@@ -31,7 +31,7 @@ export interface ReadMultipartOptions extends ReadBodyOptions {
 
 export async function readMultipartBody(options: ReadMultipartOptions): Promise<MultipartBody> {
   const parts = createPartCollector(options);
-  let raw: SpooledPart;
+  let raw: SpooledPart | undefined;
   try {
     raw = await readBody({
       ...options,
@@ -42,7 +42,7 @@ export async function readMultipartBody(options: ReadMultipartOptions): Promise<
     });
     await parts.end();
   } catch (error) {
-    await parts.dispose();
+    await Promise.all([parts.abort(), raw?.spool.dispose()]);
     throw error;
   }
   return {
@@ -60,13 +60,21 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
     metadata: null as string | null,
     image: null as MultipartBody["image"],
     error: null as MalformedBodyError | null,
-  };
-  const fail = (message: string) => {
-    state.error ??= new MalformedBodyError(message);
+    spoolError: null as Error | null,
   };
   const imageJobs: Promise<void>[] = [];
   const imageSpools: Spool[] = [];
   let parser: Busboy.Busboy | undefined;
+  // The first refusal stops the parser for good: no more chunks reach it, so a part it was
+  // streaming (the image) would never end and the request would wait on it forever.
+  // Destroying busboy ends that part's stream with an error and closes the parser.
+  const fail = (message: string) => {
+    state.error ??= new MalformedBodyError(message);
+    stopParser(state.error);
+  };
+  const stopParser = (error: Error) => {
+    if (parser && !parser.destroyed) parser.destroy(error);
+  };
   try {
     parser = Busboy({
       headers: { "content-type": contentType },
@@ -88,7 +96,8 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
   });
   parser?.on("file", (name, stream, info) => {
     stream.on("error", (error: Error) => fail(`malformed multipart body: ${error.message}`));
-    if (name.toLowerCase() !== IMAGE_FIELD) return void stream.resume();
+    // busboy finishes parsing the chunk in hand after being destroyed, and may still open a part.
+    if (state.error || name.toLowerCase() !== IMAGE_FIELD) return void stream.resume();
     if (state.image || imageSpools.length) {
       stream.resume();
       return fail("more than one maskedImage part");
@@ -104,7 +113,11 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
         }
         // The client's filename is kept as text for display only, never used as a path.
         state.image = { spool, sha256: hash.digest("hex"), size: spool.size, declaredType: info.mimeType, fileName: info.filename ?? null };
-      })().catch((error: Error) => fail(`malformed multipart body: ${error.message}`)),
+      })().catch((error: NodeJS.ErrnoException) => {
+        // The spool's disk is full: not the sender's fault, so not a 400 (the receiver answers 503).
+        if (error.code === "ENOSPC" || error.code === "EDQUOT") state.spoolError ??= error;
+        fail(`malformed multipart body: ${error.message}`);
+      }),
     );
   });
 
@@ -120,7 +133,8 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
     },
     async write(chunk: Buffer) {
       if (!parser || state.error) return;
-      if (!parser.write(chunk)) await Promise.race([once(parser, "drain"), parsed]);
+      // A refusal while waiting for `drain` is read from state.error, not thrown from here.
+      if (!parser.write(chunk) && !state.error) await Promise.race([once(parser, "drain").catch(() => {}), parsed]);
     },
     async end() {
       if (parser && !state.error) {
@@ -128,6 +142,13 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
         await parsed;
       }
       await Promise.all(imageJobs);
+      if (state.spoolError) throw state.spoolError;
+    },
+    /** The body could not be read to its end (too large, the sender went away): stop and clean up. */
+    async abort() {
+      stopParser(new MalformedBodyError("the body was not read to its end"));
+      await Promise.all(imageJobs);
+      await Promise.all(imageSpools.map((spool) => spool.dispose()));
     },
     async dispose() {
       await Promise.all(imageSpools.map((spool) => spool.dispose()));

@@ -4,7 +4,9 @@ import type { Readable } from "node:stream";
 import type pg from "pg";
 import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
+import { getConfig } from "../config.ts";
 import type { ReceivingSource } from "./find-receiving-source.ts";
+import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
 
 // What every kind of receiver gets, and what it answers.
@@ -16,6 +18,8 @@ export interface ReceiveContext {
   pool: pg.Pool;
   blobs: BlobWriter;
   maxBodyBytes: number;
+  /** BODY_TIMEOUT_SECONDS: how long a body may go without a byte before it is cut off. */
+  bodyTimeoutMs: number;
   spoolDir: string;
 }
 
@@ -61,12 +65,22 @@ export function describeRequest(context: ReceiveContext, signatureHeaders: reado
 export async function recordRefusal(
   context: ReceiveContext,
   facts: DeliveryFacts,
-  refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number },
+  refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number; answeredReason?: string },
 ): Promise<ReceiveOutcome> {
-  const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason: refusal.reason, durationMs: performance.now() - refusal.startedAt };
-  await recordUnverifiedDelivery(context, recorded, refusal.rawBody ?? null);
-  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.reason, isDuplicate: false };
+  const { QUARANTINE_PER_MINUTE } = getConfig();
+  const isKept = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
+  const reason = refusal.rawBody && !isKept ? `${refusal.reason} (body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute)` : refusal.reason;
+  const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason, durationMs: performance.now() - refusal.startedAt };
+  await recordUnverifiedDelivery(context, recorded, isKept ? refusal.rawBody! : null);
+  return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };
 }
+
+/**
+ * What a sender whose signature failed is told: that it did not match, and nothing about the
+ * source's credentials (how many, their labels, fingerprints, or when one was revoked). The
+ * full reason goes to the log and the inspector.
+ */
+export const SIGNATURE_MISMATCH_ANSWER = "the signature does not match";
 
 /** The Content-Length check that lets a receiver refuse an oversized body before reading it. */
 export function declaredLengthTooLarge(context: ReceiveContext): string | null {

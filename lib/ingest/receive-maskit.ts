@@ -4,11 +4,11 @@ import { readImageSize } from "../images/image-size.ts";
 import { scheduleRenditions } from "../images/renditions.ts";
 import { createMaskitVerifier, MASKIT_SIGNATURE_HEADER } from "../signatures/maskit.ts";
 import { SignatureError, type SignatureMatch } from "../signatures/types.ts";
-import { BodyTooLargeError, ClientAbortedError } from "./errors.ts";
+import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
 import { maskitRetiredHint } from "./retired-credential-hint.ts";
-import { declaredLengthTooLarge, describeRequest, recordRefusal, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
 import { currentCredentials } from "./source-cache.ts";
 import type { Spool } from "./spool.ts";
 
@@ -18,8 +18,8 @@ import type { Spool } from "./spool.ts";
 export async function receiveMaskitDelivery(context: ReceiveContext): Promise<ReceiveOutcome> {
   const startedAt = performance.now();
   const facts = describeRequest(context, [MASKIT_SIGNATURE_HEADER]);
-  const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null) =>
-    recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt });
+  const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null, answeredReason?: string) =>
+    recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt, answeredReason });
 
   const tooLarge = declaredLengthTooLarge(context);
   if (tooLarge) return refuse("rejected", 413, tooLarge);
@@ -33,12 +33,14 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       body: context.body,
       contentType: facts.contentType!,
       maxBytes: context.maxBodyBytes,
+      idleTimeoutMs: context.bodyTimeoutMs,
       spoolDir: context.spoolDir,
       onChunk: (chunk) => verifier.update(chunk), // replaced only after the last chunk
     });
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
     if (error instanceof ClientAbortedError) return refuse("rejected", 400, error.message);
+    if (error instanceof BodyTimeoutError) return refuse("rejected", 408, error.message);
     throw error;
   }
 
@@ -63,7 +65,8 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
     } catch (error) {
       if (error instanceof SignatureError) {
         const hint = error.code === "no_match" || error.code === "no_credentials" ? maskitRetiredHint(context.source, await body.raw.spool.toBuffer(), facts.signature) : null;
-        return await refuse("failed", 401, hint ? `${error.message}; ${hint}` : error.message, body.raw.spool);
+        const answered = error.code === "no_match" || error.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : error.message;
+        return await refuse("failed", 401, hint ? `${error.message}; ${hint}` : error.message, body.raw.spool, answered);
       }
       throw error;
     }

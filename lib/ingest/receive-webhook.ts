@@ -28,14 +28,15 @@ async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswe
   const source = await receivingSource(pool, slug);
   if (!source || !source.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
 
-  const { MAX_BODY_BYTES, dataDir } = getConfig();
+  const { MAX_BODY_BYTES, MAX_JSON_BODY_BYTES, BODY_TIMEOUT_SECONDS, dataDir } = getConfig();
   const context = {
     source,
     headers: request.headers,
     body: request.body,
     pool,
     blobs: await getBlobWriter(),
-    maxBodyBytes: MAX_BODY_BYTES,
+    maxBodyBytes: source.kind === "edenai" ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES,
+    bodyTimeoutMs: BODY_TIMEOUT_SECONDS * 1000,
     spoolDir: path.join(dataDir, "tmp"),
   };
   const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : await receiveEdenaiDelivery(context);

@@ -1,7 +1,4 @@
-import { createPublicKey } from "node:crypto";
 import { verifyMaskitSignature } from "../signatures/maskit.ts";
-import { verifyEdenaiSignature } from "../signatures/edenai.ts";
-import type { JsonNode } from "../signatures/edenai-canonical.ts";
 import type { CredentialRef } from "../signatures/types.ts";
 import type { ReceivingSource, RetiredState } from "./find-receiving-source.ts";
 
@@ -21,16 +18,9 @@ export function maskitRetiredHint(source: ReceivingSource, rawBody: Buffer, sign
   return null;
 }
 
-export function edenaiRetiredHint(source: ReceivingSource, rawBody: Buffer, headers: Headers, tree: JsonNode): string | null {
-  for (const retired of source.retired.publicKeys) {
-    try {
-      verifyEdenaiSignature({ rawBody, headers, tree, keys: [{ ...retired, key: createPublicKey(retired.pem) }] });
-      return describe(retired, retired);
-    } catch {
-      // not this one
-    }
-  }
-  return null;
+/** The worker's finding (lib/json-analysis/json-tasks.ts) that a retired key matches, worded. */
+export function describeRetiredMatch(credential: CredentialRef, state: RetiredState): string {
+  return describe(credential, state);
 }
 
 /** How a refusal's reason names a revoked or expired credential; the credential alert rule looks for it. */

@@ -1,15 +1,14 @@
-import { createHash, createPublicKey } from "node:crypto";
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import type { IncomingImage, JobFacts } from "../deliveries/record-delivery.ts";
-import { describeJob, extractEmbeddedImages } from "../ingest/edenai-payload.ts";
 import type { ReceivingSource } from "../ingest/find-receiving-source.ts";
 import { sniffImageType } from "../ingest/image-type.ts";
 import { readMultipartBody } from "../ingest/read-multipart.ts";
-import { edenaiRetiredHint, maskitRetiredHint } from "../ingest/retired-credential-hint.ts";
+import { describeRetiredMatch, maskitRetiredHint } from "../ingest/retired-credential-hint.ts";
 import { Spool } from "../ingest/spool.ts";
 import { readImageSize } from "../images/image-size.ts";
-import { InvalidJsonError, parseJsonPreservingOrder, toPlainJson, type JsonNode } from "../signatures/edenai-canonical.ts";
-import { verifyEdenaiSignature } from "../signatures/edenai.ts";
+import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
+import type { EdenaiVerification } from "../json-analysis/json-tasks.ts";
 import { MASKIT_SIGNATURE_HEADER, verifyMaskitSignature } from "../signatures/maskit.ts";
 import { SignatureError, type CredentialRef, type SignatureMatch } from "../signatures/types.ts";
 
@@ -74,41 +73,39 @@ async function checkMaskit({ source, rawBody, headers, spoolDir }: { source: Rec
 }
 
 async function checkEdenai({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
-  let tree: JsonNode;
+  const record: Record<string, string> = {};
+  headers.forEach((value, name) => (record[name] = value));
+  let checked: EdenaiVerification;
   try {
-    tree = parseJsonPreservingOrder(rawBody);
+    // The receiver's own check (lib/json-analysis/json-tasks.ts), in the JSON worker thread.
+    checked = await analyseJson({ kind: "verify-edenai", rawBody, headers: record, keys: source.publicKeys, retiredKeys: source.retired.publicKeys });
   } catch (error) {
-    if (error instanceof InvalidJsonError) return refused("still_refused", error.message);
+    if (error instanceof JsonAnalysisLimitError) return refused("still_refused", error.message);
     throw error;
   }
-  const keys = source.publicKeys.map(({ pem, ...credential }) => ({ ...credential, key: createPublicKey(pem) }));
-  let match: SignatureMatch & { form: string };
-  try {
-    match = verifyEdenaiSignature({ rawBody, headers, keys, tree });
-  } catch (error) {
-    if (!(error instanceof SignatureError)) throw error;
-    return refused("no_match", withHint(error, () => edenaiRetiredHint(source, rawBody, headers, tree)));
+  if (checked.outcome === "invalid-json") return refused("still_refused", checked.message);
+  if (checked.outcome === "signature-error") {
+    const hint = checked.retiredMatch ? describeRetiredMatch(checked.retiredMatch, source.retired.publicKeys[checked.retiredMatch.index]) : null;
+    return refused("no_match", hint ? `${checked.message}; ${hint}` : checked.message);
   }
-  const plain = toPlainJson(tree);
-  const { images: embedded, displayPayload } = extractEmbeddedImages(plain);
   const spools: Spool[] = [];
   const images: IncomingImage[] = [];
-  for (const image of embedded) {
+  for (const image of checked.images) {
     const spool = new Spool(spoolDir, Infinity);
     spools.push(spool);
-    await spool.write(image.bytes);
+    await spool.write(Buffer.from(image.bytes));
     const size = await readImageSize(spool);
     // As in the receiver: a string that starts like an image but does not decode stays text.
     if (size) images.push({ spool, sha256: image.sha256, mimeType: image.mimeType, ...size, origin: image.path });
   }
-  const job = { ...describeJob(plain), signatureForm: match.form, payload: displayPayload };
+  const job = { ...checked.job, signatureForm: checked.form, payload: checked.displayPayload };
   return {
     isAccepted: true,
-    credential: match.credential,
-    form: match.form,
+    credential: checked.credential,
+    form: checked.form,
     images,
     job,
-    dedupeKey: job.jobId ? `job:${job.jobId}` : `body:${createHash("sha256").update(rawBody).digest("hex")}`,
+    dedupeKey: checked.dedupeKey ?? `body:${createHash("sha256").update(rawBody).digest("hex")}`,
     keepsRawBody: true,
     dispose: () => Promise.all(spools.map((spool) => spool.dispose())).then(() => {}),
   };

@@ -4,10 +4,10 @@ import { getDelivery } from "../deliveries/get-delivery.ts";
 import { findReceivingSource } from "../ingest/find-receiving-source.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
-import { diagnoseEdenai, type EdenaiDiagnosis } from "./diagnose-edenai.ts";
+import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
+import type { EdenaiDiagnosis } from "./diagnose-edenai.ts";
 import { diagnoseMaskit, type MaskitDiagnosis } from "./diagnose-maskit.ts";
 import { diagnosticKeys, diagnosticSecrets } from "./diagnostic-credentials.ts";
-import { previewPayload } from "./preview-payload.ts";
 
 // What the inspector page shows of one delivery: the delivery as the API gives it, its source,
 // and for a failed or rejected one with a quarantined body, the signature diagnosis of that
@@ -45,7 +45,7 @@ export async function inspectDelivery(id: string) {
   const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blob.sha256, headers, delivery.contentType) : null;
   // A verified JSON body is shown from its raw bytes (order and number literals as received) when it is of a size a page can hold.
   const rawBody = !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES ? await readBlobBuffer((await getBlobWriter()).store, context.rawBody.sha256) : null;
-  const payloadText = rawBody ? previewPayload(rawBody) : null;
+  const payloadText = rawBody ? await previewOffLoop(rawBody) : null;
   // purgedAt: the retention job removed the stored bytes (quarantined body or images) then.
   return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined, payloadText, purgedAt: context.purgedAt };
 }
@@ -65,7 +65,38 @@ async function diagnoseQuarantine(
   if (source.kind === "maskit") {
     return { kind: "maskit", ...facts, ...diagnoseMaskit({ rawBody, headers, secrets: diagnosticSecrets(receiving) }) };
   }
-  return { kind: "edenai", ...facts, ...diagnoseEdenai({ rawBody, headers, keys: diagnosticKeys(receiving) }), payloadPreview: previewPayload(rawBody) };
+  // Parsing, every layout and the preview run in the JSON worker thread, within its time budget.
+  try {
+    const diagnosis = await analyseJson({ kind: "diagnose-edenai", rawBody, headers, keys: diagnosticKeys(receiving) });
+    return { kind: "edenai", ...facts, ...diagnosis, payloadPreview: await previewOffLoop(rawBody) };
+  } catch (error) {
+    if (!(error instanceof JsonAnalysisLimitError)) throw error;
+    return { kind: "edenai", ...facts, ...tooLargeToAnalyse(error, headers), payloadPreview: null };
+  }
+}
+
+async function previewOffLoop(rawBody: Buffer): Promise<string | null> {
+  try {
+    return await analyseJson({ kind: "preview-json", rawBody });
+  } catch (error) {
+    if (!(error instanceof JsonAnalysisLimitError)) throw error;
+    return `(too large to analyse here: ${error.message})`;
+  }
+}
+
+function tooLargeToAnalyse(error: JsonAnalysisLimitError, headers: Record<string, string>): EdenaiDiagnosis {
+  const detail = `${error.message}, so the inspector did not diagnose it (other requests are not held up by it). The body stays in quarantine as received.`;
+  const value = headers["x-edenai-signature"] ?? headers["x-edenai-signautre"];
+  return {
+    signature: value ? { header: headers["x-edenai-signature"] ? "X-Edenai-Signature" : "X-Edenai-Signautre", value } : null,
+    decoded: null,
+    isJson: false,
+    claimed: null,
+    attempts: [],
+    otherLayoutsTried: [],
+    credentials: [],
+    findings: [{ kind: "too-large-to-analyse", severity: "warning", title: "Too large to analyse here", detail }],
+  };
 }
 
 function asHeaderRecord(value: unknown): Record<string, string> {

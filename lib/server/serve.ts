@@ -9,6 +9,7 @@ import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
 import { closeSourceCache } from "../ingest/source-cache.ts";
 import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
+import { warmJsonPool } from "../json-analysis/json-pool.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
   const app = next({ dev: isDev, dir: process.cwd(), port: PORT });
   await app.prepare();
+  await warmJsonPool(); // Eden AI bodies are parsed and verified in a worker thread (lib/json-analysis)
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((request, response) => {

@@ -100,6 +100,23 @@ export function verifyEdenaiSignature(options: {
   throw new SignatureError("no_match", `X-Edenai-Signature matches none of the ${keys.length} active key(s) over the forms tried: ${tried.join(", ")}`);
 }
 
+/**
+ * The checks that need no body: header present and hex, algorithm SHA256, and a signature as
+ * long as one of the keys' (an RSA signature is exactly the modulus size). A receiver runs it
+ * before parsing, so that a refusal costs nothing however large the body. `keys` are the keys
+ * a match could come from: the active ones, and the retired ones whose match the log reports.
+ */
+export function precheckEdenaiSignature(headers: Headers, keys: readonly { key: KeyObject }[]): void {
+  const signature = readSignatureHeader(headers);
+  checkHashAlgorithm(headers.get(EDENAI_HASH_ALGORITHM_HEADER));
+  if (keys.length === 0) throw new SignatureError("no_credentials", "the source has no active public key");
+  const sizes = new Set(keys.map(({ key }) => Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8)));
+  if (!sizes.has(signature.length)) {
+    // Not the key sizes: this message is also the sender's answer.
+    throw new SignatureError("malformed_header", `X-Edenai-Signature is ${signature.length} bytes long, the length of no RSA signature this source can verify`);
+  }
+}
+
 /** Hex signature of one canonical payload, as Eden AI computes it (tests, a future sender tool). */
 export function signEdenaiPayload(canonicalBytes: Buffer, privateKey: KeyObject | string): string {
   const key = typeof privateKey === "string" ? createPrivateKey(privateKey) : privateKey;

@@ -7,6 +7,7 @@ import http from "node:http";
 import next from "next";
 import { getConfig } from "../config.ts";
 import { closeDatabase } from "../db.ts";
+import { applySecurityHeaders } from "../http/security-headers.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((request, response) => {
+    applySecurityHeaders(request, response, { isDev });
     const slug = webhookSlug(request.url ?? "/");
     if (slug === null) return void handleNext(request, response);
     void handleWebhookRequest(slug, request, response);

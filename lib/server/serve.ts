@@ -28,7 +28,15 @@ async function main(): Promise<void> {
     void handleWebhookRequest(slug, request, response);
   });
   if (isDev) server.on("upgrade", app.getUpgradeHandler()); // hot reload
-  server.listen(PORT, () => console.log(`[webhook-inbox] app server ready on port ${PORT}`));
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    const reason = error.code === "EADDRINUSE" ? `port ${PORT} is already in use: stop what holds it, or set PORT` : error.message;
+    console.error(`[webhook-inbox] the app server could not listen: ${reason}`);
+    process.exit(1);
+  });
+  server.listen(PORT, () => {
+    console.log(`[webhook-inbox] app server ready on port ${PORT}`);
+    process.send?.({ type: "listening" }); // npm start prints "serving on" only now
+  });
 
   // Stop taking requests, let the ones in flight commit and answer, then close the pool.
   let isStopping = false;
@@ -47,6 +55,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // npm start gone (even by SIGKILL): nobody would stop this server or restart it.
+  process.on("disconnect", stop);
 }
 
 main().catch((error: unknown) => {

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import { getConfig, useDatabaseUrl } from "../lib/config.ts";
+import { getConfig, loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
 import { ensureBuilt } from "./lib/ensure-built.ts";
 import { stopChild } from "./lib/stop-child.ts";
@@ -30,6 +30,7 @@ const checkpoint = () => {
 
 async function main(): Promise<void> {
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
+  loadEnvFile();
   const config = getConfig();
   if (!(await isPortFree(config.PORT))) throw new Error(`port ${config.PORT} is already in use (another webhook-inbox still running?): stop it, or set PORT`);
   if (!isDev) await ensureBuilt(log);

@@ -5,7 +5,7 @@ import { unlockSignIn } from "../../lib/auth/unlock-sign-in.ts";
 import { generateSecret } from "../../lib/sources/add-secret.ts";
 import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
-import { createUser } from "../../lib/users/create-user.ts";
+import { addUser as addAuditedUser } from "../../lib/users/add-user.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
 import { readStdin } from "./read-stdin.ts";
 
@@ -50,7 +50,8 @@ async function addUser(flags: Flags) {
   const email = required(flags, "email");
   const role = roleSchema.parse(flags.role);
   const password = await readStdin({ prompt: "Password: ", isSecret: true });
-  const user = await createUser({ email, role, password: password.replace(/\r?\n$/, "") });
+  // Audited like a user added on the Users page (user.create), with the command line as actor.
+  const user = await addAuditedUser({ email, role, password: password.replace(/\r?\n$/, ""), actor: CLI_ACTOR });
   console.log(`user ${user.email} added as ${user.role}`);
 }
 

@@ -54,6 +54,16 @@ test("the main pages run under the Content-Security-Policy without a violation",
 
   // React hydrated every page: a client-side interaction worked above (the lightbox), and here.
   expect(await page.evaluate(() => typeof (window as { __next_f?: unknown }).__next_f)).toBe("object");
+  // Signed out in another tab: the open live page says so within the stream's recheck (10 s).
+  await page.goto(`${app.baseUrl}/deliveries`);
+  await expect(rows.first()).toBeVisible();
+  const other = await page.context().newPage();
+  await other.goto(`${app.baseUrl}/gallery`);
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other).toHaveURL(/\/sign-in/);
+  await expect(page.getByRole("alert").filter({ hasText: "You were signed out" })).toBeVisible({ timeout: 25_000 });
+  await page.screenshot({ path: test.info().outputPath("signed-out-notice.png") });
+
   expect(violations).toEqual([]);
 });
 

@@ -20,6 +20,8 @@ const envSchema = z.object({
   S3_REGION: z.string().min(1).default("us-east-1"),
   S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
   S3_PREFIX: z.string().optional(),
+  /** How often an open event stream checks that its token or session is still valid (revocation ends it). */
+  EVENTS_AUTH_RECHECK_SECONDS: z.coerce.number().int().min(1).max(30).default(10),
   /** How often each instance looks for blobs that nothing references (one instance at a time). */
   BLOB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
 });

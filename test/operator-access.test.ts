@@ -1,7 +1,11 @@
 import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiToken } from "@/lib/auth/api-tokens.ts";
+import { revokeApiToken } from "@/lib/auth/revoke-api-token.ts";
+import { createSession, revokeSession } from "@/lib/auth/sessions.ts";
 import { getPrisma } from "@/lib/db.ts";
+import { removeUser } from "@/lib/users/remove-user.ts";
 import { maskitBody } from "@/lib/senders/multipart-body.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
@@ -17,7 +21,8 @@ let env: TestEnvironment;
 let imageId: string;
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  // Open event streams check their credentials every second here (default 10 s).
+  env = await startTestEnvironment({ EVENTS_AUTH_RECHECK_SECONDS: "1" });
   await createUser({ email: "admin@example.com", role: "admin", password: PASSWORD });
   await createUser({ email: "redirect@example.com", role: "viewer", password: PASSWORD });
   await env.createMaskitSource("header-camera", ["whsec_header-camera-secret-0001"]);
@@ -153,6 +158,55 @@ describe("sign-in limits", () => {
     expect(await getPrisma().auditEvent.count({ where: { action: "user.unlock", targetName: "redirect@example.com", actorName: "admin@example.com" } })).toBe(1);
   });
 });
+
+describe("open event streams", () => {
+  const SYSTEM = { kind: "system", name: "test" } as const;
+
+  it("end with signed-out soon after their API token is revoked", async () => {
+    const { token, record } = await createApiToken({ name: "stream token", role: "viewer" });
+    const stream = await openStream({ authorization: `Bearer ${token}` });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(stream.hasEnded()).toBe(false); // still valid: still open
+    await revokeApiToken({ tokenId: record.id, actor: SYSTEM });
+    expect(await stream.endsWithin(10_000)).toContain("event: signed-out");
+    expect((await fetch(`${env.app.baseUrl}/api/events`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+  });
+
+  it("end when their session is signed out", async () => {
+    const user = await createUser({ email: "streamer@example.com", role: "viewer", password: PASSWORD });
+    const { token } = await createSession(user.id);
+    const stream = await openStream({ cookie: `webhook_inbox_session=${token}` });
+    await revokeSession(token);
+    expect(await stream.endsWithin(10_000)).toContain("event: signed-out");
+  });
+
+  it("end when their user is removed", async () => {
+    const user = await createUser({ email: "removed-streamer@example.com", role: "viewer", password: PASSWORD });
+    const { token } = await createSession(user.id);
+    const stream = await openStream({ cookie: `webhook_inbox_session=${token}` });
+    await removeUser({ userId: user.id, actor: SYSTEM });
+    expect(await stream.endsWithin(10_000)).toContain("event: signed-out");
+  });
+});
+
+/** An /api/events stream read to its end; `endsWithin` resolves with all it received, or fails. */
+async function openStream(headers: Record<string, string>) {
+  const response = await fetch(`${env.app.baseUrl}/api/events`, { headers: { accept: "text/event-stream", ...headers } });
+  expect(response.status).toBe(200);
+  let text = "";
+  let hasEnded = false;
+  const reading = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) text += decoder.decode(chunk, { stream: true });
+    hasEnded = true;
+    return text;
+  })();
+  return {
+    hasEnded: () => hasEnded,
+    endsWithin: (ms: number) =>
+      Promise.race([reading, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the stream was still open after ${ms} ms: ${text}`)), ms))]),
+  };
+}
 
 function signIn(email: string, password: string, options: { next?: string; headers?: Record<string, string> } = {}) {
   const action = listServerActions().find((candidate) => candidate.name === "signIn")!;

@@ -128,7 +128,7 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   const [download] = await Promise.all([page.waitForEvent("download"), exportLink.click()]);
   expect(download.suggestedFilename()).toMatch(/^deliveries-\d{4}-\d\d-\d\d\.csv$/);
   const csv = (await readFile((await download.path())!, "utf8")).split("\r\n");
-  expect(csv[0]).toBe("id,received_at,source,status,http_status,reason,metadata,job_id,body_size,matched_credential,image_sha256");
+  expect(csv[0]).toBe("id,received_at,source,status,http_status,reason,metadata,job_id,body_size,matched_credential,image_sha256,reverified_at,reverified_by");
   expect(csv.slice(1, -1).map((line) => line.split(",")[0])).toEqual([failedAgain.id, failed.id]);
   expect(csv[1]).toContain(",lobby-camera,failed,401,");
   expect(csv.at(-1)).toBe("");

@@ -52,8 +52,13 @@ test("first-run setup, session cookie, sign-out and lockout", async ({ page, bro
   await page.goto(`${app.baseUrl}${setupPath}`);
   await expect(page.getByText("This setup link is not valid")).toBeVisible();
 
-  // Sign out: the cookie is gone and the old session is revoked on the server.
+  // Right after setup the gallery says how to add the first source.
   await page.goto(`${app.baseUrl}/gallery`);
+  await expect(page.getByText("No sources yet, so nothing can deliver images.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Add the first source" })).toHaveAttribute("href", "/sources");
+  await page.screenshot({ path: test.info().outputPath("gallery-first-run.png") });
+
+  // Sign out: the cookie is gone and the old session is revoked on the server.
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);
   const replay = await fetch(`${app.baseUrl}/api/deliveries`, { headers: { cookie: `webhook_inbox_session=${cookie.value}` } });

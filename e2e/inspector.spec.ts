@@ -94,9 +94,19 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await expect(page.getByRole("alert").filter({ hasText: "Still no match" })).toBeVisible();
   await page.goto(`${app.baseUrl}/sources/lobby-camera`);
   await addPastedSecret(page, SENDERS_SECRET, "sender's secret");
+  // A delivery log open in another tab updates the row live, keeping what the sender was answered.
+  const log = await page.context().newPage();
+  await log.goto(`${app.baseUrl}/deliveries`);
+  const logRow = log.locator(`tr[data-delivery-id="${unknown.id}"]`);
+  await expect(logRow).toContainText("failed");
   await page.goto(`${app.baseUrl}/deliveries/${unknown.id}`);
   await page.getByRole("button", { name: "Re-verify" }).click();
   await expect(page.getByText("Verified on re-verification by admin@example.com")).toBeVisible();
+  await expect(logRow).toContainText("re-verified");
+  await expect(logRow).toContainText("verified");
+  await expect(logRow).toContainText("401");
+  await expect(page.getByRole("region", { name: "Details" })).toContainText("HTTP 401, on arrival");
+  await log.close();
   await expect(page.getByRole("heading", { level: 1 }).locator("..")).toContainText("verified");
   await expect(page.getByRole("region", { name: "Details" })).toContainText("sender's secret (");
   await expect(page.getByRole("list", { name: "Images" }).locator("img")).toBeVisible();

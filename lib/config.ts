@@ -1,9 +1,10 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
 // Every setting webhook-inbox reads from its environment; .env.example lists the same names.
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ error: "must be a port number, 1-65535" }).int("must be a port number, 1-65535").min(1, "must be a port number, 1-65535").max(65535, "must be a port number, 1-65535").default(3000),
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default(".data"),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
@@ -15,17 +16,20 @@ const envSchema = z.object({
   BODY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(60),
   /** How long parsing and verifying (or diagnosing) one JSON body may take in the worker thread. */
   JSON_ANALYSIS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  ENCRYPTION_KEY: z.string().optional(),
+  /** Checked here, not when first used, so that a bad key stops the start rather than a sign-in later. */
+  ENCRYPTION_KEY: z.string().refine(isEncryptionKey, "must be 32 bytes, base64 (openssl rand -base64 32) or 64 hex digits").optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   RETENTION_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Where bytes live (lib/storage): images, renditions, quarantined and raw bodies. */
-  BLOB_STORE: z.enum(["filesystem", "s3", "postgres"]).default("filesystem"),
+  BLOB_STORE: z.enum(["filesystem", "s3", "postgres"], { error: "must be filesystem, s3 or postgres" }).default("filesystem"),
   BLOB_DIR: z.string().min(1).optional(),
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
   S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
   S3_PREFIX: z.string().optional(),
+  /** How often an open event stream checks that its token or session is still valid (revocation ends it). */
+  EVENTS_AUTH_RECHECK_SECONDS: z.coerce.number().int().min(1).max(30).default(10),
   /** How often each instance looks for blobs that nothing references (one instance at a time). */
   BLOB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
   /** The address operators reach the dashboard at, for links in alerts (no trailing slash needed). */
@@ -77,8 +81,22 @@ export function getConfig(): Config {
   return cached;
 }
 
+/**
+ * Reads `.env` from the working folder, if there is one, into the environment (Node's own
+ * parser). Variables already set win over the file, as with `node --env-file`; the processes
+ * started from here inherit the result. Called first by `npm start` and `npm run cli`.
+ */
+export function loadEnvFile(file = ".env"): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
 /** Points this process (and its children) at a database chosen at start-up. */
 export function useDatabaseUrl(url: string): void {
   process.env.DATABASE_URL = url;
   cached = undefined;
+}
+
+function isEncryptionKey(text: string): boolean {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return true;
+  return /^[A-Za-z0-9+/_-]+={0,2}$/.test(text) && Buffer.from(text, "base64").length === 32;
 }

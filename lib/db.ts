@@ -20,6 +20,10 @@ function getDatabase(): Database {
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: DB_POOL_SIZE, connectionTimeoutMillis: 5_000 });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", (error) => console.warn(`database connection lost: ${error.message}`));
+  // The pool listens for errors only on idle clients: a connection that breaks while checked
+  // out (a lock holder, a transaction, during an outage) would emit an error nobody handles,
+  // an uncaught exception. Its query fails on its own, and the pool drops it on release.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   globalForDb.webhookInboxDb = { pool, prisma };
   return globalForDb.webhookInboxDb;

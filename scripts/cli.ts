@@ -3,7 +3,7 @@
 // itself when nobody else has). Secrets and tokens are printed once, alone on the last line.
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
-import { useDatabaseUrl } from "../lib/config.ts";
+import { loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
 import { runCommand, UsageError, USAGE } from "./cli/commands.ts";
 
@@ -34,6 +34,7 @@ async function main(): Promise<number> {
       id: { type: "string" },
     },
   });
+  loadEnvFile();
   const database = await openDatabase();
   useDatabaseUrl(database.url);
   try {

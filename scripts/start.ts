@@ -1,37 +1,56 @@
 // `npm start`: builds the app if needed, opens the database (DATABASE_URL, or an embedded
-// PostgreSQL under DATA_DIR), applies pending migrations, and runs the app server on PORT. SIGINT and
-// SIGTERM stop the app first and then the embedded database, so no write is cut off.
+// PostgreSQL under DATA_DIR), applies pending migrations, and runs the app server on PORT.
 import { spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
+import net from "node:net";
 import path from "node:path";
-import { getConfig, useDatabaseUrl } from "../lib/config.ts";
+import { getConfig, loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
 import { ensureBuilt } from "./lib/ensure-built.ts";
 import { stopChild } from "./lib/stop-child.ts";
 
 const isDev = process.argv.includes("--dev");
 
+// How it stops: SIGINT, SIGTERM or SIGHUP to this process (npm forwards them; `exec` in the npm
+// script keeps a shell from dying in between and leaving this tree behind), or to the app
+// server, stops the app first, then the embedded database, and exits 0. The app server dying,
+// or the database exiting underneath it, stops the rest and exits 1, for a supervisor to
+// restart. A start that fails says why in one line and exits 1, leaving nothing running.
+
+let isStopping = false;
+let isStarted = false;
+/** A signal that came while starting: acted on between steps, so nothing half-started is left. */
+let stopWhileStarting: string | null = null;
+const cleanups: (() => Promise<void>)[] = [];
+
+class StopRequested extends Error {}
+const checkpoint = () => {
+  if (stopWhileStarting) throw new StopRequested(stopWhileStarting);
+};
+
 async function main(): Promise<void> {
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
+  loadEnvFile();
   const config = getConfig();
+  if (!(await isPortFree(config.PORT))) throw new Error(`port ${config.PORT} is already in use (another webhook-inbox still running?): stop it, or set PORT`);
   if (!isDev) await ensureBuilt(log);
   const database = await openDatabase();
+  cleanups.unshift(() => database.stop());
+  checkpoint();
   log(`database: ${database.isEmbedded ? `embedded PostgreSQL in ${path.join(config.dataDir, "postgres")}` : "DATABASE_URL"}`);
   if (database.appliedMigrations.length) log(`applied migrations: ${database.appliedMigrations.join(", ")}`);
   useDatabaseUrl(database.url);
-  try {
-    await checkInstallation(config.PORT);
-  } catch (error) {
-    await database.stop();
-    throw error;
-  }
+  await checkInstallation(config.PORT);
   // Spool files of requests cut off by a crash are of no further use.
   await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
+  checkpoint();
 
   // The app server (lib/server/serve.ts): the receiver on node:http, Next.js for the rest.
   // CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops (README: Benchmarks).
   const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
   const app = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/serve.ts", ...(isDev ? ["--dev"] : [])], {
-    stdio: "inherit",
+    // The IPC channel says when the port listens, and lets the app notice if this process dies.
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
     env: {
       ...process.env,
       DATABASE_URL: database.url,
@@ -40,25 +59,35 @@ async function main(): Promise<void> {
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
-  log(`serving on http://localhost:${config.PORT} (pid ${app.pid})`);
-
-  let isStopping = false;
-  const stop = async (signal: NodeJS.Signals) => {
-    if (isStopping) return;
-    isStopping = true;
-    log(`${signal}: stopping`);
-    await stopChild(app);
-    await database.stop();
-    process.exit(0);
-  };
-  process.on("SIGINT", () => void stop("SIGINT"));
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  app.on("exit", async (code) => {
-    if (isStopping) return;
-    log(`the app exited unexpectedly (code ${code})`);
-    await database.stop();
-    process.exit(code ?? 1);
+  cleanups.unshift(() => stopChild(app));
+  let isListening = false;
+  app.on("message", (message: { type?: string }) => {
+    if (message?.type !== "listening") return;
+    isListening = true;
+    log(`serving on http://localhost:${config.PORT} (pid ${app.pid})`);
   });
+  app.on("exit", (code, signal) => {
+    if (isStopping) return;
+    // The app server stops with 0 only when it was asked to (a signal sent to it).
+    if (code === 0) return void shutDown("the app server was stopped: stopping", 0);
+    const how = signal ? `by ${signal}` : `with code ${code}`;
+    void shutDown(isListening ? `the app server died (${how}): stopping the database` : `the app server could not start (exited ${how})`, 1);
+  });
+  void database.exited.then(() => shutDown("the embedded PostgreSQL exited: stopping the app", 1));
+  isStarted = true;
+}
+
+/** Stops what has been started, newest first, once, and exits. */
+async function shutDown(message: string, code: number): Promise<void> {
+  if (!isStarted) {
+    stopWhileStarting ??= message;
+    return;
+  }
+  if (isStopping) return;
+  isStopping = true;
+  log(message);
+  for (const cleanup of cleanups) await cleanup().catch((error: unknown) => log(`while stopping: ${describeError(error)}`));
+  process.exit(code);
 }
 
 /**
@@ -85,7 +114,28 @@ function log(message: string): void {
   console.log(`[webhook-inbox] ${message}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`[webhook-inbox] could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+main().catch(async (error: unknown) => {
+  isStopping = true;
+  if (error instanceof StopRequested) log(error.message);
+  else console.error(`[webhook-inbox] could not start: ${describeError(error)}`);
+  for (const cleanup of cleanups) await cleanup().catch(() => {});
+  process.exit(error instanceof StopRequested ? 0 : 1);
 });
+
+/** One line: a connection refused on every address comes as an AggregateError with no message of its own. */
+function describeError(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length) return describeError(error.errors[0]);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: string }).code;
+  const message = error.message.split("\n")[0] || error.name;
+  return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    // Where the app server listens: every address, IPv6 and IPv4.
+    probe.listen(port, () => probe.close(() => resolve(true)));
+  });
+}

@@ -101,6 +101,9 @@ describe("GET /api/deliveries/export", () => {
       body_size: expect.stringMatching(/^\d+$/),
       matched_credential: expect.stringMatching(/^secret 1 \([0-9a-f:]+\)$/),
       image_sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      // Set only for a failed delivery an operator re-verified (test/inspector.test.ts).
+      reverified_at: "",
+      reverified_by: "",
     });
     const [rejected] = await exportRows("status=rejected");
     expect(rejected).toMatchObject({ id: ids.rejected, source: "cam-b", http_status: "415", reason: expect.stringMatching(/.+/), matched_credential: "", image_sha256: "" });

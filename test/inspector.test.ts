@@ -94,9 +94,23 @@ describe("re-verify", () => {
     const promoted = await reverifyDelivery({ deliveryId: sent.id, ...changedBy });
     expect(promoted).toMatchObject({ outcome: "verified", credential: { label: "the sender's secret" }, imageCount: 1 });
 
-    const delivery = (await (await env.api(`/api/deliveries/${sent.id}`)).json()) as { status: string; reason: string | null; matchedCredential: string; image: { id: string; sha256: string } };
+    const delivery = (await (await env.api(`/api/deliveries/${sent.id}`)).json()) as {
+      status: string; httpStatus: number; reason: string | null; matchedCredential: string; image: { id: string; sha256: string }; reverifiedAt: string; reverifiedBy: string;
+    };
     expect(delivery.status).toBe("verified");
-    expect(delivery.reason).toBeNull();
+    // The log keeps what the sender was answered, and says who re-verified it when.
+    expect(delivery.httpStatus).toBe(401);
+    expect(delivery.reason).toMatch(/X-Signature matches none/);
+    expect(delivery.reverifiedBy).toBe(admin.name);
+    expect(Date.now() - new Date(delivery.reverifiedAt).getTime()).toBeLessThan(60_000);
+    const csv = await (await env.api("/api/deliveries/export?source=cam")).text();
+    const [header, ...lines] = csv.trimEnd().split("\r\n");
+    expect(header.split(",").slice(-2)).toEqual(["reverified_at", "reverified_by"]);
+    const line = lines.find((candidate) => candidate.startsWith(sent.id))!;
+    expect(line).toContain(",verified,401,");
+    expect(line.endsWith(`,${delivery.reverifiedAt},${admin.name}`)).toBe(true);
+    const html = await (await fetch(`${env.app.baseUrl}/deliveries?source=cam`, { headers: { cookie: cookies.viewer } })).text();
+    expect(html).toContain("re-verified");
     expect(delivery.matchedCredential).toMatch(/^the sender's secret \(/);
     const listed = (await (await env.api("/api/deliveries?source=cam&status=verified")).json()) as { items: Array<{ id: string; image: { id: string } | null }> };
     expect(listed.items.find((item) => item.id === sent.id)?.image?.id).toBe(delivery.image.id);

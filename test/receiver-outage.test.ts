@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
@@ -19,7 +20,8 @@ const signed = (metadata: string) => {
 };
 
 beforeAll(async () => {
-  env = await startTestEnvironment();
+  // The periodic jobs run every second, so that the outage below reaches them too.
+  env = await startTestEnvironment({ RETENTION_INTERVAL_SECONDS: "1", BLOB_SWEEP_INTERVAL_SECONDS: "1" });
   await env.createMaskitSource("camera", [SECRET]);
   image = await makeJpeg(1280, 720);
 });
@@ -69,4 +71,28 @@ describe("storage outage", () => {
     const retried = await env.post("camera", delivery.body, delivery.headers);
     expect(retried.status).toBe(200);
   });
+
+  it("keeps the app server alive through an outage, with no uncaught error, for streams, pages and jobs", async () => {
+    const appPid = serverPid();
+    const stream = await fetch(`${env.app.baseUrl}/api/events`, { headers: { authorization: `Bearer ${env.adminToken}` } });
+    const reader = stream.body!.getReader();
+    const outputBefore = env.app.output().length;
+    await env.db.stop();
+    const during = await Promise.all([env.api("/api/deliveries"), env.api("/api/gallery"), fetch(`${env.app.baseUrl}/sign-in`)]);
+    for (const response of during) expect(response.status).toBeGreaterThanOrEqual(200);
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // the jobs and the LISTEN connection meet the outage
+    await env.db.restart();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await reader.cancel();
+    expect(serverPid()).toBe(appPid);
+    const logged = env.app.output().slice(outputBefore);
+    expect(logged).not.toMatch(/uncaught|unhandled|the app server died/i);
+    expect((await env.api("/api/deliveries")).status).toBe(200);
+  });
 });
+
+/** The app server's pid (a child of the launcher), from /proc. */
+function serverPid(): number | undefined {
+  const children = readFileSync(`/proc/${env.app.pid}/task/${env.app.pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
+  return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("lib/server/serve.ts"));
+}

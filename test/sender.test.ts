@@ -132,6 +132,10 @@ describe("npm run send -- edenai", () => {
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect(await readFile(keyFile, "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(run.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+    // The public key is also in a file it names, ready for `source add --public-key-file`.
+    const publicFile = path.join(folder, "eden.pub.pem");
+    expect(run.stderr).toContain(`its public key to ${publicFile}`);
+    expect(await readFile(publicFile, "utf8")).toBe(run.stdout);
     publicPem = run.stdout;
     await createSource({ kind: "edenai", slug: "send-eden", publicKeyPems: [publicPem] });
 

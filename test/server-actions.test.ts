@@ -23,6 +23,7 @@ const REVIEWED_ACTIONS = new Set([
   "app/(dashboard)/users/actions.ts#addUserAction",
   "app/(dashboard)/users/actions.ts#changeRoleAction",
   "app/(dashboard)/users/actions.ts#removeUserAction",
+  "app/(dashboard)/users/actions.ts#unlockUserAction",
   "app/(dashboard)/tokens/actions.ts#createTokenAction",
   "app/(dashboard)/tokens/actions.ts#revokeTokenAction",
   ...["createSourceAction", "renameSourceAction", "setSourceEnabledAction", "deleteSourceAction", "addSecretAction", "rotateSecretAction", "revokeCredentialAction", "addPublicKeyAction"].map(

@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
 import { AppHeader } from "@/components/app-header.tsx";
+import { SignedOutNotice } from "@/components/live/signed-out-notice.tsx";
 import { findSessionOperator, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
 
 // The frame of every operator page. It does not guard: a layout neither knows the page's path
@@ -10,6 +11,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
   return (
     <>
       {operator && <AppHeader operator={operator} />}
+      <SignedOutNotice />
       <main className="mx-auto max-w-7xl px-4 py-6">{children}</main>
     </>
   );

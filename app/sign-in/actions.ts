@@ -6,7 +6,8 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { recordAudit } from "@/lib/audit/record-audit.ts";
 import { findSessionOperator, revokeSession, SESSION_COOKIE } from "@/lib/auth/sessions.ts";
-import { checkSignInLimits, recordSignInAttempt } from "@/lib/auth/sign-in-limits.ts";
+import { recordRefusedSignIn, reserveSignInAttempt, settleSignInAttempt } from "@/lib/auth/sign-in-limits.ts";
+import { safeReturnPath } from "@/lib/auth/safe-return-path.ts";
 import { checkPassword } from "@/lib/auth/sign-in.ts";
 import { startSession } from "@/lib/auth/start-session.ts";
 import { getPrisma } from "@/lib/db.ts";
@@ -23,14 +24,15 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
   const password = String(form.get("password") ?? "");
   if (!email || !password) return { error: "Enter your email and password.", email };
   const ip = await clientAddress();
-  // The limit is checked before the password, so a locked account gives nothing away.
-  const limited = await checkSignInLimits(email, ip);
-  if (limited) {
-    await recordSignInAttempt({ email, ip, user: null, reason: "rate limited" });
-    return { error: limited, email };
+  // The limits are checked, and the attempt counted, before the password: a locked account
+  // gives nothing away, and concurrent guesses cannot all pass before the first is counted.
+  const reservation = await reserveSignInAttempt(email, ip);
+  if (reservation.refusal !== undefined) {
+    await recordRefusedSignIn({ email, ip });
+    return { error: reservation.refusal, email };
   }
   const user = await checkPassword(email, password);
-  await recordSignInAttempt({ email, ip, user, reason: user ? undefined : "wrong email or password" });
+  await settleSignInAttempt({ attemptId: reservation.attemptId, email, ip, user });
   if (!user) return { error: "That email and password do not match an operator account.", email };
   await startSession(user.id);
   redirect(safeReturnPath(String(form.get("next") ?? "")));
@@ -44,9 +46,4 @@ export async function signOut(): Promise<void> {
   jar.delete(SESSION_COOKIE);
   if (operator) await recordAudit(getPrisma(), { actor: operator, action: "auth.sign_out", target: { type: "user", id: operator.id, name: operator.name }, ip: await clientAddress() });
   redirect("/sign-in");
-}
-
-/** Only a path on this site, so that the sign-in form cannot be used to send people elsewhere. */
-function safeReturnPath(next: string): string {
-  return next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/gallery";
 }

@@ -43,6 +43,12 @@ export function DeliveryRow({ delivery, isNew = false }: { delivery: DeliveryLog
           Status
         </span>
         <DeliveryStatusBadge status={delivery.status} />
+        {delivery.reverifiedAt && (
+          // The HTTP status and reason beside it are what the sender was answered on arrival.
+          <span className="mt-1 block text-xs whitespace-nowrap text-slate-500" title={`Re-verified by ${delivery.reverifiedBy ?? "an operator"}`}>
+            re-verified <DateTime value={delivery.reverifiedAt} precision="minute" />
+          </span>
+        )}
       </td>
       <td className={`${CELL} font-mono tabular-nums text-slate-700`}>
         <span className={`${MOBILE_LABEL} font-sans`} aria-hidden>

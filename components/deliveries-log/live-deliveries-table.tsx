@@ -40,9 +40,12 @@ export function LiveDeliveriesTable({ filters, isNewestPage, newestHref, rendere
   const [unshownCount, setUnshownCount] = useState(0);
   const [announcement, setAnnouncement] = useState("");
   const seenIds = useRef(new Set(renderedIds));
+  const liveIds = useRef(new Set<string>());
 
   useDeliveryEvents(async (event) => {
-    if (seenIds.current.has(event.id) || !mayMatchFilters(event, filters)) return;
+    // A second event for a delivery on the page is a change to it (a re-verification).
+    if (seenIds.current.has(event.id)) return void updateRow(event.id);
+    if (!mayMatchFilters(event, filters)) return;
     seenIds.current.add(event.id);
     const row = await fetchRow(event.id);
     if (!row || !matchesFilters(row, filters)) return;
@@ -50,11 +53,19 @@ export function LiveDeliveriesTable({ filters, isNewestPage, newestHref, rendere
       setUnshownCount((count) => count + 1);
       return;
     }
+    liveIds.current.add(row.id);
     setRows((current) => [...current, row].sort(newestFirst));
     setFreshIds((current) => new Set(current).add(row.id));
     setAnnouncement(`New ${row.status} delivery from ${row.source}`);
     setTimeout(() => setFreshIds((current) => withoutId(current, row.id)), HIGHLIGHT_MS);
   }, since);
+
+  /** A live row is fetched again; a row the server rendered, by rendering the page again. */
+  async function updateRow(id: string) {
+    if (!liveIds.current.has(id)) return router.refresh();
+    const row = await fetchRow(id);
+    if (row) setRows((current) => current.map((existing) => (existing.id === id ? row : existing)));
+  }
 
   const showLabel = `${unshownCount} new ${unshownCount === 1 ? "delivery" : "deliveries"} — show`;
   return (

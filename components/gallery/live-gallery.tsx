@@ -20,6 +20,8 @@ const HIGHLIGHT_MS = 4_000;
 const PRELOAD_MARGIN = "800px";
 
 interface LiveGalleryProps {
+  /** No source exists yet (right after setup): the empty gallery says how to add the first. */
+  hasSources: boolean;
   initialTiles: GalleryTileData[];
   initialCursor: string | null;
   filters: GalleryFilters;
@@ -29,7 +31,7 @@ interface LiveGalleryProps {
   since: string;
 }
 
-export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery, since }: LiveGalleryProps) {
+export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery, since, hasSources }: LiveGalleryProps) {
   const [tiles, setTiles] = useState(initialTiles);
   const [nextCursor, setNextCursor] = useState(initialCursor);
   const [loadState, setLoadState] = useState<"idle" | "loading" | "error">("idle");
@@ -88,7 +90,7 @@ export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery,
         {announcement}
       </p>
       {tiles.length === 0 ? (
-        <EmptyState isFiltered={filterQuery !== ""} />
+        <EmptyState isFiltered={filterQuery !== ""} hasSources={hasSources} />
       ) : (
         <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 sm:gap-4 lg:grid-cols-4 xl:grid-cols-5 2xl:grid-cols-6" aria-label="Verified images">
           {tiles.map((tile) => (
@@ -120,10 +122,18 @@ export function LiveGallery({ initialTiles, initialCursor, filters, filterQuery,
   );
 }
 
-function EmptyState({ isFiltered }: { isFiltered: boolean }) {
+function EmptyState({ isFiltered, hasSources }: { isFiltered: boolean; hasSources: boolean }) {
   return (
     <p className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center text-slate-600">
-      {isFiltered ? (
+      {!hasSources ? (
+        <>
+          No sources yet, so nothing can deliver images.{" "}
+          <Link href="/sources" className="font-medium underline">
+            Add the first source
+          </Link>{" "}
+          (an admin, on the Sources page, or <code className="font-mono text-sm">npm run cli -- source add</code>) and give the sender its receiver URL and secret.
+        </>
+      ) : isFiltered ? (
         <>
           No images match these filters.{" "}
           <Link href="/gallery" className="font-medium underline">

@@ -23,7 +23,16 @@ export function DeliveryFacts({ inspected }: { inspected: InspectedDelivery }) {
         </>
       ),
     },
-    { label: "Answered", value: `HTTP ${delivery.httpStatus}` },
+    { label: "Answered", value: delivery.reverifiedAt ? `HTTP ${delivery.httpStatus}, on arrival` : `HTTP ${delivery.httpStatus}` },
+    delivery.reverifiedAt !== null && {
+      label: "Re-verified",
+      value: (
+        <>
+          <DateTime value={delivery.reverifiedAt} precision="second" /> by {delivery.reverifiedBy ?? <Missing>unknown</Missing>}
+          {delivery.reason && <span className="block text-xs text-slate-500">on arrival: {delivery.reason}</span>}
+        </>
+      ),
+    },
     { label: "Processing time", value: delivery.durationMs === null ? <Missing /> : `${delivery.durationMs.toFixed(1)} ms` },
     { label: "Body", value: delivery.bodySize === null ? <Missing>not read</Missing> : `${delivery.bodySize.toLocaleString("en-US")} bytes (${formatBytes(delivery.bodySize)})` },
     { label: "Content-Type", value: delivery.contentType ?? <Missing />, isCode: Boolean(delivery.contentType) },

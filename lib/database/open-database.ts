@@ -7,6 +7,8 @@ export interface OpenDatabase {
   isEmbedded: boolean;
   appliedMigrations: string[];
   stop(): Promise<void>;
+  /** Resolves if an embedded cluster started here exits on its own. */
+  exited: Promise<void>;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface OpenDatabase {
 export async function openDatabase(log: (message: string) => void = () => {}): Promise<OpenDatabase> {
   const { DATABASE_URL, dataDir } = getConfig();
   const server = DATABASE_URL
-    ? { url: DATABASE_URL, stop: async () => {} }
+    ? { url: DATABASE_URL, stop: async () => {}, exited: new Promise<void>(() => {}) }
     : await startEmbeddedPostgres(dataDir, log);
   try {
     const { applied } = await applyMigrations(server.url);

@@ -8,7 +8,7 @@ import { deliveryFilterConditions, type DeliveryFilters } from "./delivery-filte
 // leading apostrophe: metadata and reasons come from senders, who must not run code on an
 // operator's machine.
 
-export const CSV_COLUMNS = ["id", "received_at", "source", "status", "http_status", "reason", "metadata", "job_id", "body_size", "matched_credential", "image_sha256"] as const;
+export const CSV_COLUMNS = ["id", "received_at", "source", "status", "http_status", "reason", "metadata", "job_id", "body_size", "matched_credential", "image_sha256", "reverified_at", "reverified_by"] as const;
 
 const DEFAULT_PAGE_SIZE = 1000;
 const encoder = new TextEncoder();
@@ -23,6 +23,8 @@ const exportSelect = {
   jobId: true,
   bodySize: true,
   matchedCredential: true,
+  reverifiedAt: true,
+  reverifiedBy: true,
   source: { select: { slug: true } },
   image: { select: { sha256: true } },
 } satisfies Prisma.DeliverySelect;
@@ -83,6 +85,8 @@ function toCells(row: ExportRow): Array<string | number | null> {
     row.bodySize,
     row.matchedCredential,
     row.image?.sha256 ?? null,
+    row.reverifiedAt?.toISOString() ?? null,
+    row.reverifiedBy,
   ];
 }
 

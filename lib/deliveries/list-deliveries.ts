@@ -29,6 +29,8 @@ export const deliverySummarySelect = {
   fileName: true,
   bodySize: true,
   matchedCredential: true,
+  reverifiedAt: true,
+  reverifiedBy: true,
   jobId: true,
   jobStatus: true,
   provider: true,

@@ -20,6 +20,10 @@ export interface DecodedSignature {
 const PREFIX = /^(sha-?256|hmac-?sha-?256|sha-?1|sha-?512|v1|hmac)\s*[=:]\s*/i;
 const HEX_DIGITS = /^[0-9a-fA-F]+$/;
 const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+// Short words are base64 by their letters alone ("hello" would be 3 bytes): only a value as
+// long as the shortest digest a sender could mean (SHA-1, 20 bytes) is read as base64, and
+// one character past a multiple of four is no base64 at all.
+const MIN_BASE64_DIGEST_BYTES = 20;
 
 export function decodeSignature(received: string): DecodedSignature {
   const trimmed = received.trim();
@@ -36,10 +40,10 @@ export function decodeSignature(received: string): DecodedSignature {
       hasUppercase: /[A-F]/.test(cleaned),
     };
   }
-  if (BASE64.test(cleaned)) {
+  if (BASE64.test(cleaned) && cleaned.replace(/=+$/, "").length % 4 !== 1) {
     // Node's base64 decoder reads both alphabets (+/ and -_), padded or not.
     const bytes = Buffer.from(cleaned, "base64");
-    return { ...base, encoding: "base64", bytes: bytes.length > 0 ? bytes : null, hasUppercase: false };
+    if (bytes.length >= MIN_BASE64_DIGEST_BYTES) return { ...base, encoding: "base64", bytes, hasUppercase: false };
   }
   return { ...base, encoding: "unreadable", bytes: null, hasUppercase: false };
 }

@@ -94,7 +94,7 @@ describe("diagnoseEdenai", () => {
 
   it("concludes the sender signs with a key this source lacks, and notes a size no key has", () => {
     const diagnosis = diagnose(signEdenaiPayload(formOf("sorted-utf8"), pairs.stranger.privateKey));
-    expect(finding(diagnosis, "unknown-key")!.title).toBe("The sender probably signs with a key this source does not have");
+    expect(finding(diagnosis, "unknown-key")!.title).toBe("The sender probably signs with a key this source does not have, or the body was altered on the way");
     expect(diagnosis.credentials.every((entry) => entry.result === "no-match")).toBe(true);
 
     const bigger = generateKeyPairSync("rsa", { modulusLength: 3072 });

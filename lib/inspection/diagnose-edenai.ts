@@ -73,11 +73,11 @@ export function diagnoseEdenai(input: EdenaiDiagnosisInput): EdenaiDiagnosis {
     findings.push({
       kind: "unknown-key",
       severity: "error",
-      title: "The sender probably signs with a key this source does not have",
+      title: "The sender probably signs with a key this source does not have, or the body was altered on the way",
       detail:
         keys.length === 0
           ? "This source has no public key to check against. Add the sender's public key on the source page, then re-verify this delivery."
-          : `None of this source's ${keys.length} key(s) verified the signature over any of the ${candidates.length} serializations tried, signed either way. If Eden AI has published a new key, or the sender signs with its own, add that public key on the source page, then re-verify this delivery.`,
+          : `None of this source's ${keys.length} key(s) verified the signature over any of the ${candidates.length} serializations tried, signed either way. If Eden AI has published a new key, or the sender signs with its own, add that public key on the source page, then re-verify this delivery. Or something between the sender and here changed bytes of the body after it was signed: then no key will ever match it.`,
     });
   }
 

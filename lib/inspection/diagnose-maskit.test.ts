@@ -133,9 +133,11 @@ describe("diagnoseMaskit", () => {
   it("concludes the sender has a secret this source lacks when nothing matches", () => {
     const diagnosis = diagnose(unknownSecret);
     const found = finding(diagnosis, "unknown-secret")!;
-    expect(found.title).toBe("The sender probably signs with a secret this source does not have");
+    expect(found.title).toBe("The sender probably signs with a secret this source does not have, or the body was altered on the way");
     expect(found.detail).toContain("3 secrets (1 active, 2 revoked or expired)");
     expect(found.detail).toContain("add it on the source page");
+    // A correctly signed body with one changed byte looks exactly like this: say so too.
+    expect(found.detail).toContain("changed bytes of the body after it was signed");
     expect(diagnosis.credentials.every((entry) => entry.result === "no-match")).toBe(true);
     expect(diagnosis.bodiesChecked[0]).toBe("the body as received");
   });

@@ -106,11 +106,12 @@ export function diagnoseMaskit(input: MaskitDiagnosisInput): MaskitDiagnosis {
     matchFindings.push({
       kind: "unknown-secret",
       severity: "error",
-      title: "The sender probably signs with a secret this source does not have",
+      title: "The sender probably signs with a secret this source does not have, or the body was altered on the way",
       detail:
         `None of this source's ${plural(secrets.length, "secret")} (${secrets.length - retired} active, ${retired} revoked or expired) produced this signature, ` +
         `over the body as received or ${plural(variants.length - 1, "changed version")} of it. ` +
-        "If you know the secret the sender uses, add it on the source page (Paste one I already have), then re-verify this delivery.",
+        "Either the sender uses another secret (if you know it, add it on the source page with Paste one I already have, then re-verify this delivery), " +
+        "or something between the sender and here (a proxy, an antivirus, a re-encoding) changed bytes of the body after it was signed: then no secret will ever match it.",
     });
   }
   return report(decoded, matches, [...headerFindings, ...matchFindings]);

@@ -82,10 +82,11 @@ async function updateDelivery(client: pg.PoolClient, promotion: Promotion, image
   const { credential, job } = promotion;
   // The label and fingerprint as they are now, the way the receiver records a match.
   await client.query(
-    `UPDATE deliveries SET status = 'verified', http_status = 200, reason = NULL,
+    // http_status and reason stay: they are what the sender was answered, and the log keeps that.
+    `UPDATE deliveries SET status = 'verified', reverified_at = now(), reverified_by = $6,
        matched_credential_id = $2, matched_credential = $3, image_id = $4, raw_body_blob_id = $5
      WHERE id = $1`,
-    [promotion.deliveryId, credential.id, `${credential.label} (${credential.fingerprint})`, imageId, rawBodyBlobId],
+    [promotion.deliveryId, credential.id, `${credential.label} (${credential.fingerprint})`, imageId, rawBodyBlobId, promotion.audit.actor.name],
   );
   if (!job) return;
   await client.query(

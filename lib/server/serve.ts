@@ -10,6 +10,7 @@ import { closeDatabase } from "../db.ts";
 import { closeSourceCache } from "../ingest/source-cache.ts";
 import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
 import { warmJsonPool } from "../json-analysis/json-pool.ts";
+import { applySecurityHeaders } from "../http/security-headers.ts";
 import { closeBlobStore, getBlobWriter } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
 
@@ -25,12 +26,21 @@ async function main(): Promise<void> {
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((request, response) => {
+    applySecurityHeaders(request, response, { isDev });
     const slug = webhookSlug(request.url ?? "/");
     if (slug === null) return void handleNext(request, response);
     void handleWebhookRequest(slug, request, response);
   });
   if (isDev) server.on("upgrade", app.getUpgradeHandler()); // hot reload
-  server.listen(PORT, () => console.log(`[webhook-inbox] app server ready on port ${PORT}`));
+  server.once("error", (error: NodeJS.ErrnoException) => {
+    const reason = error.code === "EADDRINUSE" ? `port ${PORT} is already in use: stop what holds it, or set PORT` : error.message;
+    console.error(`[webhook-inbox] the app server could not listen: ${reason}`);
+    process.exit(1);
+  });
+  server.listen(PORT, () => {
+    console.log(`[webhook-inbox] app server ready on port ${PORT}`);
+    process.send?.({ type: "listening" }); // npm start prints "serving on" only now
+  });
   // Forwarding workers (lib/forwarding): every instance takes jobs from the shared queue.
   await startForwarding();
 
@@ -53,6 +63,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  // npm start gone (even by SIGKILL): nobody would stop this server or restart it.
+  process.on("disconnect", stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "./retention-limits.ts";
 
 // How long stored bytes are kept, in whole days, or null for "keep forever" (the default, so
 // that nothing is deleted until an admin asks for it). Stored in `settings` under these keys,
@@ -6,17 +7,10 @@ import { z } from "zod";
 
 export const RETENTION_KEYS = { quarantineDays: "retention.quarantine_days", imageDays: "retention.image_days" } as const;
 
-export const MIN_RETENTION_DAYS = 1;
-/** Ten years: past that, "keep forever" says what is meant. */
-export const MAX_RETENTION_DAYS = 3650;
-
-export interface RetentionSettings {
-  /** Raw bodies of failed and rejected deliveries. */
-  quarantineDays: number | null;
-  /** Delivered images (with their thumbnails, and the raw JSON bodies that embed them). */
-  imageDays: number | null;
-}
-
+// The limits and shape live in a module without zod, so that the Settings form (a client
+// component) can import them without shipping zod, whose start-up probe for \`Function("")\`
+// is an eval that the Content-Security-Policy refuses.
+export { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "./retention-limits.ts";
 export const retentionDaysSchema = z
   .number("Enter a number of days.")
   .int("Enter a whole number of days.")

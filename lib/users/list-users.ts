@@ -1,3 +1,5 @@
+import { countRecentSignInFailures } from "../auth/unlock-sign-in.ts";
+import { SIGN_IN_WINDOW_MS } from "../auth/sign-in-limits.ts";
 import { getPrisma } from "../db.ts";
 
 // Users for the admin's Users page. The last sign-in is the newest session's start (a session
@@ -16,7 +18,14 @@ export async function listUsers(options: { now?: Date } = {}) {
       _count: { select: { sessions: { where: { revokedAt: null, expiresAt: { gt: now } } } } },
     },
   });
-  return rows.map(({ sessions, _count, ...user }) => ({ ...user, lastSignInAt: sessions[0]?.createdAt ?? null, activeSessions: _count.sessions }));
+  const failures = await countRecentSignInFailures(SIGN_IN_WINDOW_MS);
+  return rows.map(({ sessions, _count, ...user }) => ({
+    ...user,
+    lastSignInAt: sessions[0]?.createdAt ?? null,
+    activeSessions: _count.sessions,
+    /** Failed sign-ins counted against the account now: past the limits it is locked or throttled. */
+    recentSignInFailures: failures.get(user.email) ?? 0,
+  }));
 }
 
 export type UserSummary = Awaited<ReturnType<typeof listUsers>>[number];

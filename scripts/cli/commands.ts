@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { createApiToken } from "../../lib/auth/api-tokens.ts";
+import { unlockSignIn } from "../../lib/auth/unlock-sign-in.ts";
 import { generateSecret } from "../../lib/sources/add-secret.ts";
 import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
-import { createUser } from "../../lib/users/create-user.ts";
+import { addUser as addAuditedUser } from "../../lib/users/add-user.ts";
 import { addChannelCommand, listChannelsCommand, removeChannelCommand } from "./alert-commands.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
 import { addDestinationCommand, listDestinationsCommand, removeDestinationCommand, setDestinationCommand } from "./destination-commands.ts";
@@ -12,6 +13,7 @@ import { readStdin } from "./read-stdin.ts";
 
 export const USAGE = `usage: npm run cli -- <command>
   user add --email E --role admin|viewer            password from standard input
+  user unlock --email E                             forget failed sign-ins, lifting a lock
   source add --kind maskit|edenai --slug S [--name N]
              [--secret-stdin | --generate] [--public-key-file F]
   token create --name N --role admin|viewer
@@ -38,6 +40,8 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
   switch (command) {
     case "user add":
       return addUser(flags);
+    case "user unlock":
+      return unlockUser(flags);
     case "source add":
       return addSource(flags);
     case "token create":
@@ -70,8 +74,14 @@ async function addUser(flags: Flags) {
   const email = required(flags, "email");
   const role = roleSchema.parse(flags.role);
   const password = await readStdin({ prompt: "Password: ", isSecret: true });
-  const user = await createUser({ email, role, password: password.replace(/\r?\n$/, "") });
+  // Audited like a user added on the Users page (user.create), with the command line as actor.
+  const user = await addAuditedUser({ email, role, password: password.replace(/\r?\n$/, ""), actor: CLI_ACTOR });
   console.log(`user ${user.email} added as ${user.role}`);
+}
+
+async function unlockUser(flags: Flags) {
+  const user = await unlockSignIn({ email: required(flags, "email"), actor: CLI_ACTOR });
+  console.log(`${user.email} can sign in again (${user.failuresCleared} failed sign-ins forgotten)`);
 }
 
 async function addSource(flags: Flags) {

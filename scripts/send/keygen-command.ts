@@ -1,11 +1,12 @@
 import { generateKeyPairSync } from "node:crypto";
-import { open } from "node:fs/promises";
+import { open, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { InputError } from "./collect-images.ts";
 import { requiredString, UsageError } from "./options.ts";
 
 // `send keygen`: a key pair to stand in for Eden AI's. The private key goes to a new file only
-// its owner can read; the public key goes to standard output, alone, so `> pub.pem` captures it.
+// its owner can read; the public key to a file beside it (`eden.pem` → `eden.pub.pem`), named on
+// standard error, and to standard output, alone, so `> pub.pem` captures it too.
 
 const ALLOWED_BITS = [2048, 3072, 4096];
 
@@ -30,8 +31,17 @@ export async function generateKeys(args: string[]): Promise<boolean> {
   } finally {
     await file.close();
   }
-  console.error(`wrote the ${bits}-bit RSA private key to ${out} (mode 0600); its public key follows.`);
-  console.error("Trust it in a source: save it as pub.pem, then npm run cli -- source add --kind edenai --slug S --public-key-file pub.pem");
+  const publicOut = publicKeyPath(out);
+  await writeFile(publicOut, publicKey, { flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(`wrote ${out}, but cannot create ${publicOut}: ${error.code ?? error.message} (the public key is printed below)`);
+  });
+  console.error(`wrote the ${bits}-bit RSA private key to ${out} (mode 0600) and its public key to ${publicOut}; the public key follows.`);
+  console.error(`Trust it in a source: npm run cli -- source add --kind edenai --slug S --public-key-file ${publicOut}`);
   process.stdout.write(publicKey);
   return true;
+}
+
+/** `eden.pem` → `eden.pub.pem`; any other name gets `.pub.pem` appended. */
+export function publicKeyPath(privateKeyPath: string): string {
+  return privateKeyPath.endsWith(".pem") ? `${privateKeyPath.slice(0, -4)}.pub.pem` : `${privateKeyPath}.pub.pem`;
 }

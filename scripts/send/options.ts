@@ -17,8 +17,9 @@ export const USAGE = `usage: npm run send -- <command>
       --image embeds the JPEG/PNG as base64 in output.items[0].image (image generation).
       A --payload-file may use {n}, {batch} and {uuid} in its strings.
   keygen --out PRIVATE.pem [--bits 2048|3072|4096]
-      Writes a new RSA private key (PKCS#8, mode 0600) and prints its public key (SPKI PEM)
-      for: npm run cli -- source add --kind edenai --slug S --public-key-file pub.pem
+      Writes a new RSA private key (PKCS#8, mode 0600), its public key (SPKI PEM) beside it
+      (PRIVATE.pub.pem), and prints the public key, for:
+      npm run cli -- source add --kind edenai --slug S --public-key-file PRIVATE.pub.pem
 
   --count N        deliveries to send (maskit: default one per file, the files repeated)
   --concurrency N  deliveries in flight at once (default 4)

@@ -54,6 +54,7 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
           filters={result.filters}
           filterQuery={filterQuery}
           since={since}
+          hasSources={sources.length > 0}
         />
       )}
     </div>

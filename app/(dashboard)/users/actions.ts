@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z, ZodError } from "zod";
 import { ForbiddenActionError, requireActionOperator } from "@/lib/auth/require-operator.ts";
+import { unlockSignIn } from "@/lib/auth/unlock-sign-in.ts";
 import { clientAddress } from "@/lib/http/client-address.ts";
 import { isStorageUnavailable } from "@/lib/storage/storage-errors.ts";
 import { addUser } from "@/lib/users/add-user.ts";
@@ -68,6 +69,17 @@ export async function removeUserAction(_previous: ActionState, form: FormData): 
     const user = await removeUser({ userId: userIdSchema.parse(form.get("userId")), actor, ip: await clientAddress() });
     revalidatePath("/users");
     return { status: "success", message: `Removed ${user.email}; ${user.sessionsEnded === 1 ? "1 session" : `${user.sessionsEnded} sessions`} ended.` };
+  } catch (error) {
+    return { status: "error", message: describeError(error) };
+  }
+}
+
+export async function unlockUserAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const actor = await requireActionOperator("admin");
+    const user = await unlockSignIn({ email: z.string().min(1).parse(form.get("email")), actor, ip: await clientAddress() });
+    revalidatePath("/users");
+    return { status: "success", message: `${user.email} can sign in again (${user.failuresCleared === 1 ? "1 failed sign-in" : `${user.failuresCleared} failed sign-ins`} forgotten).` };
   } catch (error) {
     return { status: "error", message: describeError(error) };
   }

@@ -1,10 +1,14 @@
+import { recheckerFor } from "@/lib/auth/operator-recheck.ts";
 import { requireApiOperator } from "@/lib/auth/require-operator.ts";
+import { getConfig } from "@/lib/config.ts";
 import { deliveriesSince, subscribeToDeliveries, untilListening, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
 import { withErrors } from "@/lib/http/errors.ts";
 
 // GET /api/events: Server-Sent Events, one `delivery` event per new delivery from whichever
 // instance received it. The event id is the delivery's sequence number; a browser that
-// reconnects sends it back as Last-Event-ID and first gets what it missed.
+// reconnects sends it back as Last-Event-ID and first gets what it missed. Its credentials are
+// checked again every EVENTS_AUTH_RECHECK_SECONDS: once revoked, the stream sends `signed-out`
+// and ends (the browser's reconnect then gets 401), so a live page stops receiving.
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +17,8 @@ const encoder = new TextEncoder();
 
 export const GET = withErrors(async (request: Request) => {
   await requireApiOperator(request);
+  const isStillAuthorized = await recheckerFor(request);
+  const recheckMs = getConfig().EVENTS_AUTH_RECHECK_SECONDS * 1000;
   const lastEventId = parseSeq(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId"));
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -34,8 +40,19 @@ export const GET = withErrors(async (request: Request) => {
       // `sent` drops doubles.
       const unsubscribe = subscribeToDeliveries(sendEvent);
       const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
+      const recheck = setInterval(async () => {
+        if (await isStillAuthorized()) return;
+        send("event: signed-out\ndata: {}\n\n");
+        cleanup();
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      }, recheckMs);
       cleanup = () => {
         clearInterval(heartbeat);
+        clearInterval(recheck);
         unsubscribe();
       };
       request.signal.addEventListener("abort", () => cleanup());

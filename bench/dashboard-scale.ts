@@ -200,7 +200,9 @@ async function measurePurge() {
   // Retention is in whole days: a `now` one day after the 90% point makes the oldest 10% expire.
   const now = new Date(edge.received_at.getTime() + 86_400_000);
   const waits = sampleReceiverWaits(app.port, secret, 4);
-  await new Promise((resolve) => setTimeout(resolve, 5000));
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  waits.mark(); // warm-up
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
   const quiet = waits.mark();
   const sent = performance.now();
   const result = await runRetentionPurge({ now, retention: { quarantineDays: 1, imageDays: 1 } });
@@ -211,7 +213,8 @@ async function measurePurge() {
   await closeDatabase();
   if (result.status !== "done") throw new Error("the purge was busy");
   say(`\nretention purge of the oldest 10%: ${result.images.images.toLocaleString("en")} images (${result.images.deliveries.toLocaleString("en")} deliveries) and ${result.quarantine.bodies.toLocaleString("en")} quarantined bodies in ${seconds.toFixed(1)} s`);
-  say(`receivers at c4 meanwhile: ${during.count} deliveries, p50 ${during.p50.toFixed(1)} ms, max ${during.max.toFixed(1)} ms (5 s before it: ${quiet.count} deliveries, p50 ${quiet.p50.toFixed(1)} ms, max ${quiet.max.toFixed(1)} ms); statuses ${JSON.stringify(during.statuses)}`);
+  const figures = (w: typeof quiet) => `${w.count} deliveries, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, max ${w.max.toFixed(1)} ms`;
+  say(`receivers at c4 during the purge: ${figures(during)}; in the 20 s before it: ${figures(quiet)}; statuses ${JSON.stringify(during.statuses)}`);
 }
 
 async function measureIngest() {
@@ -227,14 +230,27 @@ async function measureIngest() {
         const { body, contentType } = maskitBody(image, `ingest ${tag} ${i}`);
         return { path: "/api/webhooks/bench", body, headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") } };
       });
+    // The same empty database with the hourly-count triggers switched off, for their cost.
+    const { port: emptyPort, password: emptyPassword } = JSON.parse(execFileSync("cat", [path.join(envE.DATA_DIR, "postgres.json")], { encoding: "utf8" }));
+    const emptyDb = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(emptyPassword)}@127.0.0.1:${emptyPort}/webhook_inbox` });
+    await emptyDb.connect();
+    const setCounting = (isOn: boolean) => emptyDb.query(`ALTER TABLE deliveries ${isOn ? "ENABLE" : "DISABLE"} TRIGGER USER`);
     say("\n| ingest at c16, 1,500 deliveries | deliveries/s | p50 ms | p99 ms | statuses |\n|---|---|---|---|---|");
-    for (const round of [1, 2]) {
-      for (const [label, target] of [["empty database", empty], [`${COUNT.toLocaleString("en")} deliveries`, app]] as const) {
+    for (const round of [1, 2, 3]) {
+      const targets = [
+        ["empty database", empty, true],
+        ["empty database, hourly-count triggers off", empty, false],
+        [`${COUNT.toLocaleString("en")} deliveries`, app, true],
+      ] as const;
+      for (const [label, target, isCounting] of targets) {
+        if (target === empty) await setCounting(isCounting);
         await runLoad(target.port, prepare(`warm ${round} ${label}`).slice(0, 100), 16);
         const result = await runLoad(target.port, prepare(`${round} ${label}`), 16);
         say(`| ${label} (round ${round}) | ${result.perSecond.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${JSON.stringify(result.statuses)} |`);
       }
     }
+    await setCounting(true);
+    await emptyDb.end();
   } finally {
     await empty.stop();
   }

@@ -12,6 +12,7 @@ const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 export interface WaitFigures {
   count: number;
   p50: number;
+  p99: number;
   max: number;
   statuses: Record<number, number>;
 }
@@ -38,7 +39,7 @@ export function sampleReceiverWaits(port: number, secret: string, concurrency: n
     /** The figures since the last mark, and a fresh start. */
     mark(): WaitFigures {
       const sorted = latencies.sort((a, b) => a - b);
-      const figures = { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted.at(-1) ?? 0, statuses };
+      const figures = { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted.at(-1) ?? 0, statuses };
       latencies = [];
       statuses = {};
       return figures;

@@ -90,6 +90,16 @@ describe("schema drift", () => {
     expect(rows.map((row) => row.tgname)).toEqual(["deliveries_count_hours_delete", "deliveries_count_hours_insert", "deliveries_count_hours_update"]);
   });
 
+  it("the big insert-mostly tables are vacuumed after 1% new rows, so index-only scans stay index-only", async () => {
+    const { rows } = await client.query<{ relname: string; reloptions: string[] }>(
+      "SELECT relname, reloptions FROM pg_class WHERE relname IN ('deliveries', 'delivery_images') ORDER BY relname",
+    );
+    expect(rows.map((row) => [row.relname, row.reloptions.find((option) => option.startsWith("autovacuum_vacuum_insert_scale_factor="))])).toEqual([
+      ["deliveries", "autovacuum_vacuum_insert_scale_factor=0.01"],
+      ["delivery_images", "autovacuum_vacuum_insert_scale_factor=0.01"],
+    ]);
+  });
+
   it("the postgres store keeps blob bytes without trying to compress them (a migration says what schema.prisma cannot)", async () => {
     const { rows } = await client.query<{ attstorage: string }>(
       "SELECT attstorage FROM pg_attribute WHERE attrelid = 'postgres_blob_chunks'::regclass AND attname = 'data'",

@@ -3,7 +3,7 @@
 -- Substring search (ILIKE '%q%') on metadata, file names and job ids through trigram indexes.
 -- pg_trgm ships with PostgreSQL's contrib modules (the embedded distribution included).
 -- Built inside the migration's transaction, so on a large existing log this holds writes to
--- deliveries while it builds (about a minute per million rows here): see the README, "At scale".
+-- deliveries while it builds (minutes, on millions of rows): see the README, "At scale".
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
 CREATE INDEX "deliveries_metadata_trgm_idx" ON "deliveries" USING GIN ("metadata" gin_trgm_ops);

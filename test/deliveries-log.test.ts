@@ -240,3 +240,33 @@ function parseCsv(text: string): string[][] {
   if (record.length > 0) throw new Error("the last record does not end with CRLF");
   return records;
 }
+
+describe("the log's search (q)", () => {
+  it("finds a part of the metadata, the file name or the job id in any case, and a whole delivery id; % and _ are literal", async () => {
+    const { rows } = await getPool().query<{ id: string; metadata: string | null }>(
+      `INSERT INTO deliveries (id, source_id, received_at, status, http_status, metadata, file_name, job_id, headers)
+       SELECT gen_random_uuid(), s.id, timestamptz '2025-04-01 12:00:00Z' + make_interval(secs => n), 'failed', 401, m, f, j, '{}'
+         FROM sources s, (VALUES (1, 'search 50% off_sale', NULL, NULL), (2, 'search 50 percent offXsale', NULL, NULL),
+                                 (3, NULL, 'Frame-00042.JPG', NULL), (4, NULL, NULL, 'job-ABC-123-xyz')) AS v(n, m, f, j)
+        WHERE s.slug = 'dated'
+       RETURNING id, coalesce(metadata, file_name, job_id) AS metadata`,
+    );
+    const idOf = (text: string) => rows.find((row) => row.metadata?.includes(text))!.id;
+    const found = async (q: string) => {
+      const response = await env.api(`/api/deliveries?source=dated&q=${encodeURIComponent(q)}`);
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: Array<{ id: string }> }).items.map((item) => item.id).sort();
+    };
+    expect(await found("50%")).toEqual([idOf("50% off")]);
+    expect(await found("off_s")).toEqual([idOf("50% off")]);
+    expect(await found("%")).toEqual([idOf("50% off")]);
+    expect(await found("search 50")).toEqual([idOf("50% off"), idOf("50 percent")].sort());
+    expect(await found("frame-00042.jpg")).toEqual([idOf("Frame-00042")]);
+    expect(await found("abc-123")).toEqual([idOf("job-ABC")]);
+    expect(await found(idOf("job-ABC").toUpperCase())).toEqual([idOf("job-ABC")]);
+    expect(await found("no such thing")).toEqual([]);
+    // The export and the bulk deletion use the same filters.
+    const csv = await (await env.api(`/api/deliveries/export?source=dated&q=${encodeURIComponent("off_s")}`)).text();
+    expect(csv.trimEnd().split("\r\n")).toHaveLength(2);
+  });
+});

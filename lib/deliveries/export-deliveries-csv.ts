@@ -1,6 +1,7 @@
 import { getPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { deliveryFilterConditions, type DeliveryFilters } from "./delivery-filters.ts";
+import { afterCursor } from "./list-deliveries.ts";
 
 // The delivery log as CSV (RFC 4180), newest first, streamed a page at a time: each pull of
 // the stream reads the next keyset page, so an export of millions of rows holds one page in
@@ -41,7 +42,7 @@ export async function exportDeliveriesCsv(filters: DeliveryFilters, options: { p
   const conditions = deliveryFilterConditions(filters);
   const readPage = (after: ExportRow | null) =>
     getPrisma().delivery.findMany({
-      where: { AND: after ? [...conditions, { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }] : conditions },
+      where: { AND: after ? [...conditions, ...afterCursor(after)] : conditions },
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
       take: pageSize,
       select: exportSelect,

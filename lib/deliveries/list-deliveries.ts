@@ -47,7 +47,7 @@ export async function listDeliveries(query: ListDeliveriesQuery) {
   if (query.hasImage) filters.push({ imageId: query.hasImage === "true" ? { not: null } : null });
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (after) {
-    filters.push({ OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] });
+    filters.push(...afterCursor(after));
   }
   const rows = await getPrisma().delivery.findMany({
     where: { AND: filters },
@@ -66,6 +66,15 @@ export function toDeliverySummary(row: Row) {
 }
 
 export type DeliverySummary = ReturnType<typeof toDeliverySummary>;
+
+/**
+ * Rows after a keyset cursor, newest first. The OR alone would be a filter that every row above
+ * the cursor passes through (a page 900,000 rows deep read them all); the redundant
+ * `receivedAt <= ` is what the index scan starts from, so a deep page costs what the first does.
+ */
+export function afterCursor(after: { receivedAt: Date; id: string }): Prisma.DeliveryWhereInput[] {
+  return [{ receivedAt: { lte: after.receivedAt } }, { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }];
+}
 
 function encodeCursor(row: { receivedAt: Date; id: string }): string {
   return Buffer.from(`${row.receivedAt.toISOString()}|${row.id}`).toString("base64url");

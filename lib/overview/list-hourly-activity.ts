@@ -1,9 +1,10 @@
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { deliveryCountsSql } from "./delivery-counts-sql.ts";
 
 // Deliveries per source per clock hour (UTC) over the current hour and the 23 before it, in
-// one query. Each source's rows come from a range scan of the (source_id, received_at) index,
-// so the cost follows the last day's traffic, not the size of the log.
+// one query: the finished hours from the hourly rollup, the current one counted directly
+// (delivery-counts-sql.ts), so the cost is that of the last hour's traffic at most.
 
 export const HOURS = 24;
 const HOUR_MS = 60 * 60 * 1000;
@@ -45,13 +46,12 @@ export function hourlyActivityQuery(start: Date, now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT s.id::text AS "sourceId", b.hour, b.verified, b.failed, b.rejected
       FROM sources s
-      LEFT JOIN LATERAL (
-        SELECT date_trunc('hour', d.received_at, 'UTC') AS hour,
-               count(*) FILTER (WHERE d.status = 'verified')::int AS verified,
-               count(*) FILTER (WHERE d.status = 'failed')::int AS failed,
-               count(*) FILTER (WHERE d.status = 'rejected')::int AS rejected
-          FROM deliveries d
-         WHERE d.source_id = s.id AND d.received_at >= ${start}::timestamptz AND d.received_at <= ${now}::timestamptz
-         GROUP BY 1
-      ) b ON true`;
+      LEFT JOIN (
+        SELECT c.source_id, c.hour,
+               coalesce(sum(c.deliveries) FILTER (WHERE c.status = 'verified'), 0)::int AS verified,
+               coalesce(sum(c.deliveries) FILTER (WHERE c.status = 'failed'), 0)::int AS failed,
+               coalesce(sum(c.deliveries) FILTER (WHERE c.status = 'rejected'), 0)::int AS rejected
+          FROM (${deliveryCountsSql({ from: start, to: now })}) c
+         GROUP BY 1, 2
+      ) b ON b.source_id = s.id`;
 }

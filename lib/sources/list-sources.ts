@@ -1,9 +1,11 @@
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
+import { deliveryCountsSql } from "../overview/delivery-counts-sql.ts";
 
 // The sources page in one query: each source with its last delivery, what arrived in the last
 // 24 hours by status, and how many credentials verify now. The last delivery comes from the
-// (source_id, received_at) index; the counts from one grouped pass over the last day.
+// (source_id, received_at) index; the counts from the hourly rollup and the two partial hours
+// at the window's ends (lib/overview/delivery-counts-sql.ts).
 
 export interface SourceSummary {
   id: string;
@@ -46,11 +48,10 @@ export async function listSources(options: ListSourcesOptions = {}): Promise<Sou
       ) last ON true
       LEFT JOIN (
         SELECT source_id,
-               count(*) FILTER (WHERE status = 'verified') AS verified,
-               count(*) FILTER (WHERE status = 'failed') AS failed,
-               count(*) FILTER (WHERE status = 'rejected') AS rejected
-          FROM deliveries
-         WHERE received_at > ${since}::timestamptz AND received_at <= ${now}::timestamptz
+               sum(deliveries) FILTER (WHERE status = 'verified') AS verified,
+               sum(deliveries) FILTER (WHERE status = 'failed') AS failed,
+               sum(deliveries) FILTER (WHERE status = 'rejected') AS rejected
+          FROM (${deliveryCountsSql({ from: since, isFromExclusive: true, to: now })}) counts
          GROUP BY source_id
       ) recent ON recent.source_id = s.id
       ${onlySlug}

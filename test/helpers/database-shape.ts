@@ -16,7 +16,7 @@ export interface ColumnShape {
 export interface IndexShape {
   unique: boolean;
   method: string;
-  /** Key columns in order, with " DESC" appended to descending ones. */
+  /** Key columns in order, with " DESC" appended to descending ones and a non-default operator class after a space (e.g. "metadata gin_trgm_ops"). */
   columns: string[];
 }
 
@@ -82,13 +82,15 @@ export async function readDatabaseShape(client: Queryable): Promise<DatabaseShap
   }
 
   // Key columns by attribute name (an expression key falls back to its definition); bit 0 of
-  // indoption is DESC.
+  // indoption is DESC; an operator class is named only when it is not its type's default.
   const indexes = await client.query<{ table: string; name: string; unique: boolean; primary: boolean; method: string; columns: string[] }>(
     `SELECT t.relname AS table, i.relname AS name, ix.indisunique AS unique, ix.indisprimary AS primary, am.amname AS method,
             ARRAY(SELECT COALESCE(quote_ident(a.attname), pg_get_indexdef(ix.indexrelid, k, true))
                          || CASE WHEN ix.indoption[k - 1] & 1 = 1 THEN ' DESC' ELSE '' END
+                         || CASE WHEN opc.opcdefault THEN '' ELSE ' ' || opc.opcname END
                   FROM generate_series(1, ix.indnkeyatts) AS k
                   LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = ix.indkey[k - 1]
+                  JOIN pg_opclass opc ON opc.oid = ix.indclass[k - 1]
                   ORDER BY k) AS columns
      FROM pg_index ix
      JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid

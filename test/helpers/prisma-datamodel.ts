@@ -98,13 +98,12 @@ export function expectedShapeFromSchema(schema: string): DatabaseShape {
       continue;
     }
     if (index.type === "fulltext") throw new Error(`${index.model}: fulltext indexes are MySQL-only`);
-    if (index.fields.some((f) => f.operatorClass)) throw new Error(`${index.model}: index operator classes are not checked`);
     const unique = index.type === "unique";
     const name = index.dbName ?? constraintName(table, columns, unique ? "_key" : "_idx");
     shape.tables[table].indexes[name] = {
       unique,
       method: (index.algorithm ?? "BTree").toLowerCase(),
-      columns: index.fields.map((f, i) => (f.sortOrder === "desc" ? `${columns[i]} DESC` : columns[i])),
+      columns: index.fields.map((f, i) => `${columns[i]}${f.sortOrder === "desc" ? " DESC" : ""}${f.operatorClass ? ` ${f.operatorClass}` : ""}`),
     };
   }
   return shape;
@@ -220,3 +219,4 @@ function constraintName(table: string, columns: string[], suffix: string): strin
 function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
+

@@ -1,6 +1,7 @@
 // `npm start`: builds the app if needed, opens the database (DATABASE_URL, or an embedded
-// PostgreSQL under DATA_DIR), applies pending migrations, and runs the app server on PORT.
-import { spawn } from "node:child_process";
+// PostgreSQL under DATA_DIR), applies pending migrations, and runs the receiver on PORT with the
+// dashboard behind it.
+import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -13,7 +14,7 @@ const isDev = process.argv.includes("--dev");
 
 // How it stops: SIGINT, SIGTERM or SIGHUP to this process (npm forwards them; `exec` in the npm
 // script keeps a shell from dying in between and leaving this tree behind), or to the app
-// server, stops the app first, then the embedded database, and exits 0. The app server dying,
+// servers, stops the servers first, then the embedded database, and exits 0. A server dying,
 // or the database exiting underneath it, stops the rest and exits 1, for a supervisor to
 // restart. A start that fails says why in one line and exits 1, leaving nothing running.
 
@@ -45,36 +46,49 @@ async function main(): Promise<void> {
   await rm(path.join(config.dataDir, "tmp"), { recursive: true, force: true });
   checkpoint();
 
-  // The app server (lib/server/serve.ts): the receiver on node:http, Next.js for the rest.
-  // CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops (README: Benchmarks).
-  const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
-  const app = spawn(process.execPath, [...profile, "--import", "tsx", "lib/server/serve.ts", ...(isDev ? ["--dev"] : [])], {
-    // The IPC channel says when the port listens, and lets the app notice if this process dies.
-    stdio: ["inherit", "inherit", "inherit", "ipc"],
-    env: {
-      ...process.env,
-      DATABASE_URL: database.url,
-      DATA_DIR: config.dataDir,
-      NODE_ENV: isDev ? "development" : "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-  });
-  cleanups.unshift(() => stopChild(app));
-  let isListening = false;
-  app.on("message", (message: { type?: string }) => {
-    if (message?.type !== "listening") return;
-    isListening = true;
-    log(`serving on http://localhost:${config.PORT} (pid ${app.pid})`);
-  });
-  app.on("exit", (code, signal) => {
-    if (isStopping) return;
-    // The app server stops with 0 only when it was asked to (a signal sent to it).
-    if (code === 0) return void shutDown("the app server was stopped: stopping", 0);
-    const how = signal ? `by ${signal}` : `with code ${code}`;
-    void shutDown(isListening ? `the app server died (${how}): stopping the database` : `the app server could not start (exited ${how})`, 1);
-  });
+  // Two server processes: the dashboard (Next.js, lib/server/serve-dashboard.ts) on a loopback
+  // port, then the receiver on PORT (lib/server/serve-receiver.ts), which proxies every request
+  // that is not a webhook delivery to it. `npm run dev`: one process (lib/server/serve.ts).
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, NODE_ENV: isDev ? "development" : "production", NEXT_TELEMETRY_DISABLED: "1" };
+  if (isDev) {
+    const app = await launch("app server", "lib/server/serve.ts", env);
+    log(`serving on http://localhost:${config.PORT} (pid ${app.child.pid})`);
+  } else {
+    const dashboard = await launch("dashboard", "lib/server/serve-dashboard.ts", env);
+    checkpoint();
+    const receiver = await launch("receiver", "lib/server/serve-receiver.ts", { ...env, DASHBOARD_PORT: String(dashboard.port) });
+    log(`serving on http://localhost:${config.PORT} (pid ${receiver.child.pid}; dashboard pid ${dashboard.child.pid})`);
+  }
+  checkpoint();
   void database.exited.then(() => shutDown("the embedded PostgreSQL exited: stopping the app", 1));
   isStarted = true;
+}
+
+/**
+ * Starts one server process and resolves once it listens (it says so over IPC, with its port).
+ * From then on its exit stops everything: with 0 only when it was asked to (a signal sent to
+ * it), else 1. CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops.
+ */
+function launch(which: string, script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+  const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
+  // The IPC channel says when the port listens, and lets the server notice if this process dies.
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
+  cleanups.unshift(() => stopChild(child));
+  let isListening = false;
+  return new Promise((resolve, reject) => {
+    child.on("message", (message: { type?: string; port?: number }) => {
+      if (message?.type !== "listening" || isListening) return;
+      isListening = true;
+      resolve({ child, port: message.port ?? 0 });
+    });
+    child.on("exit", (code, signal) => {
+      if (isStopping) return;
+      const how = signal ? `by ${signal}` : `with code ${code}`;
+      if (!isListening) return reject(new Error(`the ${which} could not start (exited ${how})`));
+      if (code === 0) return void shutDown(`the ${which} was stopped: stopping`, 0);
+      void shutDown(`the ${which} died (${how}): stopping the rest and the database`, 1);
+    });
+  });
 }
 
 /** Stops what has been started, newest first, once, and exits. */

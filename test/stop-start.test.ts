@@ -26,7 +26,7 @@ describe("npm start under a supervisor", () => {
   it("stops its whole tree on SIGTERM to npm, and starts again", { timeout: 240_000 }, async () => {
     const first = await npmStart();
     const tree = first.tree();
-    expect(tree.length, "npm, node, the app server and PostgreSQL").toBeGreaterThanOrEqual(4);
+    expect(tree.length, "npm, node, the receiver, the dashboard and PostgreSQL").toBeGreaterThanOrEqual(5);
     process.kill(first.child.pid!, "SIGTERM");
     expect(await first.exitCode).toBe(0);
     await expectAllGone(tree);
@@ -42,20 +42,20 @@ describe("npm start under a supervisor", () => {
     await expectAllGone(secondTree);
   });
 
-  it("stops everything, and exits 0, when the app server itself is sent SIGTERM", { timeout: 120_000 }, async () => {
+  it("stops everything, and exits 0, when the receiver itself is sent SIGTERM", { timeout: 120_000 }, async () => {
     const started = await npmStart();
     const tree = started.tree();
-    process.kill(processRunning(tree, "lib/server/serve.ts"), "SIGTERM");
+    process.kill(processRunning(tree, "lib/server/serve-receiver.ts"), "SIGTERM");
     expect(await started.exitCode).toBe(0);
     await expectAllGone(tree);
   });
 
-  it("stops the database and exits non-zero when the app server dies", { timeout: 120_000 }, async () => {
+  it("stops the receiver and the database, and exits non-zero, when the dashboard dies", { timeout: 120_000 }, async () => {
     const started = await npmStart();
     const tree = started.tree();
-    process.kill(processRunning(tree, "lib/server/serve.ts"), "SIGKILL");
+    process.kill(processRunning(tree, "lib/server/serve-dashboard.ts"), "SIGKILL");
     expect(await started.exitCode).not.toBe(0);
-    expect(started.output()).toMatch(/the app server died \(by SIGKILL\): stopping the database/);
+    expect(started.output()).toMatch(/the dashboard died \(by SIGKILL\): stopping the rest and the database/);
     await expectAllGone(tree);
     expect(existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
   });

@@ -71,7 +71,7 @@ export async function startWebhookInbox(store: BlobStoreName, dataDir: string, s
     stdio: ["pipe", "ignore", "inherit"],
   });
   const app = await startAppServer(env);
-  const appPid = Number(/serving on .* \(pid (\d+)\)/.exec(app.output())?.[1]);
+  const appPid = Number(/serving on .* \(pid (\d+)[;)]/.exec(app.output())?.[1]);
   if (!appPid) throw new Error(`webhook-inbox printed no app server pid:\n${app.output()}`);
   return { name: `webhook-inbox/${store}`, port: app.port, path: "/api/webhooks/bench", appPid, postgresPid: postmasterPid(path.join(dataDir, "postgres")), storePid, stop: () => app.stop() };
 }

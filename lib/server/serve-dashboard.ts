@@ -1,0 +1,27 @@
+// The dashboard process of `npm start` (scripts/start.ts): Next.js (pages, operator APIs,
+// server actions, the live event stream) on a loopback port that only the receiving process
+// (lib/server/serve-receiver.ts) talks to, and the work that need not share the receiver's
+// event loop: forwarding workers, and background jobs (instrumentation.ts).
+import http from "node:http";
+import next from "next";
+import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
+import { getConfig } from "../config.ts";
+import { warmJsonPool } from "../json-analysis/json-pool.ts";
+import { exitOnStartFailure, listen, stopOnSignals } from "./front-server.ts";
+
+async function main(): Promise<void> {
+  // The public port, as in a single process: Next checks server actions' Origin against it.
+  const app = next({ dev: false, dir: process.cwd(), port: getConfig().PORT });
+  await app.prepare();
+  await warmJsonPool(); // the inspector's diagnosis of JSON bodies runs in it
+  const server = http.createServer(app.getRequestHandler());
+  stopOnSignals(server, async () => {
+    await app.close().catch(() => {});
+    await stopForwarding();
+  });
+  listen(server, "dashboard", 0, "127.0.0.1");
+  // Forwarding workers (lib/forwarding): every instance takes jobs from the shared queue.
+  await startForwarding();
+}
+
+main().catch(exitOnStartFailure("dashboard"));

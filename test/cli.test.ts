@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cliRunner } from "./helpers/cli-runner.ts";
 
 // The command line against the embedded database, with no app running: it starts PostgreSQL
 // itself, migrates, does its work and stops it again. Secrets and tokens come out once, alone
@@ -11,37 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let dataDir: string;
 
-function cli(args: string[], input = ""): { stdout: string; lastLine: string } {
-  const stdout = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
-    input,
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "" },
-    encoding: "utf8",
-  });
-  return { stdout, lastLine: stdout.trimEnd().split("\n").at(-1)! };
-}
-
-function cliFailure(args: string[]): string {
-  try {
-    cli(args);
-  } catch (error) {
-    return String((error as { stderr?: string }).stderr);
-  }
-  throw new Error("expected the command to fail");
-}
-
-async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  // The CLI stopped the cluster when it finished; start it again to look inside.
-  const { startEmbeddedPostgres } = await import("@/lib/database/embedded-postgres.ts");
-  const server = await startEmbeddedPostgres(dataDir);
-  const client = new pg.Client({ connectionString: server.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-    await server.stop();
-  }
-}
+const { cli, cliFailure, query } = cliRunner(() => dataDir);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-cli-"));

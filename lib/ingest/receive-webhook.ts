@@ -5,9 +5,9 @@ import { getPool } from "../db.ts";
 import type { JsonAnswer } from "../http/errors.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { whileReceiving } from "./ingest-activity.ts";
+import { findReceivingSource } from "./find-receiving-source.ts";
 import { receiveEdenaiDelivery } from "./receive-edenai.ts";
 import { receiveMaskitDelivery } from "./receive-maskit.ts";
-import { receivingSource } from "./source-cache.ts";
 import type { ReceiveOutcome } from "./receive-context.ts";
 
 // POST /api/webhooks/<slug>: find the source, hand the streamed body to its kind's receiver,
@@ -25,7 +25,7 @@ export function receiveWebhook(slug: string, request: WebhookRequest): Promise<J
 
 async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswer> {
   const pool = getPool();
-  const source = await receivingSource(pool, slug);
+  const source = await findReceivingSource(pool, slug);
   if (!source || !source.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
 
   const { MAX_BODY_BYTES, MAX_JSON_BODY_BYTES, BODY_TIMEOUT_SECONDS, dataDir } = getConfig();

@@ -1,7 +1,6 @@
 import http from "node:http";
 import { closeDatabase } from "../db.ts";
 import { applySecurityHeaders } from "../http/security-headers.ts";
-import { closeSourceCache } from "../ingest/source-cache.ts";
 import { closeJsonPool } from "../json-analysis/json-pool.ts";
 import { closeBlobStore } from "../storage/configured-store.ts";
 import { handleWebhookRequest, webhookSlug } from "./webhook-request.ts";
@@ -54,7 +53,6 @@ export function stopOnSignals(server: http.Server, closeOthers: () => Promise<vo
       await closeOthers().catch(() => {});
       await closeJsonPool().catch(() => {});
       await closeBlobStore();
-      await closeSourceCache();
       await closeDatabase();
       process.exit(0);
     });

@@ -28,7 +28,7 @@ test("the main pages run under the Content-Security-Policy without a violation",
     });
   });
 
-  await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in`, waitsForRedirect: true });
+  await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in` });
   const gallery = page.getByRole("list", { name: "Verified images" }).getByRole("listitem");
   await expect(gallery).toHaveCount(1);
   await expect.poll(() => gallery.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);

@@ -24,7 +24,7 @@ test("an admin adds a destination, and verified deliveries reach it signed; paus
   const destination = await startDestinationServer(() => ({ status: 200 }));
   try {
     await page.goto(`${app.baseUrl}/sources/jobs`);
-    await signIn(page, ADMIN, { waitsForRedirect: true });
+    await signIn(page, ADMIN);
     await page.goto(`${app.baseUrl}/sources/jobs`);
     const forwarding = page.getByRole("region", { name: "Forwarding" });
     await expect(forwarding.getByText("No destinations")).toBeVisible();

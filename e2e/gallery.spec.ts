@@ -14,7 +14,7 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
 
   await page.goto(`${app.baseUrl}/gallery`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fgallery/);
-  await signIn(page, { email: "operator@example.com", password: "wrong password entirely" });
+  await signIn(page, { email: "operator@example.com", password: "wrong password entirely" }, { refused: true });
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   await signIn(page, { email: "operator@example.com", password: "correct horse battery staple" });
   await expect(page).toHaveURL(/\/gallery$/);

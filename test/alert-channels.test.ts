@@ -27,6 +27,8 @@ let adminCookie: string;
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
   env = await startTestEnvironment({
+    // The Slack and webhook receivers here are on loopback (test/alert-channel-address.test.ts checks the refusal).
+    ALLOW_PRIVATE_DESTINATIONS: "1",
     SMTP_URL: smtp.url,
     PUBLIC_URL,
     ALERT_FROM: "Inbox alerts <alerts@inbox.example.test>",

@@ -27,6 +27,8 @@ let adminCookie: string;
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
   env = await startTestEnvironment({
+    // The Slack and webhook receivers here are on loopback (test/alert-channel-address.test.ts checks the refusal).
+    ALLOW_PRIVATE_DESTINATIONS: "1",
     SMTP_URL: smtp.url,
     PUBLIC_URL,
     ALERT_FROM: "Inbox alerts <alerts@inbox.example.test>",
@@ -92,18 +94,19 @@ describe("channels", () => {
 
   it("keeps URLs, SMTP passwords and signing secrets encrypted, and off the page", async () => {
     const secret = generateSigningSecret();
-    await createChannel({ actor: { kind: "system", name: "test" }, name: "secret hook", config: { kind: "webhook", url: "https://hooks.example.test/T000/very-secret-path", secret } });
+    // A host that resolves here (a channel URL's addresses are checked when it is added).
+    await createChannel({ actor: { kind: "system", name: "test" }, name: "secret hook", config: { kind: "webhook", url: "https://localhost:8443/T000/very-secret-path", secret } });
     await createChannel({ actor: { kind: "system", name: "test" }, name: "own smtp", config: { kind: "email", to: ["a@example.com"], smtpUrl: "smtp://mailer:pa55word-xyz@mail.example.test:587" } });
     const { rows } = await getPool().query<{ name: string; summary: string; config_ciphertext: Buffer }>("SELECT name, summary, config_ciphertext FROM alert_channels WHERE name IN ('secret hook', 'own smtp') ORDER BY name");
     expect(rows.map((row) => [row.name, row.summary])).toEqual([
       ["own smtp", "a@example.com via mail.example.test:587"],
-      ["secret hook", "POST to hooks.example.test"],
+      ["secret hook", "POST to localhost:8443"],
     ]);
     for (const row of rows) {
       for (const needle of ["very-secret-path", "pa55word-xyz", secret.slice(6)]) expect(row.config_ciphertext.includes(needle)).toBe(false);
     }
     const page = await (await fetch(`${env.app.baseUrl}/alerts`, { headers: { cookie: adminCookie } })).text();
-    expect(page).toContain("POST to hooks.example.test");
+    expect(page).toContain("POST to localhost:8443");
     for (const needle of ["very-secret-path", "pa55word", secret.slice(6)]) expect(page).not.toContain(needle);
   });
 });

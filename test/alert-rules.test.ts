@@ -52,7 +52,7 @@ beforeAll(async () => {
   image = await makeJpeg(32, 32);
   smtp = await startSmtpReceiver();
   hook = await startHttpReceiver();
-  env = await startTestEnvironment({ SMTP_URL: smtp.url, PUBLIC_URL, ALERT_INTERVAL_SECONDS: "0.3" });
+  env = await startTestEnvironment({ SMTP_URL: smtp.url, PUBLIC_URL, ALERT_INTERVAL_SECONDS: "0.3", ALLOW_PRIVATE_DESTINATIONS: "1" });
   await createChannel({ actor: ACTOR, name: "pager", config: { kind: "webhook", url: hook.url, secret } });
   await createChannel({ actor: ACTOR, name: "ops mail", config: { kind: "email", to: ["ops@example.com"] } });
 });

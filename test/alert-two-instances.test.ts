@@ -15,7 +15,8 @@ import { makeJpeg } from "./helpers/images.ts";
 // Two app instances on one database, both evaluating every 0.2 s and sending what is due: one
 // alert, not two; each repeat (every ~3 s here, ALERT_REPEAT_HOURS) sent once; one resolution.
 
-const ALERT_ENV = { ALERT_INTERVAL_SECONDS: "0.2", ALERT_REPEAT_HOURS: String(3 / 3600), PUBLIC_URL: "https://inbox.example.test" };
+// The channel's receiver is on loopback: allowed only with ALLOW_PRIVATE_DESTINATIONS.
+const ALERT_ENV = { ALLOW_PRIVATE_DESTINATIONS: "1", ALERT_INTERVAL_SECONDS: "0.2", ALERT_REPEAT_HOURS: String(3 / 3600), PUBLIC_URL: "https://inbox.example.test" };
 const ACTOR = { kind: "system", name: "test" } as const;
 let env: TestEnvironment;
 let second: AppServer;

@@ -30,6 +30,7 @@ const REVIEWED_ACTIONS = new Set([
     (name) => `app/(dashboard)/sources/actions.ts#${name}`,
   ),
   ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
+  ...["replayDeliveryAction", "replayFilteredAction"].map((name) => `app/(dashboard)/deliveries/replay-actions.ts#${name}`),
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
   ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map((name) => `app/(dashboard)/alerts/actions.ts#${name}`),

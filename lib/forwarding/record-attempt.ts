@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { notifyForwardingChange } from "../events/delivery-events.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { classifyAttempt, nextRetryDelaySeconds } from "./classify-response.ts";
 import { FORWARD_TASK, forwardJobKey, type ForwardJob } from "./forward-job.ts";
@@ -46,6 +47,8 @@ export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: Atte
     await client.query("UPDATE forwards SET attempts = $3, state = $4, next_attempt_at = $5, updated_at = now() WHERE delivery_id = $1 AND destination_id = $2", [
       job.deliveryId, job.destinationId, attempt, state, nextAt,
     ]);
+    // Open inspectors show the attempt as soon as it commits.
+    await notifyForwardingChange(client, job.deliveryId);
     if (nextAt) {
       await client.query("SELECT graphile_worker.add_job($1, $2::json, job_key => $3, run_at => $4)", [FORWARD_TASK, JSON.stringify(job), forwardJobKey(job), nextAt]);
     }

@@ -7,6 +7,7 @@ export function ruleParamsFromForm(kind: string, form: FormData): Record<string,
   if (kind === "silence") return compact({ thresholdSeconds: MINUTES(form, "silenceMinutes") });
   if (kind === "failure_rate") return compact({ percent: number(form, "percent"), minDeliveries: number(form, "minDeliveries"), windowSeconds: MINUTES(form, "windowMinutes") });
   if (kind === "credential") return compact({ expiringWithinDays: number(form, "expiringWithinDays"), retiredUseWindowSeconds: MINUTES(form, "retiredWindowMinutes") });
+  if (kind === "forwarding_backlog") return compact({ thresholdSeconds: MINUTES(form, "backlogMinutes") });
   return {};
 }
 

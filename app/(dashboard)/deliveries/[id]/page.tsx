@@ -7,6 +7,8 @@ import { DeliveryActions } from "@/components/inspector/delivery-actions.tsx";
 import { DeliveryFacts } from "@/components/inspector/delivery-facts.tsx";
 import { DeliveryImages } from "@/components/inspector/delivery-images.tsx";
 import { ForwardingAttempts } from "@/components/inspector/forwarding-attempts.tsx";
+import { LiveForwardingRefresh } from "@/components/inspector/live-forwarding-refresh.tsx";
+import { ReplayForwarding } from "@/components/inspector/replay-forwarding.tsx";
 import { HeadersTable } from "@/components/inspector/headers-table.tsx";
 import { formatPayload, PayloadView } from "@/components/inspector/payload-view.tsx";
 import { Missing, Section } from "@/components/inspector/section.tsx";
@@ -14,6 +16,7 @@ import { SignatureDiagnosis } from "@/components/inspector/signature-diagnosis.t
 import { DateTime } from "@/components/users/date-time.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { getDeliveryForwarding } from "@/lib/forwarding/get-delivery-forwarding.ts";
+import { listDestinations } from "@/lib/forwarding/list-destinations.ts";
 import { findReverification } from "@/lib/inspection/find-reverification.ts";
 import { inspectDelivery, type InspectedDelivery } from "@/lib/inspection/inspect-delivery.ts";
 
@@ -34,6 +37,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const isVerified = delivery.status === "verified";
   const reverified = isVerified ? await findReverification(delivery.id) : null;
   const forwarding = isVerified ? await getDeliveryForwarding(delivery.id) : [];
+  // Admins may resend a verified delivery to any destination its source has now.
+  const destinations = isVerified && operator.role === "admin" ? await listDestinations({ sourceId: inspected.source.id }) : [];
 
   return (
     <div className="space-y-6">
@@ -68,9 +73,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody purgedAt={inspected.purgedAt} />}
-          {forwarding.length > 0 && (
-            <Section id="forwarding-heading" title="Forwarding" description="Each attempt to send this delivery on, per destination.">
-              <ForwardingAttempts forwarding={forwarding} />
+          {(forwarding.length > 0 || destinations.length > 0) && (
+            <Section id="forwarding-heading" title="Forwarding" description="Each attempt to send this delivery on, per destination. New attempts appear as they are made.">
+              {forwarding.length > 0 ? <ForwardingAttempts forwarding={forwarding} /> : <p className="text-sm text-slate-500">Not forwarded: its source had no destination when it arrived.</p>}
+              {destinations.length > 0 && <ReplayForwarding deliveryId={delivery.id} destinations={destinations} />}
+              <LiveForwardingRefresh deliveryId={delivery.id} hasWaiting={forwarding.some((forward) => forward.state === "waiting")} />
             </Section>
           )}
         </div>

@@ -98,7 +98,7 @@ test("the log filters by forwarding state and resends its filtered view; the ins
     const second = await postEdenai(app.baseUrl, "jobs", eden.privateKey, '{"public_id": "e2e-r2", "status": "success"}');
     await destination.waitFor(2);
 
-    await signIn(page, ADMIN, { url: `${app.baseUrl}/deliveries`, waitsForRedirect: true });
+    await signIn(page, ADMIN, { url: `${app.baseUrl}/deliveries` });
     await page.goto(`${app.baseUrl}/deliveries`);
     const filters = page.getByRole("form", { name: "Filter deliveries" });
     await filters.getByLabel("Forwarding").selectOption({ label: "failed to forward" });
@@ -143,7 +143,7 @@ test("the log filters by forwarding state and resends its filtered view; the ins
     // A viewer sees the attempts, and no way to resend.
     const viewerContext = await browser.newContext();
     const viewerPage = await viewerContext.newPage();
-    await signIn(viewerPage, VIEWER, { url: `${app.baseUrl}/deliveries/${first.id}`, waitsForRedirect: true });
+    await signIn(viewerPage, VIEWER, { url: `${app.baseUrl}/deliveries/${first.id}` });
     await viewerPage.goto(`${app.baseUrl}/deliveries/${first.id}`);
     await expect(viewerPage.getByRole("region", { name: "Forwarding" }).locator("tbody tr")).toHaveCount(4);
     await expect(viewerPage.getByRole("button", { name: /Resend/ })).toHaveCount(0);

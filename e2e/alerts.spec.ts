@@ -65,7 +65,9 @@ test("an admin adds channels, sends test alerts and adds a rule; a viewer only r
     await expect(page.getByText("Alerts when more than 30% failed or rejected of at least 10 deliveries in 15 min.")).toBeVisible();
     await expect(page.locator("[data-secret]")).toHaveCount(0);
     expect(await page.content()).not.toContain("secret-part");
-    await expect(page.getByRole("region", { name: "History" }).or(page.locator("section", { has: page.getByRole("heading", { name: "History" }) }))).toContainText("answered 404: no such hook");
+    await expect(
+      page.getByRole("region", { name: "History" }).or(page.locator("section", { has: page.getByRole("heading", { name: "History" }) })),
+    ).toContainText("answered 404: no such hook");
     await takeScreenshots(page, "alerts-history");
 
     const viewerContext = await browser.newContext();

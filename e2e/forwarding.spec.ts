@@ -77,7 +77,11 @@ test("an admin adds a destination, and verified deliveries reach it signed; paus
   }
 });
 
-test("the log filters by forwarding state and resends its filtered view; the inspector resends one delivery and shows new attempts live", async ({ app, page, browser }) => {
+test("the log filters by forwarding state and resends its filtered view; the inspector resends one delivery and shows new attempts live", async ({
+  app,
+  page,
+  browser,
+}) => {
   app.cli(["user", "add", "--email", ADMIN.email, "--role", "admin"], `${ADMIN.password}\n`);
   const VIEWER = { email: "viewer@example.com", password: "a long enough viewer password" };
   app.cli(["user", "add", "--email", VIEWER.email, "--role", "viewer"], `${VIEWER.password}\n`);
@@ -113,7 +117,9 @@ test("the log filters by forwarding state and resends its filtered view; the ins
     await page.goto(`${app.baseUrl}/deliveries?source=jobs&forwarding=failed`);
     await page.getByRole("button", { name: "Resend 2 deliveries in this view to their destinations" }).click();
     await page.getByRole("button", { name: "Resend 2", exact: true }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Resending" })).toHaveText("Resending 2 deliveries (2 forwards queued; paused destinations get theirs when resumed).");
+    await expect(page.getByRole("status").filter({ hasText: "Resending" })).toHaveText(
+      "Resending 2 deliveries (2 forwards queued; paused destinations get theirs when resumed).",
+    );
     await expect(page).toHaveURL(/source=jobs&forwarding=failed&resent=2/);
     const receipts = await destination.waitFor(4);
     expect(new Set(receipts.slice(2).map((receipt) => receipt.headers["webhook-id"]))).toEqual(new Set([first.id, second.id]));

@@ -81,7 +81,11 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   const credentials = page.getByRole("table", { name: "Credentials" });
   await expect(credentials.getByRole("row", { name: /^initial secret\b/ })).toContainText("Expiring");
   await expect(credentials.getByRole("row", { name: /^secret 2\b/ })).toContainText("Active");
-  const expiry = await credentials.getByRole("row", { name: /^initial secret\b/ }).locator("time").last().getAttribute("datetime");
+  const expiry = await credentials
+    .getByRole("row", { name: /^initial secret\b/ })
+    .locator("time")
+    .last()
+    .getAttribute("datetime");
   expect(Math.abs(new Date(expiry!).getTime() - Date.now() - 24 * 3600_000)).toBeLessThan(5 * 60_000);
 
   expect((await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret during the overlap")).httpStatus).toBe(200);

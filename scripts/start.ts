@@ -59,7 +59,13 @@ async function main(): Promise<void> {
   // Two server processes: the dashboard (Next.js, lib/server/serve-dashboard.ts) on a loopback
   // port, and the receiver on PORT (lib/server/serve-receiver.ts), which proxies every request
   // that is not a webhook delivery to it. `npm run dev`: one process (lib/server/serve.ts).
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, NODE_ENV: isDev ? "development" : "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATA_DIR: config.dataDir,
+    NODE_ENV: isDev ? "development" : "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   if (isDev) {
     const app = launch("app server", "lib/server/serve.ts", env);
     await app.listening;

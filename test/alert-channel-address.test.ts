@@ -56,7 +56,9 @@ describe("alert channel URLs", () => {
 
   it("refuse loopback unless ALLOW_PRIVATE_DESTINATIONS is on, at creation", async () => {
     configure(false);
-    await expect(createChannel({ actor: ACTOR, name: "local chat", config: { kind: "slack", url: receiver.url } })).rejects.toThrow(/loopback or private address \(set ALLOW_PRIVATE_DESTINATIONS=1/);
+    await expect(createChannel({ actor: ACTOR, name: "local chat", config: { kind: "slack", url: receiver.url } })).rejects.toThrow(
+      /loopback or private address \(set ALLOW_PRIVATE_DESTINATIONS=1/,
+    );
     configure(true);
     const channel = await createChannel({ actor: ACTOR, name: "local chat", config: { kind: "slack", url: receiver.url } });
     expect((await sendTestAlert({ actor: ACTOR, channelId: channel.id })).status).toBe("sent");
@@ -70,7 +72,13 @@ describe("alert channel URLs", () => {
     const id = randomUUID();
     const config = { kind: "webhook", url: receiver.url, secret: generateSigningSecret() };
     await getPrisma().alertChannel.create({
-      data: { id, name: "moved pager", kind: "webhook", summary: "POST to 127.0.0.1", configCiphertext: new Uint8Array(encryptSecret(Buffer.from(JSON.stringify(config)), await getEncryptionKey(), id)) },
+      data: {
+        id,
+        name: "moved pager",
+        kind: "webhook",
+        summary: "POST to 127.0.0.1",
+        configCiphertext: new Uint8Array(encryptSecret(Buffer.from(JSON.stringify(config)), await getEncryptionKey(), id)),
+      },
     });
     const before = receiver.requests.length;
     const outcome = await sendTestAlert({ actor: ACTOR, channelId: id });

@@ -29,7 +29,9 @@ interface Notification {
 }
 
 const notifications = (kind: string): Notification[] =>
-  hook.requests.map((request) => new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as Notification).filter((notification) => notification.data.kind === kind);
+  hook.requests
+    .map((request) => new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as Notification)
+    .filter((notification) => notification.data.kind === kind);
 
 const waitForEvent = (kind: string, event: string) =>
   waitFor(() => notifications(kind).find((notification) => notification.data.event === event), 20_000, `${kind} ${event}`);

@@ -23,13 +23,19 @@ afterAll(async () => {
 
 describe("npm run cli", () => {
   it("adds a user with the password from standard input, hashed with argon2id", async () => {
-    expect(cli(["user", "add", "--email", "Ops@Example.com", "--role", "admin"], "a long enough password\n").stdout).toContain("ops@example.com added as admin");
+    expect(cli(["user", "add", "--email", "Ops@Example.com", "--role", "admin"], "a long enough password\n").stdout).toContain(
+      "ops@example.com added as admin",
+    );
     const [user] = await query<{ email: string; password_hash: string }>("SELECT email, password_hash FROM users");
     expect(user.email).toBe("ops@example.com");
     expect(user.password_hash).toMatch(/^\$argon2id\$/);
     // Audited like every other change, the command line named as the actor; no password in it.
-    const audit = await query<{ action: string; actor_name: string; target_name: string; detail: unknown }>("SELECT action, actor_name, target_name, detail FROM audit_events WHERE action = 'user.create'");
-    expect(audit).toEqual([{ action: "user.create", actor_name: "command line", target_name: "ops@example.com", detail: { email: "ops@example.com", role: "admin" } }]);
+    const audit = await query<{ action: string; actor_name: string; target_name: string; detail: unknown }>(
+      "SELECT action, actor_name, target_name, detail FROM audit_events WHERE action = 'user.create'",
+    );
+    expect(audit).toEqual([
+      { action: "user.create", actor_name: "command line", target_name: "ops@example.com", detail: { email: "ops@example.com", role: "admin" } },
+    ]);
   });
 
   it("adds a maskit source with a generated secret printed once, alone on the last line", async () => {

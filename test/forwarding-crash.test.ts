@@ -16,7 +16,13 @@ import { maskitBody } from "./helpers/multipart.ts";
 // never shorter than an attempt may take) by the instance that is left.
 
 const SECRET = "whsec_crash-source-secret-0000001";
-const ENV = { ALLOW_PRIVATE_DESTINATIONS: "1", FORWARD_RETRY_SCHEDULE: "0,0.5,0.5,0.5,0.5,0.5,0.5,0.5", FORWARD_POLL_INTERVAL_MS: "100", FORWARD_TIMEOUT_MS: "2000", FORWARD_LOCK_TIMEOUT_SECONDS: "3" };
+const ENV = {
+  ALLOW_PRIVATE_DESTINATIONS: "1",
+  FORWARD_RETRY_SCHEDULE: "0,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+  FORWARD_POLL_INTERVAL_MS: "100",
+  FORWARD_TIMEOUT_MS: "2000",
+  FORWARD_LOCK_TIMEOUT_SECONDS: "3",
+};
 let env: TestEnvironment;
 let restarted: AppServer | undefined;
 let destination: DestinationServer;
@@ -61,7 +67,10 @@ describe("forwarding across a crash", () => {
     }
     expect(new Set(destination.receipts.map((receipt) => receipt.headers["webhook-id"]))).toEqual(new Set(ids));
     // A receipt comes a moment before its attempt is recorded: wait for the last ones to be.
-    const states = () => getPool().query("SELECT state, count(*)::int AS n FROM forwards WHERE destination_id = $1 GROUP BY state", [row.id]).then(({ rows }) => rows);
+    const states = () =>
+      getPool()
+        .query("SELECT state, count(*)::int AS n FROM forwards WHERE destination_id = $1 GROUP BY state", [row.id])
+        .then(({ rows }) => rows);
     let rows = await states();
     while (rows.length !== 1 && Date.now() < deadline) rows = await new Promise((resolve) => setTimeout(resolve, 100)).then(states);
     expect(rows).toEqual([{ state: "delivered", n: ids.length }]);
@@ -86,10 +95,11 @@ async function startHoldingServer() {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -47,11 +47,23 @@ describe("forwarding a large image", () => {
   it("streams it from the blob store into the request, intact and signed", { timeout: 120_000 }, async () => {
     const destination = await startHashingDestination();
     try {
-      const delivery = { id: "0d6f4b8e-1c2a-4f6e-9b3d-5a7c8e9f0a1b", kind: "maskit" as const, headers: { "user-agent": "MaskIt/2.1" }, contentType: null, metadata: "frame 9 ✓", fileName: "big.jpg", blobSha256: image.sha256, blobSize: image.size, imageMimeType: "image/jpeg" };
+      const delivery = {
+        id: "0d6f4b8e-1c2a-4f6e-9b3d-5a7c8e9f0a1b",
+        kind: "maskit" as const,
+        headers: { "user-agent": "MaskIt/2.1" },
+        contentType: null,
+        metadata: "frame 9 ✓",
+        fileName: "big.jpg",
+        blobSha256: image.sha256,
+        blobSize: image.size,
+        imageMimeType: "image/jpeg",
+      };
       const request = await buildForwardRequest(store, delivery, destination.url, SECRET);
       const result = await sendForward(request, { timeoutMs: 60_000, allowPrivate: true });
       const halfwayMb = (await destination.halfway) / 1024 / 1024;
-      console.log(`large image: ${(request.body.length / 1024 / 1024).toFixed(1)} MB sent; halfway through, ${halfwayMb.toFixed(1)} MB of Buffer memory in use in this process`);
+      console.log(
+        `large image: ${(request.body.length / 1024 / 1024).toFixed(1)} MB sent; halfway through, ${halfwayMb.toFixed(1)} MB of Buffer memory in use in this process`,
+      );
       // In memory, the body alone would be the whole image (30 MB), the blob read another copy.
       expect(halfwayMb).toBeLessThan(IMAGE_BYTES / 1024 / 1024);
       expect(Buffer.isBuffer(request.body)).toBe(false);
@@ -67,7 +79,6 @@ describe("forwarding a large image", () => {
       expect(received.headers["webhook-id"]).toBe(delivery.id);
       expect(timingSafeEqual(given, received.mac)).toBe(true);
       expect(received.headers["content-length"]).toBe(String(request.body.length));
-
     } finally {
       await destination.close();
     }
@@ -107,7 +118,13 @@ async function startHashingDestination() {
   let reportHalfway!: (bytes: number) => void;
   const halfway = new Promise<number>((settle) => (reportHalfway = settle));
   let isHalfway = false;
-  let resolve!: (value: { headers: http.IncomingHttpHeaders; metadata: string; file: { filename: string; mimeType: string; size: number; sha256: string }; bodyBytes: number; mac: Buffer }) => void;
+  let resolve!: (value: {
+    headers: http.IncomingHttpHeaders;
+    metadata: string;
+    file: { filename: string; mimeType: string; size: number; sha256: string };
+    bodyBytes: number;
+    mac: Buffer;
+  }) => void;
   const received = new Promise<Parameters<typeof resolve>[0]>((settle) => (resolve = settle));
   const server = http.createServer((request, response) => {
     const parser = busboy({ headers: request.headers, defParamCharset: "utf8", limits: { fileSize: Infinity } });

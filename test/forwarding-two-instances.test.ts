@@ -33,7 +33,13 @@ let holding: Awaited<ReturnType<typeof startHoldingServer>>;
 beforeAll(async () => {
   holding = await startHoldingServer();
   env = await startTestEnvironment(ENV);
-  second = await startAppServer({ ...ENV, DATABASE_URL: env.db.url, DATA_DIR: path.join(env.dataDir, "second"), BLOB_DIR: path.join(env.dataDir, "blobs"), ENCRYPTION_KEY: process.env.ENCRYPTION_KEY! });
+  second = await startAppServer({
+    ...ENV,
+    DATABASE_URL: env.db.url,
+    DATA_DIR: path.join(env.dataDir, "second"),
+    BLOB_DIR: path.join(env.dataDir, "blobs"),
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -72,7 +78,9 @@ describe("forwarding with two instances", () => {
     }
     expect(state).toBe("delivered");
     const recoverySeconds = (retried.at - killedAt) / 1000;
-    console.log(`two instances: ${sender === env.app ? "the first" : "the second"} instance held the attempt; the survivor sent the killed instance's job ${recoverySeconds.toFixed(1)} s after the kill (lock timeout ${ENV.FORWARD_LOCK_TIMEOUT_SECONDS} s)`);
+    console.log(
+      `two instances: ${sender === env.app ? "the first" : "the second"} instance held the attempt; the survivor sent the killed instance's job ${recoverySeconds.toFixed(1)} s after the kill (lock timeout ${ENV.FORWARD_LOCK_TIMEOUT_SECONDS} s)`,
+    );
     // The lock was taken before the kill: freed at most lock timeout + one check interval later.
     expect(recoverySeconds).toBeLessThan(Number(ENV.FORWARD_LOCK_TIMEOUT_SECONDS) + 5);
     // The killed attempt never got its row; the survivor's did.

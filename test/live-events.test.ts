@@ -26,7 +26,12 @@ beforeAll(async () => {
   await env.createMaskitSource("live-camera", [SECRET]);
   secondDataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-second-"));
   await chmod(secondDataDir, 0o755);
-  second = await startAppServer({ DATABASE_URL: env.db.url, DATA_DIR: secondDataDir, BLOB_DIR: path.join(env.dataDir, "blobs"), ENCRYPTION_KEY: process.env.ENCRYPTION_KEY! });
+  second = await startAppServer({
+    DATABASE_URL: env.db.url,
+    DATA_DIR: secondDataDir,
+    BLOB_DIR: path.join(env.dataDir, "blobs"),
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
+  });
   image = await makeJpeg(320, 240);
 });
 

@@ -105,7 +105,9 @@ describe("npm run send -- maskit", () => {
     for (const n of [1, 2, 3, 4]) {
       const headers = await readFile(path.join(dumpDir, `${n}.headers`), "utf8");
       const signature = headers.match(/^x-signature: ([0-9a-f]{64})$/m)![1];
-      const openssl = execFileSync("openssl", ["dgst", "-sha256", "-hmac", SECRET, "-hex"], { input: await readFile(path.join(dumpDir, `${n}.body`)) }).toString();
+      const openssl = execFileSync("openssl", ["dgst", "-sha256", "-hmac", SECRET, "-hex"], {
+        input: await readFile(path.join(dumpDir, `${n}.body`)),
+      }).toString();
       expect(openssl.trim().split(/\s+/).at(-1)).toBe(signature);
     }
     const items = await deliveriesOf("send-openssl");
@@ -156,7 +158,9 @@ describe("npm run send -- edenai", () => {
     const details = await Promise.all(items.map(async (item) => (await env.api(`/api/deliveries/${item.id}`)).json()));
     expect(details.map((detail) => detail.signatureForm)).toEqual(["sorted-utf8", "sorted-utf8"]);
     const generated = details.find((detail) => detail.images.length > 0);
-    expect(generated.images).toEqual([expect.objectContaining({ mimeType: "image/jpeg", width: 320, height: 240, sha256: sha256(images["c.jpg"]), origin: "$.output.items[0].image" })]);
+    expect(generated.images).toEqual([
+      expect.objectContaining({ mimeType: "image/jpeg", width: 320, height: 240, sha256: sha256(images["c.jpg"]), origin: "$.output.items[0].image" }),
+    ]);
   });
 
   it("--form python-json-dumps is verified over that form", async () => {

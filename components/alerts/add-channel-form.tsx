@@ -47,7 +47,9 @@ export function AddChannelForm() {
             {kind === "slack" ? "Incoming-webhook URL" : "URL"}
             <input name="url" type="password" required placeholder="https://…" autoComplete="off" className={inputClass} />
             <span className={helpClass}>
-              {kind === "slack" ? "Slack, Mattermost and Rocket.Chat incoming webhooks accept the same message. " : "Signed with Standard Webhooks headers; the secret is shown once after adding. "}
+              {kind === "slack"
+                ? "Slack, Mattermost and Rocket.Chat incoming webhooks accept the same message. "
+                : "Signed with Standard Webhooks headers; the secret is shown once after adding. "}
               Kept encrypted, never shown again.
             </span>
           </label>

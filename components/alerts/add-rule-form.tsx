@@ -54,7 +54,10 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
           </>
         )}
       </div>
-      <p className={helpClass}>A source&apos;s own rule takes the place of the rule for all sources. The overview&apos;s per-source silence setting counts as that source&apos;s silence rule.</p>
+      <p className={helpClass}>
+        A source&apos;s own rule takes the place of the rule for all sources. The overview&apos;s per-source silence setting counts as that source&apos;s
+        silence rule.
+      </p>
       <button type="submit" disabled={isPending} className={primaryButtonClass}>
         {isPending ? "Adding…" : "Add rule"}
       </button>

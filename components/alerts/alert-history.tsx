@@ -22,7 +22,18 @@ export function AlertHistory({ history }: { history: AlertHistoryEntry[] }) {
           columns={[
             { label: "When (UTC)", cell: (entry) => <DateTime value={entry.createdAt} precision="second" /> },
             { label: "Event", cell: (entry) => EVENT_LABEL[entry.event] ?? entry.event },
-            { label: "Alert", className: "max-sm:col-span-2", cell: (entry) => (entry.alert ? <Link href={entry.alert.linkPath} className="underline">{entry.alert.title}</Link> : "Test alert") },
+            {
+              label: "Alert",
+              className: "max-sm:col-span-2",
+              cell: (entry) =>
+                entry.alert ? (
+                  <Link href={entry.alert.linkPath} className="underline">
+                    {entry.alert.title}
+                  </Link>
+                ) : (
+                  "Test alert"
+                ),
+            },
             { label: "Channels", className: "max-sm:col-span-2", cell: (entry) => <Sends sends={entry.sends} /> },
           ]}
         />

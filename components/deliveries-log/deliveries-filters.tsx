@@ -34,11 +34,14 @@ export function DeliveriesFilters({
   hasStatus?: boolean;
 }) {
   // A deleted source's slug can still be in a bookmarked URL: keep it selectable.
-  const options = values.source && !sources.some((source) => source.slug === values.source) ? [...sources, { slug: values.source, name: values.source }] : sources;
+  const options =
+    values.source && !sources.some((source) => source.slug === values.source) ? [...sources, { slug: values.source, name: values.source }] : sources;
   const isFiltered = Object.values(values).some(Boolean);
   return (
     <Form action={action} className="rounded-lg border border-slate-200 bg-white p-4" aria-label={hasStatus ? "Filter deliveries" : "Filter images"}>
-      <div className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1fr_1.4fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}>
+      <div
+        className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1fr_1.4fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}
+      >
         <label className="block text-sm font-medium">
           Source
           <select name="source" defaultValue={values.source ?? ""} className={FILTER_FIELD}>

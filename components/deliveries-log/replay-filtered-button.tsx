@@ -35,7 +35,8 @@ export function ResentNotice({ resent, queued }: { resent: string | undefined; q
   if (!resent || !Number.isInteger(deliveries) || deliveries < 1 || !Number.isInteger(forwards)) return null;
   return (
     <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-      Resending {deliveries === 1 ? "1 delivery" : `${deliveries} deliveries`} ({forwards} {forwards === 1 ? "forward" : "forwards"} queued; paused destinations get theirs when resumed).
+      Resending {deliveries === 1 ? "1 delivery" : `${deliveries} deliveries`} ({forwards} {forwards === 1 ? "forward" : "forwards"} queued; paused destinations
+      get theirs when resumed).
     </p>
   );
 }

@@ -28,7 +28,11 @@ export function DeliveryImages({ images }: { images: DeliveryImage[] }) {
             <dt className="text-slate-500">SHA-256</dt>
             <dd className="break-all font-mono text-slate-900">{image.sha256}</dd>
           </dl>
-          <a href={`/api/images/${image.id}?download=1`} download className="block border-t border-slate-200 px-3 py-2 text-xs font-medium text-slate-700 hover:bg-slate-50">
+          <a
+            href={`/api/images/${image.id}?download=1`}
+            download
+            className="block border-t border-slate-200 px-3 py-2 text-xs font-medium text-slate-700 hover:bg-slate-50"
+          >
             Download original
           </a>
         </li>

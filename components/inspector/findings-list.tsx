@@ -29,7 +29,8 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
               <p className="break-words text-sm text-slate-700">{finding.detail}</p>
               {finding.credential && (
                 <p className="break-all text-xs text-slate-500">
-                  {finding.credential.label} · <span className="font-mono">{shortFingerprint(finding.credential.fingerprint)}</span> · {finding.credential.state}
+                  {finding.credential.label} · <span className="font-mono">{shortFingerprint(finding.credential.fingerprint)}</span> ·{" "}
+                  {finding.credential.state}
                 </p>
               )}
             </div>

@@ -32,7 +32,10 @@ export function ReplayForwarding({ deliveryId, destinations }: { deliveryId: str
       </div>
       <p className="text-xs text-slate-500">Sent with the same webhook-id, so a receiver that drops repeats ignores a copy it already has.</p>
       {state.message && (
-        <p role={state.status === "error" ? "alert" : "status"} className={`rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-amber-50 text-amber-900" : "bg-emerald-50 text-emerald-800"}`}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={`rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-amber-50 text-amber-900" : "bg-emerald-50 text-emerald-800"}`}
+        >
           {state.message}
         </p>
       )}

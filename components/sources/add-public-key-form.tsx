@@ -15,7 +15,8 @@ export function AddPublicKeyForm({ sourceId }: { sourceId: string }) {
         label="Public key (PEM)"
         help={
           <>
-            An RSA public key of at least 2048 bits, as <span className="font-mono">PUBLIC KEY</span> (SPKI) or <span className="font-mono">RSA PUBLIC KEY</span> (PKCS#1). Never paste a private key: it would be refused and not kept.
+            An RSA public key of at least 2048 bits, as <span className="font-mono">PUBLIC KEY</span> (SPKI) or{" "}
+            <span className="font-mono">RSA PUBLIC KEY</span> (PKCS#1). Never paste a private key: it would be refused and not kept.
           </>
         }
       >

@@ -14,7 +14,11 @@ export function OneTimeSecret({ secret, onDone }: { secret: Secret; onDone?: () 
         </p>
       </div>
       <div className="flex items-start gap-2">
-        <code data-secret className="min-w-0 flex-1 break-all rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-sm text-slate-900 select-all" aria-label="Secret value">
+        <code
+          data-secret
+          className="min-w-0 flex-1 break-all rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-sm text-slate-900 select-all"
+          aria-label="Secret value"
+        >
           {secret.value}
         </code>
         <span className="shrink-0 whitespace-nowrap">
@@ -22,7 +26,8 @@ export function OneTimeSecret({ secret, onDone }: { secret: Secret; onDone?: () 
         </span>
       </div>
       <p className="text-xs text-amber-900/80">
-        Label “{secret.label}”, fingerprint <span className="font-mono">{secret.fingerprint}</span> (the fingerprint is what the log and this page show from now on).
+        Label “{secret.label}”, fingerprint <span className="font-mono">{secret.fingerprint}</span> (the fingerprint is what the log and this page show from now
+        on).
       </p>
       {onDone && (
         <button type="button" onClick={onDone} className="rounded-md bg-amber-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800">

@@ -19,11 +19,29 @@ const STREAM_ABOVE_BYTES = 1024 * 1024;
 
 /** Not forwarded: hop-by-hop (RFC 9110 §7.6.1), set by us for the new body, or credentials meant for us. */
 const DROPPED_HEADERS = new Set([
-  "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect",
-  "content-length", "content-type", "content-encoding",
-  "authorization", "proxy-authorization", "cookie", "x-api-key",
-  "x-signature", "x-edenai-signature", "x-edenai-signautre", "x-edenai-hash-algorithm",
-  "webhook-id", "webhook-timestamp", "webhook-signature",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "expect",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "x-signature",
+  "x-edenai-signature",
+  "x-edenai-signautre",
+  "x-edenai-hash-algorithm",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
 ]);
 
 export interface StoredDelivery {
@@ -42,7 +60,12 @@ export interface StoredDelivery {
 
 export async function buildForwardRequest(store: BlobStore, delivery: StoredDelivery, url: string, secret: string, now = new Date()): Promise<ForwardRequest> {
   if (delivery.kind === "maskit" && (delivery.blobSize ?? 0) > STREAM_ABOVE_BYTES) {
-    const image = { metadata: delivery.metadata ?? "", fileName: delivery.fileName ?? "image", mimeType: delivery.imageMimeType ?? "application/octet-stream", sha256: delivery.blobSha256 };
+    const image = {
+      metadata: delivery.metadata ?? "",
+      fileName: delivery.fileName ?? "image",
+      mimeType: delivery.imageMimeType ?? "application/octet-stream",
+      sha256: delivery.blobSha256,
+    };
     const streamed = await streamMaskitMultipart(store, image, signingKey(secret), `${delivery.id}.${unixSeconds(now)}.`);
     return { url, headers: forwardHeaders(delivery, streamed.contentType, now, `v1,${streamed.mac}`), body: streamed.body };
   }
@@ -86,7 +109,10 @@ function forwardHeaders(delivery: StoredDelivery, contentType: string, now: Date
  */
 function signBody(secret: string, id: string, at: Date, body: Buffer): string {
   if (isUtf8(body)) return new Webhook(secret).sign(id, at, body.toString("utf8"));
-  const mac = createHmac("sha256", signingKey(secret)).update(`${id}.${unixSeconds(at)}.`).update(body).digest("base64");
+  const mac = createHmac("sha256", signingKey(secret))
+    .update(`${id}.${unixSeconds(at)}.`)
+    .update(body)
+    .digest("base64");
   return `v1,${mac}`;
 }
 

@@ -53,6 +53,12 @@ export async function getForwardingOverview(): Promise<{ destinations: Destinati
         latencyP95Ms: day?.p95 == null ? null : Number(day.p95),
       };
     }),
-    failed: failed.rows.map((row) => ({ deliveryId: row.delivery_id, destination: row.name, attempts: row.attempts, updatedAt: row.updated_at, lastError: row.last_error })),
+    failed: failed.rows.map((row) => ({
+      deliveryId: row.delivery_id,
+      destination: row.name,
+      attempts: row.attempts,
+      updatedAt: row.updated_at,
+      lastError: row.last_error,
+    })),
   };
 }

@@ -20,13 +20,19 @@ export class ReplayCountChangedError extends ReplayRefusedError {
 }
 
 /** Verified deliveries of sources that have a destination: only those have anywhere to go. */
-const replayable = (filters: DeliveryFilters) => [...deliveryFilterConditions(filters), { status: "verified" as const }, { source: { destinations: { some: {} } } }];
+const replayable = (filters: DeliveryFilters) => [
+  ...deliveryFilterConditions(filters),
+  { status: "verified" as const },
+  { source: { destinations: { some: {} } } },
+];
 
 export async function countReplayable(filters: DeliveryFilters): Promise<number> {
   return getPrisma().delivery.count({ where: { AND: replayable(filters) } });
 }
 
-export async function replayFiltered(options: ChangedBy & { filters: DeliveryFilters; expectedCount: number }): Promise<{ deliveries: number; queued: number }> {
+export async function replayFiltered(
+  options: ChangedBy & { filters: DeliveryFilters; expectedCount: number },
+): Promise<{ deliveries: number; queued: number }> {
   const count = await countReplayable(options.filters);
   if (count !== options.expectedCount) throw new ReplayCountChangedError(count);
   let cursor: string | undefined;
@@ -55,7 +61,13 @@ export async function replayFiltered(options: ChangedBy & { filters: DeliveryFil
     cursor = ids.at(-1);
   }
   await withTransaction(getPool(), (client) =>
-    recordAuditOn(client, { actor: options.actor, ip: options.ip, action: "delivery.replay_filtered", target: { type: "deliveries" }, detail: { filters: { ...options.filters }, deliveries, queued } }),
+    recordAuditOn(client, {
+      actor: options.actor,
+      ip: options.ip,
+      action: "delivery.replay_filtered",
+      target: { type: "deliveries" },
+      detail: { filters: { ...options.filters }, deliveries, queued },
+    }),
   );
   return { deliveries, queued };
 }

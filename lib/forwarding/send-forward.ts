@@ -48,7 +48,8 @@ export function sendForward(request: ForwardRequest, options: { timeoutMs: numbe
       source?.destroy(); // a streamed body's read of the blob store ends with the attempt
       resolve({ ...result, latencyMs: elapsed() });
     };
-    const fail = (error: Error) => settle({ httpStatus: null, error: describeError(error), retryAfter: null, excerpt: null, isRefused: error instanceof RefusedDestinationError });
+    const fail = (error: Error) =>
+      settle({ httpStatus: null, error: describeError(error), retryAfter: null, excerpt: null, isRefused: error instanceof RefusedDestinationError });
     // IP literals skip DNS, so they are checked here; names are checked in the lookup.
     try {
       assertAllowedHost(hostOf(url));

@@ -4,9 +4,7 @@ import { randomBytes } from "node:crypto";
 // sender tool and the tests control every byte the signature covers (FormData would choose its
 // own boundary and layout, and could not be signed before it is sent).
 
-export type Part =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType: string; data: Buffer };
+export type Part = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };
 
 export interface MultipartBody {
   body: Buffer;

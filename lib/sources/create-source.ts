@@ -49,7 +49,12 @@ export async function createSource(options: CreateSourceOptions) {
         ip: options.ip,
         action: "source.create",
         target: { type: "source", id: source.id, name: source.slug },
-        detail: { slug: source.slug, name: source.name, kind: source.kind, credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })) },
+        detail: {
+          slug: source.slug,
+          name: source.name,
+          kind: source.kind,
+          credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })),
+        },
       });
       return { ...source, credentials };
     });

@@ -28,7 +28,8 @@ export async function rotateSecret(options: RotateSecretOptions) {
       select: { id: true, kind: true, label: true, fingerprint: true, expiresAt: true, revokedAt: true, source: { select: { id: true, slug: true } } },
     });
     if (!old) throw new CredentialNotFoundError();
-    if (old.kind !== "hmac_secret") throw new CredentialKindError("Only shared secrets are rotated here. For a public key, add the new key, then revoke the old one.");
+    if (old.kind !== "hmac_secret")
+      throw new CredentialKindError("Only shared secrets are rotated here. For a public key, add the new key, then revoke the old one.");
     const status = credentialStatus(old, now);
     if (status.state === "revoked" || status.state === "expired") {
       throw new CredentialInactiveError(`"${old.label}" is ${status.state}: it no longer verifies anything. Add a new secret instead.`);

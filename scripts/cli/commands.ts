@@ -96,7 +96,14 @@ async function addSource(flags: Flags) {
   if (flags.generate) secret = generateSecret();
   else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
 
-  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined, publicKeyPems, actor: CLI_ACTOR });
+  const source = await createSource({
+    kind,
+    slug,
+    name: flags.name as string | undefined,
+    secret: secret ? Buffer.from(secret) : undefined,
+    publicKeyPems,
+    actor: CLI_ACTOR,
+  });
   console.log(`source ${source.slug} (${source.kind}) created`);
   if (kind === "maskit" && !secret) console.log("it has no secret yet: deliveries fail until one is added");
   if (kind === "edenai") console.log(`trusted keys: Eden AI's published key${publicKeyPems.length ? ` and ${flags["public-key-file"]}` : ""}`);

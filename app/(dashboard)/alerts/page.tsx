@@ -47,7 +47,10 @@ export default async function AlertsPage() {
                 <p className="font-medium">{alert.title}</p>
                 <p className="mt-1 text-slate-600">{alert.detail}</p>
                 <p className="mt-1 text-xs text-slate-500">
-                  Since <DateTime value={alert.openedAt} /> UTC · <Link className="underline" href={alert.path}>open</Link>
+                  Since <DateTime value={alert.openedAt} /> UTC ·{" "}
+                  <Link className="underline" href={alert.path}>
+                    open
+                  </Link>
                 </p>
               </li>
             ))}
@@ -75,8 +78,23 @@ export default async function AlertsPage() {
                 isUnlabelledOnPhone: true,
                 cell: (channel) => (
                   <>
-                    <RowActionButton action={sendTestAlertAction} field="channelId" value={channel.id} label="Send test alert" pendingLabel="Sending…" className={smallButtonClass} />
-                    <RowActionButton action={removeChannelAction} field="channelId" value={channel.id} label="Remove" pendingLabel="Removing…" className={smallDangerButtonClass} confirm={`Remove the channel "${channel.name}"?`} />
+                    <RowActionButton
+                      action={sendTestAlertAction}
+                      field="channelId"
+                      value={channel.id}
+                      label="Send test alert"
+                      pendingLabel="Sending…"
+                      className={smallButtonClass}
+                    />
+                    <RowActionButton
+                      action={removeChannelAction}
+                      field="channelId"
+                      value={channel.id}
+                      label="Remove"
+                      pendingLabel="Removing…"
+                      className={smallDangerButtonClass}
+                      confirm={`Remove the channel "${channel.name}"?`}
+                    />
                   </>
                 ),
               },
@@ -106,7 +124,16 @@ export default async function AlertsPage() {
                   </p>
                   <p className="mt-1 text-slate-600">Alerts when {rule.description}.</p>
                 </div>
-                {isAdmin && <RowActionButton action={removeRuleAction} field="ruleId" value={rule.id} label="Remove" pendingLabel="Removing…" className={smallDangerButtonClass} />}
+                {isAdmin && (
+                  <RowActionButton
+                    action={removeRuleAction}
+                    field="ruleId"
+                    value={rule.id}
+                    label="Remove"
+                    pendingLabel="Removing…"
+                    className={smallDangerButtonClass}
+                  />
+                )}
               </li>
             ))}
           </ul>

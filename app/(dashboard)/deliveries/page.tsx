@@ -20,7 +20,14 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const operator = await requirePageOperator("/deliveries");
   const params = await searchParams;
-  const values: DeliveryFilterValues = { source: first(params.source), status: first(params.status), q: first(params.q), from: first(params.from), to: first(params.to), forwarding: first(params.forwarding) };
+  const values: DeliveryFilterValues = {
+    source: first(params.source),
+    status: first(params.status),
+    q: first(params.q),
+    from: first(params.from),
+    to: first(params.to),
+    forwarding: first(params.forwarding),
+  };
   const cursor = first(params.cursor);
   // Not in the form; kept in the page links so that a shorter page (?limit=20) stays short.
   const limit = first(params.limit);
@@ -34,7 +41,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h1 className="text-lg font-semibold">Deliveries</h1>
-          <p className="mt-1 text-sm text-slate-500">Every request that reached a source, newest first, with why it was refused. New deliveries appear at the top as they arrive. Times are UTC.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Every request that reached a source, newest first, with why it was refused. New deliveries appear at the top as they arrive. Times are UTC.
+          </p>
         </div>
         <div className="flex flex-wrap items-start gap-3">
           {operator.role === "admin" && !("problem" in result) && <ReplayFilteredButton filters={result.filters} />}
@@ -74,7 +83,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
             {result.items.length === 0 ? (
               <tr className="max-sm:block">
                 <td colSpan={DELIVERY_COLUMNS.length} className="px-4 py-10 text-center text-sm text-slate-500 max-sm:block">
-                  {isFiltered || cursor ? "No deliveries match these filters." : "No deliveries yet. They appear here as soon as a sender posts to a source's receiver URL."}
+                  {isFiltered || cursor
+                    ? "No deliveries match these filters."
+                    : "No deliveries yet. They appear here as soon as a sender posts to a source's receiver URL."}
                 </td>
               </tr>
             ) : (
@@ -93,7 +104,10 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
             <span />
           )}
           {result.nextCursor && (
-            <Link href={logHref({ ...values, limit, cursor: result.nextCursor })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+            <Link
+              href={logHref({ ...values, limit, cursor: result.nextCursor })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100"
+            >
               Older →
             </Link>
           )}

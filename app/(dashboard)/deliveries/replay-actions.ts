@@ -60,7 +60,8 @@ export async function replayFilteredAction(_previous: ReplayActionState, form: F
     query.set("resent", String(deliveries));
     query.set("queued", String(queued));
   } catch (error) {
-    if (error instanceof ReplayCountChangedError) return { status: "error", message: `This view changed: it now holds ${error.count} verified deliveries. Reload the page and confirm again.` };
+    if (error instanceof ReplayCountChangedError)
+      return { status: "error", message: `This view changed: it now holds ${error.count} verified deliveries. Reload the page and confirm again.` };
     return { status: "error", message: describeError(error) };
   }
   // Outside the try: redirect() works by throwing.

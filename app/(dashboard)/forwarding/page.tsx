@@ -17,14 +17,19 @@ export default async function ForwardingPage() {
   const paused = destinations.filter((destination) => !destination.enabled);
   return (
     <div className="space-y-6">
-      <PageHeader title="Forwarding">Every destination&apos;s backlog and its last 24 hours of attempts. Destinations are managed on their source&apos;s page.</PageHeader>
+      <PageHeader title="Forwarding">
+        Every destination&apos;s backlog and its last 24 hours of attempts. Destinations are managed on their source&apos;s page.
+      </PageHeader>
       {paused.length > 0 && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
-          Paused: {paused.map((destination) => `${destination.name} (${destination.pausedReason ?? "by an operator"})`).join(", ")}. Deliveries wait until it is resumed.
+          Paused: {paused.map((destination) => `${destination.name} (${destination.pausedReason ?? "by an operator"})`).join(", ")}. Deliveries wait until it is
+          resumed.
         </p>
       )}
       {destinations.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-500">No destinations yet: add one on a source&apos;s page.</p>
+        <p className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-500">
+          No destinations yet: add one on a source&apos;s page.
+        </p>
       ) : (
         <DataTable
           label="Destinations"
@@ -41,12 +46,27 @@ export default async function ForwardingPage() {
                 </>
               ),
             },
-            { label: "Source", cell: (d) => <Link href={`/sources/${d.source}`} className="underline">{d.source}</Link> },
+            {
+              label: "Source",
+              cell: (d) => (
+                <Link href={`/sources/${d.source}`} className="underline">
+                  {d.source}
+                </Link>
+              ),
+            },
             { label: "State", cell: (d) => (d.enabled ? "Enabled" : "Paused") },
             { label: "Waiting", className: "tabular-nums", cell: (d) => d.waiting },
             { label: "Oldest waiting (UTC)", cell: (d) => <DateTime value={d.oldestWaitingAt} precision="second" /> },
-            { label: "Success, 24 h", className: "tabular-nums", cell: (d) => (d.attempts24h === 0 ? "—" : `${Math.round((100 * d.delivered24h) / d.attempts24h)}% of ${d.attempts24h}`) },
-            { label: "Latency p50 / p95", className: "tabular-nums", cell: (d) => (d.latencyP50Ms === null ? "—" : `${Math.round(d.latencyP50Ms)} / ${Math.round(d.latencyP95Ms!)} ms`) },
+            {
+              label: "Success, 24 h",
+              className: "tabular-nums",
+              cell: (d) => (d.attempts24h === 0 ? "—" : `${Math.round((100 * d.delivered24h) / d.attempts24h)}% of ${d.attempts24h}`),
+            },
+            {
+              label: "Latency p50 / p95",
+              className: "tabular-nums",
+              cell: (d) => (d.latencyP50Ms === null ? "—" : `${Math.round(d.latencyP50Ms)} / ${Math.round(d.latencyP95Ms!)} ms`),
+            },
           ]}
         />
       )}
@@ -63,7 +83,8 @@ export default async function ForwardingPage() {
                 <Link href={`/deliveries/${forward.deliveryId}`} className="font-mono text-xs underline">
                   {forward.deliveryId}
                 </Link>{" "}
-                to {forward.destination}, {forward.attempts} attempts, last <DateTime value={forward.updatedAt} precision="second" /> UTC: {forward.lastError ?? "failed"}
+                to {forward.destination}, {forward.attempts} attempts, last <DateTime value={forward.updatedAt} precision="second" /> UTC:{" "}
+                {forward.lastError ?? "failed"}
               </li>
             ))}
           </ul>

@@ -29,7 +29,13 @@ export async function createChannel(options: ChangedBy & { name: string; config:
         data: { id, name, kind: config.kind, summary, configCiphertext: new Uint8Array(encryptSecret(Buffer.from(JSON.stringify(config)), key, id)) },
         select: { id: true, name: true, kind: true, summary: true, createdAt: true },
       });
-      await recordAudit(tx, { actor: options.actor, ip: options.ip, action: "alert_channel.create", target: { type: "alert_channel", id, name }, detail: { kind: config.kind, summary } });
+      await recordAudit(tx, {
+        actor: options.actor,
+        ip: options.ip,
+        action: "alert_channel.create",
+        target: { type: "alert_channel", id, name },
+        detail: { kind: config.kind, summary },
+      });
       return channel;
     });
   } catch (error) {

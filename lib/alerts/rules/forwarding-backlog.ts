@@ -7,7 +7,14 @@ import { formatSeconds, groupByParams, type AlertCondition, type RuleKind } from
 // creation, as on the Forwarding page (a replayed forward keeps its first creation time).
 // Served by the (destination_id, state, created_at) index. Resolved once the backlog is younger.
 
-const paramsSchema = z.object({ thresholdSeconds: z.number().int().min(1).max(30 * 86_400).default(900) });
+const paramsSchema = z.object({
+  thresholdSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(900),
+});
 
 export const forwardingBacklogRule: RuleKind<z.infer<typeof paramsSchema>> = {
   kind: "forwarding_backlog",

@@ -49,7 +49,10 @@ useDatabaseUrl(databaseUrl);
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 const report: string[] = [];
-const say = (line: string) => (console.log(line), report.push(line));
+const say = (line: string) => {
+  console.log(line);
+  report.push(line);
+};
 
 try {
   say(
@@ -59,7 +62,7 @@ try {
       .join(" ")})`,
   );
   const shared = await putSharedBlobs();
-  let started = performance.now();
+  const started = performance.now();
   await seedScale(db, { count: COUNT, sharedImageBlobs: shared.images, sharedQuarantineBlob: shared.quarantine });
   say(
     `seeded ${COUNT.toLocaleString("en")} deliveries (with images, blob rows, quarantined bodies, dedupe keys) and VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`,

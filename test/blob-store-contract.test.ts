@@ -37,7 +37,13 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
     async start() {
       const directory = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-blobs-"));
       const store = createFilesystemStore({ directory });
-      return { store, teardown: async () => (await store.close(), await rm(directory, { recursive: true, force: true })) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await rm(directory, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -48,7 +54,14 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
       // Connections still closing when the cluster stops at the end report it here, harmlessly.
       pool.on("error", () => {});
       const store = createPostgresStore(pool);
-      return { store, teardown: async () => (await store.close(), await pool.end(), await database.destroy()) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await pool.end();
+          await database.destroy();
+        },
+      };
     },
   },
   {
@@ -56,7 +69,13 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
     async start() {
       const server = await startS3Server();
       const store = s3StoreFromEnv(server.env);
-      return { store, teardown: async () => (await store.close(), await server.destroy()) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await server.destroy();
+        },
+      };
     },
   },
 ];

@@ -83,6 +83,6 @@ describe("GET /api/events", () => {
     for (const stream of streams) await stream.waitFor((candidate) => JSON.parse(candidate.data).id === id);
     const { rows } = await getPool().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN deliveries%'"); // the same connection LISTENs for forwarding changes too
     expect(rows[0].n).toBe(2); // instance A and instance B
-    streams.forEach((stream) => stream.close());
+    for (const stream of streams) stream.close();
   });
 });

@@ -52,7 +52,7 @@ const ago = (ms: number, from = NOW) => new Date(from.getTime() - ms);
 describe("last 24 hours per source", () => {
   it("counts each clock hour, and the failure rate, from the current hour and the 23 before it", async () => {
     const busy = await createSource({ kind: "maskit", slug: "busy-camera", name: "Busy camera" });
-    const quiet = await createSource({ kind: "edenai", slug: "quiet-jobs", name: "Quiet jobs" });
+    await createSource({ kind: "edenai", slug: "quiet-jobs", name: "Quiet jobs" });
     const firstHour = new Date("2026-11-29T13:00:00.000Z");
     await insertDeliveries(busy.id, [
       { at: ago(10 * MINUTE), status: "verified" },

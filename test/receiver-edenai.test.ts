@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPool, getPrisma } from "@/lib/db.ts";
+import { getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { canonicalForms, type CanonicalForm } from "@/lib/signatures/edenai-canonical.ts";
 import { signEdenaiPayload } from "@/lib/signatures/edenai.ts";

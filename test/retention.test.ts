@@ -22,7 +22,6 @@ import { callServerAction, listServerActions } from "./helpers/server-actions.ts
 // forever", so it has nothing to do while the tests call the purge themselves.
 
 const SECRET = "whsec_retention-test-secret-0123456789";
-const DAY = 24 * 60 * 60 * 1000;
 const eden = generateKeyPairSync("rsa", { modulusLength: 2048 });
 let env: TestEnvironment;
 let cookies: { admin: string; viewer: string };

@@ -149,7 +149,7 @@ describe("a shared secret is never shown again", () => {
 
 async function keep(response: Response) {
   const text = await response.text();
-  responses.push([...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n") + "\n\n" + text);
+  responses.push(`${[...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n")}\n\n${text}`);
   try {
     return JSON.parse(text);
   } catch {

@@ -45,7 +45,7 @@ const url = (slug: string) => `${env.app.baseUrl}/api/webhooks/${slug}`;
 async function deliveriesOf(slug: string) {
   const response = await env.api(`/api/deliveries?source=${slug}&limit=200`);
   expect(response.status).toBe(200);
-  return (await response.json()).items as Array<Record<string, any>>;
+  return (await response.json()).items as Array<{ status: string; metadata: string; fileName: string | null; [field: string]: unknown }>;
 }
 
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe("npm run send -- maskit", () => {
     const items = await deliveriesOf("send-ok");
     expect(items).toHaveLength(3);
     expect(items.every((item) => item.status === "verified")).toBe(true);
-    const byNumber = items.map((item) => item.metadata.match(/^run (\d{8}T\d{6}Z-[0-9a-f]{4}) #(\d) (\S+)$/)).sort((a, b) => Number(a[2]) - Number(b[2]));
+    const byNumber = items.map((item) => item.metadata.match(/^run (\d{8}T\d{6}Z-[0-9a-f]{4}) #(\d) (\S+)$/)!).sort((a, b) => Number(a[2]) - Number(b[2]));
     expect(byNumber.map((match) => `${match[2]} ${match[3]}`)).toEqual(["1 a.jpg", "2 b.png", "3 c.jpg"]);
     expect(new Set(byNumber.map((match) => match[1])).size).toBe(1);
     const png = items.find((item) => item.fileName === "b.png")!;

@@ -65,7 +65,7 @@ export function AddChannelForm() {
 
 function SigningSecret({ secret }: { secret: string }) {
   return (
-    <div role="region" aria-label="New signing secret" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+    <section aria-label="New signing secret" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
       <p className="font-semibold text-amber-900">Copy the signing secret now. It will not be shown again.</p>
       <p className="text-amber-900/80">The receiver verifies each alert&apos;s webhook-signature header with it (Standard Webhooks).</p>
       <div className="flex items-start gap-2">
@@ -74,6 +74,6 @@ function SigningSecret({ secret }: { secret: string }) {
         </code>
         <CopyButton value={secret} label="Copy secret" />
       </div>
-    </div>
+    </section>
   );
 }

@@ -18,7 +18,7 @@ function AddDestinationFormBody({ slug, onDone }: { slug: string; onDone: () => 
   const [state, action, isPending] = useActionState<AddDestinationState, FormData>(addDestinationAction, { error: null });
   if (state.created) {
     return (
-      <div role="region" aria-label="New signing secret" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+      <section aria-label="New signing secret" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
         <FormFeedback error={null} message={state.message} />
         <p className="font-semibold text-amber-900">Copy this signing secret now. It will not be shown again.</p>
         <p className="text-amber-900/80">
@@ -37,7 +37,7 @@ function AddDestinationFormBody({ slug, onDone }: { slug: string; onDone: () => 
         <button type="button" onClick={onDone} className="rounded-md bg-amber-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800">
           I have stored it
         </button>
-      </div>
+      </section>
     );
   }
   return (

@@ -54,7 +54,6 @@ export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, 
       {tile && (
         <div className="flex h-full flex-col lg:flex-row">
           <div className="relative flex min-h-0 flex-1 items-center justify-center bg-black p-2">
-            {/* eslint-disable-next-line @next/next/no-img-element */}
             <img
               key={tile.image.id}
               src={`/api/images/${tile.image.id}/display`}

@@ -20,7 +20,6 @@ export function GalleryTile({ tile, isNew, onOpen }: { tile: GalleryTileData; is
         className="relative block aspect-[4/3] w-full cursor-zoom-in bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600"
       >
         {/* Thumbnails come from an authenticated route, so next/image's optimizer is not used. */}
-        {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
           src={`/api/images/${tile.image.id}/thumbnail`}
           alt={caption ? `Image: ${caption}` : "Delivered image"}

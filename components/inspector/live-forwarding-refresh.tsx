@@ -14,6 +14,7 @@ const MIN_REFRESH_GAP_MS = 500;
 
 export function LiveForwardingRefresh({ deliveryId, hasWaiting }: { deliveryId: string; hasWaiting: boolean }) {
   const router = useRouter();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per delivery; hasWaiting matters only for the first connection
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
     let isFirstOpen = true;
@@ -38,7 +39,6 @@ export function LiveForwardingRefresh({ deliveryId, hasWaiting }: { deliveryId: 
       source.close();
     };
     // Once per delivery: hasWaiting only matters for the first connection.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [deliveryId, router]);
   return <span hidden data-live-forwarding={deliveryId} />;
 }

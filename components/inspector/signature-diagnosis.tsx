@@ -131,6 +131,7 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
         ) : (
           <ul className="space-y-3" aria-label="Parts of the unverified body">
             {parts.map((part, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders
               <li key={index} className="rounded-md border border-slate-200 p-3">
                 <Facts
                   columns={2}

@@ -39,7 +39,7 @@ function DeleteSourceForm({ source, impact, onCancel }: Props & { onCancel: () =
             ) : (
               <>
                 its {plural(impact.deliveries, "delivery", "deliveries")} from the delivery log
-                {impact.quarantinedBodies > 0 && <>, with {plural(impact.quarantinedBodies, "quarantined body", "quarantined bodies")}</>};
+                {impact.quarantinedBodies > 0 ? <>, with {plural(impact.quarantinedBodies, "quarantined body", "quarantined bodies")};</> : ";"}
               </>
             )}
           </li>

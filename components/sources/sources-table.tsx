@@ -56,7 +56,7 @@ export function SourcesTable({ sources, origin, now }: { sources: SourceSummary[
               </td>
               <td className="col-span-2 min-w-0 lg:col-span-1 lg:px-4 lg:py-3 lg:align-top">
                 <CellLabel>Receiver URL</CellLabel>
-                <ReceiverUrlField url={receiverUrl(origin, source.slug)} name={source.name} />
+                <ReceiverUrlField url={receiverUrl(origin, source.slug)} />
               </td>
               <td className="lg:px-4 lg:py-3 lg:align-top lg:whitespace-nowrap">
                 <CellLabel>Last delivery</CellLabel>

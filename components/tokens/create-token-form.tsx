@@ -75,6 +75,7 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
         <input
           id="new-api-token"
           readOnly
+          // biome-ignore lint/a11y/noAutofocus: the new token is shown once, right after the user asked for it: focused, it can be copied at once
           autoFocus
           value={created.token}
           spellCheck={false}

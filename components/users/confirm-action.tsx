@@ -48,6 +48,7 @@ export function ConfirmAction({ action, fields, label, accessibleLabel, question
           <div className="flex flex-wrap gap-2">
             <button
               type="submit"
+              // biome-ignore lint/a11y/noAutofocus: a confirmation opened by the user's click; focus goes to its safe choice
               autoFocus
               disabled={isPending}
               className="rounded-md bg-red-700 px-2 py-1 text-xs font-medium text-white hover:bg-red-800 disabled:opacity-60"

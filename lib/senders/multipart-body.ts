@@ -58,7 +58,7 @@ export function lastPartRange(body: MultipartBody, partLength: number): { start:
 export function partHead(part: { name: string } | { name: string; filename: string; contentType: string }, boundary: string): Buffer {
   const head = [`--${boundary}`, `Content-Disposition: ${dispositionOf(part)}`];
   if ("filename" in part) head.push(`Content-Type: ${part.contentType}`);
-  return Buffer.from(head.join("\r\n") + "\r\n\r\n", "utf8");
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "utf8");
 }
 
 /** The end of the body, after the last part's CRLF. */

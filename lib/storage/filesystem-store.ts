@@ -3,17 +3,7 @@ import { constants, existsSync } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import {
-  assertSha256,
-  BlobNotFoundError,
-  BlobStoreConfigError,
-  type BlobBody,
-  type BlobStat,
-  type BlobStore,
-  type BlobToPut,
-  type ByteRange,
-  type ListedBlob,
-} from "./blob-store.ts";
+import { assertSha256, BlobNotFoundError, BlobStoreConfigError, type BlobBody, type BlobStat, type BlobStore, type ListedBlob } from "./blob-store.ts";
 import { StorageUnavailableError } from "./storage-errors.ts";
 
 // BLOB_STORE=filesystem: content-addressed files under BLOB_DIR, fanned out by hash prefix
@@ -229,7 +219,7 @@ async function listFolder(folder: string): Promise<string[]> {
 async function readOrCreateMarker(root: string): Promise<string> {
   const marker = path.join(root, MARKER_FILE);
   try {
-    await writeFile(marker, JSON.stringify({ id: randomUUID(), createdAt: new Date().toISOString() }) + "\n", { flag: "wx" });
+    await writeFile(marker, `${JSON.stringify({ id: randomUUID(), createdAt: new Date().toISOString() })}\n`, { flag: "wx" });
     await syncDirectory(root);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST")

@@ -341,7 +341,7 @@ function openError(
   if (status === 301 || name === "PermanentRedirect") return say(`S3_REGION=${region}: bucket ${bucket} is in another region`);
   if (status !== undefined && status > 0)
     return say(`${where} answered ${status} for S3_BUCKET=${bucket}; check S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE`);
-  return say(`${endpoint ? `S3_ENDPOINT=${endpoint}` : "AWS S3 (S3_REGION=" + region + ")"} cannot be reached; check S3_ENDPOINT`);
+  return say(`${endpoint ? `S3_ENDPOINT=${endpoint}` : `AWS S3 (S3_REGION=${region})`} cannot be reached; check S3_ENDPOINT`);
 }
 
 // Given no logger, the SDK prints to the console. Every failed command is thrown to the caller,

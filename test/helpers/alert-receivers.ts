@@ -19,7 +19,7 @@ export async function startSmtpReceiver(options: { refuseRecipients?: boolean } 
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(address, _session, callback) {
+    onRcptTo(_address, _session, callback) {
       if (options.refuseRecipients) return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
       callback();
     },

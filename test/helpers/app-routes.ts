@@ -24,7 +24,7 @@ export function listAppRoutes(): AppRoute[] {
       .relative(APP_DIR, entry.parentPath)
       .split(path.sep)
       .filter((segment) => segment && !/^\(.*\)$/.test(segment));
-    const pattern = "/" + segments.join("/");
+    const pattern = `/${segments.join("/")}`;
     if (entry.name === "page.tsx") {
       routes.push({ pattern, kind: "page", methods: ["GET"], file });
     } else {

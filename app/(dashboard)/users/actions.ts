@@ -93,10 +93,10 @@ export async function unlockUserAction(_previous: ActionState, form: FormData): 
 
 /** An operator-friendly sentence for what went wrong; anything unexpected is rethrown. */
 function describeError(error: unknown): string {
-  if (error instanceof ForbiddenActionError) return capitalize(error.message) + ".";
-  if (error instanceof ZodError) return capitalize(error.issues.map((issue) => issue.message).join("; ")) + ".";
+  if (error instanceof ForbiddenActionError) return `${capitalize(error.message)}.`;
+  if (error instanceof ZodError) return `${capitalize(error.issues.map((issue) => issue.message).join("; "))}.`;
   if (error instanceof UserExistsError || error instanceof LastAdminError || error instanceof SelfRemovalError || error instanceof UserNotFoundError) {
-    return capitalize(error.message) + ".";
+    return `${capitalize(error.message)}.`;
   }
   if (isStorageUnavailable(error)) return "The database is unavailable right now; nothing was changed. Try again in a moment.";
   throw error;

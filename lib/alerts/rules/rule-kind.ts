@@ -36,6 +36,7 @@ export interface RuleKind<P = unknown> {
   label: string;
   /** The `kind` of every condition it reports: while it cannot be evaluated, their alerts stay as they are. */
   conditionKinds: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: the schema's input type is whatever the form sends; only its output P is used
   paramsSchema: z.ZodType<P, any>;
   /** The thresholds in words, for the Alerts page. */
   describe(params: P): string;

@@ -62,7 +62,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
         <div className="min-w-0 sm:col-span-2">
           <dt className="text-xs font-medium text-slate-500">Receiver URL</dt>
           <dd className="mt-1">
-            <ReceiverUrlField url={receiverUrl(origin, source.slug)} name={source.name} />
+            <ReceiverUrlField url={receiverUrl(origin, source.slug)} />
             <span className="mt-1 block text-xs text-slate-500">
               POST, signed in <span className="font-mono">{signatureHeader}</span>
             </span>

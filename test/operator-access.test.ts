@@ -1,5 +1,6 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiToken } from "@/lib/auth/api-tokens.ts";
 import { revokeApiToken } from "@/lib/auth/revoke-api-token.ts";
@@ -146,10 +147,16 @@ describe("sign-in limits", () => {
   });
 
   it("are lifted by `user unlock`, audited", async () => {
-    const output = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", "user", "unlock", "--email", "admin@example.com"], {
-      env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
-      encoding: "utf8",
-    });
+    // Not execFileSync: a blocked event loop cannot see the app close an idle keep-alive
+    // connection, and the next request written into it fails with EPIPE.
+    const { stdout: output } = await promisify(execFile)(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", "user", "unlock", "--email", "admin@example.com"],
+      {
+        env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
+        encoding: "utf8",
+      },
+    );
     expect(output).toMatch(/admin@example.com can sign in again \(\d+ failed sign-ins forgotten\)/);
     const response = await signIn("admin@example.com", PASSWORD, { headers: { "x-forwarded-for": "203.0.113.7" } });
     expect(response.headers.get("set-cookie")).toContain("webhook_inbox_session=");

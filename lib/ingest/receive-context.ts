@@ -6,6 +6,7 @@ import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import { getConfig } from "../config.ts";
 import type { ReceivingSource } from "./find-receiving-source.ts";
+import { quarantineRoom, quotaReason } from "./quarantine-quota.ts";
 import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
 
@@ -72,11 +73,16 @@ export async function recordRefusal(
   refusal: { status: "failed" | "rejected"; httpStatus: number; reason: string; rawBody?: Spool | null; startedAt: number; answeredReason?: string },
 ): Promise<ReceiveOutcome> {
   const { QUARANTINE_PER_MINUTE } = getConfig();
-  const isKept = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
-  const reason =
-    refusal.rawBody && !isKept
-      ? `${refusal.reason} (body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute)`
-      : refusal.reason;
+  const isWithinRate = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
+  const room = isWithinRate ? await quarantineRoom(context.pool, context.source.id, refusal.rawBody!.size) : null;
+  const isKept = isWithinRate && room!.isWithin;
+  const notKept =
+    !refusal.rawBody || isKept
+      ? null
+      : room
+        ? quotaReason(room.quotaBytes)
+        : `body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute`;
+  const reason = notKept ? `${refusal.reason} (${notKept})` : refusal.reason;
   const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason, durationMs: performance.now() - refusal.startedAt };
   await recordUnverifiedDelivery(context, recorded, isKept ? refusal.rawBody! : null);
   return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };

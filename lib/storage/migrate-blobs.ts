@@ -9,7 +9,9 @@ import { BLOB_STORE_SETTING, readStoreRecord, type StoreRecord } from "./install
 //
 // 1. A pass over every named SHA-256, in order, skipping what the target already has. Where it
 //    got to is saved (settings `blob_store_migration`), so an interrupted run resumes there.
-// 2. Catch-up passes over the rows added since the last pass began, until one finds little.
+// 2. Catch-up passes over the rows added since the last pass began, until one has little left
+//    to copy. (Not "finds little": rows are looked for from CATCH_UP_MARGIN_MS before the pass
+//    began, so on an installation whose rows are all that young every pass finds all of them.)
 // 3. The switch: the store-switch lock (lib/storage/blob-rows.ts) taken exclusively, so no
 //    writer can commit a new blob row; one last catch-up pass; the store record set to the
 //    target; the lock released. Writers on instances still configured with the old store now
@@ -41,8 +43,12 @@ export interface MigrateOptions {
 
 export interface MigrationResult {
   record: StoreRecord;
+  /** Distinct blobs checked, counting those a resumed run's earlier attempts got through. */
   blobs: number;
+  /** Copied by this run (the target lacked them). */
   copied: number;
+  /** Of `blobs`, how many an interrupted earlier run had already got through. */
+  resumedAt: number;
   bytes: number;
   /** Named by rows but not in the old store, or not matching their SHA-256 there: not copied. */
   missing: string[];
@@ -50,18 +56,21 @@ export interface MigrationResult {
 }
 
 export async function migrateBlobs(options: MigrateOptions): Promise<MigrationResult> {
-  const { pool, to } = options;
+  const { pool, from, to } = options;
   const target: StoreRecord = { driver: to.driver, identity: await to.open() };
   const current = await readStoreRecord(pool);
   if (current && current.identity === target.identity) throw new Error(`the installation already keeps its blobs in ${target.identity}`);
   const state = await startOrResume(pool, target);
-  const result: MigrationResult = { record: target, blobs: 0, copied: 0, bytes: 0, missing: [], corrupt: [] };
-
   const total = await countNamed(pool);
+  const resumedAt = state.after ? await countNamed(pool, state.after) : 0;
+  const result: MigrationResult = { record: target, blobs: resumedAt, copied: 0, resumedAt, bytes: 0, missing: [], corrupt: [] };
+
   let passStartedAt = new Date();
   for (let after = state.after; ; ) {
     const page = await namedPage(pool, after);
-    await copyAll(options, page, result, () => options.onProgress?.({ phase: "copy", done: result.blobs, total, bytes: result.bytes, copied: result.copied }));
+    await copyAll(options, page, result, true, () =>
+      options.onProgress?.({ phase: "copy", done: result.blobs, total, bytes: result.bytes, copied: result.copied }),
+    );
     if (page.length < PAGE) break;
     after = page.at(-1)!;
     await saveState(pool, { target, after, startedAt: state.startedAt });
@@ -70,10 +79,12 @@ export async function migrateBlobs(options: MigrateOptions): Promise<MigrationRe
     const since = new Date(passStartedAt.getTime() - CATCH_UP_MARGIN_MS);
     passStartedAt = new Date();
     const recent = await namedSince(pool, since);
-    await copyAll(options, recent, result, () =>
+    const copiedBefore = result.copied;
+    // Counted only when copied: the others were counted by the pass, or are in the target already.
+    await copyAll(options, recent, result, false, () =>
       options.onProgress?.({ phase: "catch-up", done: result.blobs, total, bytes: result.bytes, copied: result.copied }),
     );
-    if (recent.length <= QUIET_ENOUGH) break;
+    if (result.copied - copiedBefore <= QUIET_ENOUGH) break;
   }
   if (result.missing.length > 0 || result.corrupt.length > 0) return result; // not switched: the caller says why
   await switchOver(options, result, passStartedAt, target);
@@ -88,10 +99,14 @@ async function switchOver(options: MigrateOptions, result: MigrationResult, last
     // Writers hold this lock shared while they commit blob rows: once it is ours, every such row is committed and visible.
     await client.query("SELECT pg_advisory_lock($1, 0)", [BLOB_LOCK_CLASS]);
     const recent = await namedSince(client, new Date(lastPassStartedAt.getTime() - CATCH_UP_MARGIN_MS));
-    await copyAll(options, recent, result, () => {});
+    await copyAll(options, recent, result, false, () => {});
     if (result.missing.length === 0 && result.corrupt.length === 0) {
+      // One transaction: a run killed between the two would leave the installation switched
+      // with a migration still recorded as under way.
+      await client.query("BEGIN");
       await client.query("UPDATE settings SET value = $2, updated_at = now() WHERE key = $1", [BLOB_STORE_SETTING, JSON.stringify(target)]);
       await client.query("DELETE FROM settings WHERE key = $1", [MIGRATION_SETTING]);
+      await client.query("COMMIT");
     }
     await client.query("SELECT pg_advisory_unlock($1, 0)", [BLOB_LOCK_CLASS]);
     isBroken = false;
@@ -101,7 +116,13 @@ async function switchOver(options: MigrateOptions, result: MigrationResult, last
 }
 
 /** Copies what the target lacks, a few at a time; missing and corrupt blobs are noted, not fatal. */
-async function copyAll({ pool, from, to, spoolDir }: MigrateOptions, sha256s: string[], result: MigrationResult, onEach: () => void): Promise<void> {
+async function copyAll(
+  { pool, from, to, spoolDir }: MigrateOptions,
+  sha256s: string[],
+  result: MigrationResult,
+  countsEach: boolean,
+  onEach: () => void,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < sha256s.length) {
@@ -110,6 +131,7 @@ async function copyAll({ pool, from, to, spoolDir }: MigrateOptions, sha256s: st
         if (!(await to.stat(sha256))) {
           result.bytes += await copyBlob(from, to, sha256, spoolDir);
           result.copied++;
+          if (!countsEach) result.blobs++;
         }
       } catch (error) {
         if (error instanceof BlobCorruptError) result.corrupt.push(sha256);
@@ -118,7 +140,7 @@ async function copyAll({ pool, from, to, spoolDir }: MigrateOptions, sha256s: st
           if (await isNamed(pool, sha256)) result.missing.push(sha256);
         } else throw error;
       }
-      result.blobs++;
+      if (countsEach) result.blobs++;
       onEach();
     }
   };
@@ -147,8 +169,11 @@ async function saveState(pool: pg.Pool, state: MigrationState): Promise<void> {
   ]);
 }
 
-async function countNamed(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ count: string }>("SELECT count(DISTINCT sha256) AS count FROM blobs");
+/** Distinct SHA-256s the rows name (up to and including `upTo`, when given: the pass goes in this order). */
+async function countNamed(pool: pg.Pool, upTo?: string): Promise<number> {
+  const { rows } = await pool.query<{ count: string }>("SELECT count(DISTINCT sha256) AS count FROM blobs WHERE $1::text IS NULL OR sha256 <= $1", [
+    upTo ?? null,
+  ]);
   return Number(rows[0].count);
 }
 

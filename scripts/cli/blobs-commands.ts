@@ -44,7 +44,8 @@ export async function migrateBlobsCommand(to: string | undefined): Promise<void>
       listSome("corrupt in the old store (bytes do not match their SHA-256)", result.corrupt);
       throw new CommandFailedError("not switched: every other blob is copied; repair or remove these, then run the command again (it resumes)");
     }
-    console.log(`copied ${result.copied} of ${result.blobs} blobs; the installation now keeps its blobs in ${result.record.identity}`);
+    const resumed = result.resumedAt > 0 ? ` (resumed after ${result.resumedAt} checked by an interrupted run)` : "";
+    console.log(`copied ${result.copied} of ${result.blobs} blobs${resumed}; the installation now keeps its blobs in ${result.record.identity}`);
     console.log(`restart every instance with BLOB_STORE=${to} (and its settings); the old store is left as it was`);
   } finally {
     await Promise.all([from.close(), target.close()]);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
+import { killTree } from "./process-tree.ts";
 
 // Starts the built app exactly as `npm start` does (scripts/start.ts), on a free port, and
 // waits until it answers. Output is kept so a failing test can show it.
@@ -12,6 +13,8 @@ export interface AppServer {
   pid: number;
   output(): string;
   stop(): Promise<void>;
+  /** `kill -9` of the launcher and everything under it at once (the servers, an embedded PostgreSQL): a crash. */
+  kill(): Promise<number[]>;
 }
 
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
@@ -25,7 +28,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
   child.stderr!.on("data", (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitUntilReady(baseUrl, child, () => output);
-  return { baseUrl, port, pid: child.pid!, output: () => output, stop: () => stopProcess(child) };
+  return { baseUrl, port, pid: child.pid!, output: () => output, stop: () => stopProcess(child), kill: () => killTree(child.pid!) };
 }
 
 async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
@@ -41,7 +44,7 @@ async function waitUntilReady(baseUrl: string, child: ChildProcess, output: () =
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
     child.kill("SIGTERM");

@@ -5,10 +5,11 @@ import { z } from "zod";
 import { requireActionOperator } from "@/lib/auth/require-operator.ts";
 import { clientAddress } from "@/lib/http/client-address.ts";
 import { retentionDaysSchema } from "@/lib/settings/retention-input.ts";
+import { quarantineQuotaMibSchema, setQuarantineQuota } from "@/lib/settings/quarantine-quota.ts";
 import { setRetentionSettings } from "@/lib/settings/set-retention-settings.ts";
 import { describeActionError } from "../overview/describe-action-error.ts";
 
-// The settings page's change: the retention periods. A public endpoint like every server
+// The settings page's changes: the retention periods, the quarantine quota. A public endpoint like every server
 // action: the role is checked first.
 
 export interface RetentionState {
@@ -24,6 +25,19 @@ export async function saveRetentionAction(_previous: RetentionState, form: FormD
     const result = await setRetentionSettings({ actor, ip: await clientAddress(), quarantineDays, imageDays });
     revalidatePath("/settings");
     return { error: null, message: result.isChanged ? "Saved. Expired items are removed within a few minutes." : "Unchanged." };
+  } catch (error) {
+    return { error: describeActionError(error, "settings") };
+  }
+}
+
+export async function saveQuarantineQuotaAction(_previous: RetentionState, form: FormData): Promise<RetentionState> {
+  try {
+    const actor = await requireActionOperator("admin");
+    const text = String(form.get("quotaMib") ?? "").trim();
+    const mib = quarantineQuotaMibSchema.parse(text === "" ? Number.NaN : Number(text));
+    const result = await setQuarantineQuota({ actor, ip: await clientAddress(), mib });
+    revalidatePath("/settings");
+    return { error: null, message: result.isChanged ? "Saved. It applies to the next failed delivery." : "Unchanged." };
   } catch (error) {
     return { error: describeActionError(error, "settings") };
   }

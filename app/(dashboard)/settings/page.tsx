@@ -1,19 +1,21 @@
 import type { Metadata } from "next";
 import { formatBytes } from "@/components/deliveries-log/format-bytes.ts";
+import { QuarantineQuotaForm } from "@/components/settings/quarantine-quota-form.tsx";
 import { RetentionForm } from "@/components/settings/retention-form.tsx";
 import { Timestamp } from "@/components/sources/timestamp.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { getRetentionStatus } from "@/lib/retention/get-retention-status.ts";
 import { getRetentionSettings } from "@/lib/settings/get-retention-settings.ts";
+import { getQuarantineQuotaMib } from "@/lib/settings/quarantine-quota.ts";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
 
-// Installation-wide settings (admins only): how long stored bytes are kept.
+// Installation-wide settings (admins only): how long stored bytes are kept, and how many a source may quarantine.
 export default async function SettingsPage() {
   await requirePageOperator("/settings", "admin");
   const now = new Date();
-  const [settings, status] = await Promise.all([getRetentionSettings(), getRetentionStatus()]);
+  const [settings, status, quotaMib] = await Promise.all([getRetentionSettings(), getRetentionStatus(), getQuarantineQuotaMib()]);
   const lastPurge = status.lastPurge?.detail as { quarantinedBodies?: number; images?: number; bytesFreed?: number } | undefined;
   return (
     <div className="space-y-6">
@@ -63,6 +65,12 @@ export default async function SettingsPage() {
             </dd>
           </div>
         </dl>
+      </section>
+      <section aria-labelledby="quota-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+        <h2 id="quota-heading" className="text-base font-semibold">
+          Quarantine quota
+        </h2>
+        <QuarantineQuotaForm mib={quotaMib} />
       </section>
     </div>
   );

@@ -1,5 +1,5 @@
 import { formatBytes } from "@/components/deliveries-log/format-bytes.ts";
-import { describeLength } from "@/lib/inspection/decode-signature.ts";
+import { describeLength } from "@/lib/schemes/diagnosis/decode-signature.ts";
 import type { QuarantineDiagnosis } from "@/lib/inspection/inspect-delivery.ts";
 import { CredentialsTried } from "./credentials-tried.tsx";
 import { FindingsList } from "./findings-list.tsx";
@@ -34,15 +34,18 @@ export function SignatureDiagnosis({ diagnosis }: { diagnosis: QuarantineDiagnos
       <Section id="credentials-heading" title="Credentials tried" description="Secrets and keys are named by label and fingerprint; their values never leave the server.">
         <CredentialsTried credentials={diagnosis.credentials} />
       </Section>
-      {diagnosis.kind === "edenai" ? <EdenaiDetails diagnosis={diagnosis} /> : <MaskitDetails diagnosis={diagnosis} />}
+      {/* By what the diagnosis holds, not by kind: a kind that tries forms, or checks changed bodies, or has multipart or JSON bodies, gets those sections. */}
+      {diagnosis.attempts.length > 0 && <FormsTried diagnosis={diagnosis} />}
+      {diagnosis.bodiesChecked.length > 0 && <BodiesChecked diagnosis={diagnosis} />}
+      {diagnosis.multipart && <MultipartParts diagnosis={diagnosis} />}
+      {diagnosis.payloadPreview !== null && <UnverifiedPayload diagnosis={diagnosis} />}
     </div>
   );
 }
 
-function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, { kind: "edenai" }> }) {
+function FormsTried({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
   const labels = new Map(diagnosis.credentials.map((credential) => [credential.id, credential.label]));
   return (
-    <>
       <Section id="forms-heading" title="Eden AI forms tried" description="The serializations of the payload Eden AI's docs have described, each checked against every key, as the receiver does.">
         <ul className="divide-y divide-slate-100 text-sm" aria-label="Eden AI forms tried">
           {diagnosis.attempts.map((attempt) => {
@@ -71,6 +74,11 @@ function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
           </details>
         )}
       </Section>
+  );
+}
+
+function UnverifiedPayload({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
+  return (
       <Section id="unverified-body-heading" title="The unverified payload" tone="warning" description={<UnverifiedNote />}>
         {diagnosis.claimed && (
           <div className="mb-4">
@@ -87,14 +95,11 @@ function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
         )}
         {diagnosis.payloadPreview ? <PayloadView text={diagnosis.payloadPreview} label="Unverified payload, as received" /> : <Missing>The body is empty.</Missing>}
       </Section>
-    </>
   );
 }
 
-function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, { kind: "maskit" }> }) {
-  const { parts, problem } = diagnosis.multipart;
+function BodiesChecked({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
   return (
-    <>
       <Section id="bodies-heading" title="Bodies checked" description="Each secret's HMAC-SHA256 was computed over the body as received and over the changes senders and proxies are known to make.">
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
           {diagnosis.bodiesChecked.map((body) => (
@@ -102,7 +107,13 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
           ))}
         </ul>
       </Section>
-      <Section id="unverified-body-heading" title="Parts of the unverified body" tone="warning" description={<UnverifiedNote />}>
+  );
+}
+
+function MultipartParts({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
+  const { parts, problem } = diagnosis.multipart!;
+  return (
+      <Section id="unverified-parts-heading" title="Parts of the unverified body" tone="warning" description={<UnverifiedNote />}>
         {problem && <p className="mb-3 text-sm text-amber-900">The body is not well-formed multipart: {problem}.</p>}
         {parts.length === 0 ? (
           <Missing>No parts could be read.</Missing>
@@ -127,6 +138,5 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
           </ul>
         )}
       </Section>
-    </>
   );
 }

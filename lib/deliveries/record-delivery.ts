@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { Spool } from "../ingest/spool.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { DeliveryFacts } from "./delivery-types.ts";
 import { DELIVERY_CHANNEL } from "../events/delivery-events.ts";
 import { randomUUID } from "node:crypto";
 import { insertBlobRows, type StorageContext } from "../storage/blob-rows.ts";
@@ -13,57 +13,7 @@ import { insertDeliveries } from "./delivery-rows.ts";
 // statements are named, so each pooled connection parses and plans them once. Bytes go to the
 // blob store before the transaction that references them (lib/storage/blob-rows.ts).
 
-export type DeliveryStatus = "verified" | "failed" | "rejected";
-
-export interface DeliveryFacts {
-  id: string;
-  sourceId: string;
-  receivedAt: Date;
-  status: DeliveryStatus;
-  httpStatus: number;
-  reason: string | null;
-  metadata: string | null;
-  fileName: string | null;
-  contentType: string | null;
-  bodySha256: string | null;
-  bodySize: number | null;
-  signature: string | null;
-  headers: Record<string, string>;
-  matchedCredential: CredentialRef | null;
-  durationMs: number;
-  /** JSON deliveries (Eden AI) only. */
-  job?: JobFacts;
-}
-
-export interface JobFacts {
-  jobId: string | null;
-  jobStatus: string | null;
-  provider: string | null;
-  feature: string | null;
-  subfeature: string | null;
-  signatureForm: string | null;
-  payload: unknown;
-}
-
-export interface IncomingImage {
-  spool: Spool;
-  sha256: string;
-  mimeType: string;
-  width: number;
-  height: number;
-  /** The multipart field, or the JSON path in the payload, it came from. */
-  origin: string;
-}
-
-export interface VerifiedContent {
-  images: IncomingImage[];
-  /** The raw body, kept as received (JSON deliveries, whose bytes are the record). */
-  rawBody?: Spool;
-}
-
-export type CommitResult =
-  | { isDuplicate: false; deliveryId: string; newImages: Array<{ id: string; image: IncomingImage }> }
-  | { isDuplicate: true; deliveryId: string };
+export type { CommitResult, DeliveryFacts, DeliveryStatus, IncomingImage, JobFacts, VerifiedContent } from "./delivery-types.ts";
 
 export { commitVerifiedDelivery } from "./group-commit.ts";
 

@@ -1,33 +1,26 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
 import type pg from "pg";
 import { getEncryptionKey } from "../crypto/encryption-key.ts";
 import { decryptSecret } from "../crypto/secret-box.ts";
-import type { MaskitSecret } from "../signatures/maskit.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { SchemeCredential } from "../schemes/scheme.ts";
 
-// The receiver's view of a source: enabled or not, and its credentials, secrets decrypted for
-// this request only. One query, because it runs on every delivery. Retired credentials (revoked
-// or expired) never verify anything; they are checked only after a failure, to tell the
-// operator that the sender still signs with one of them.
+// The receiver's view of a source: enabled or not, and its credentials as its scheme takes them
+// (lib/schemes/scheme.ts), secrets decrypted for this request only, newest first. One query,
+// because it runs on every delivery. Retired credentials (revoked or expired) never verify
+// anything (schemes use only active ones); they are checked after a failure, to tell the
+// operator that the sender still signs with one of them, and by the inspector.
 
 export interface ReceivingSource {
   id: string;
   slug: string;
-  kind: "maskit" | "edenai";
+  kind: string;
   enabled: boolean;
-  secrets: MaskitSecret[];
-  publicKeys: PublicKeyRef[];
-  retired: { secrets: Array<MaskitSecret & RetiredState>; publicKeys: Array<PublicKeyRef & RetiredState> };
-}
-
-type PublicKeyRef = CredentialRef & { pem: string };
-export interface RetiredState {
-  revokedAt: Date | null;
-  expiresAt: Date | null;
+  credentials: SchemeCredential[];
 }
 
 interface Row {
   id: string;
-  kind: "maskit" | "edenai";
+  kind: string;
   enabled: boolean;
   credential_id: string | null;
   credential_kind: "hmac_secret" | "rsa_public_key" | null;
@@ -54,28 +47,29 @@ export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<
   });
   if (rows.length === 0) return null;
   const key = await getEncryptionKey();
-  const source: ReceivingSource = {
-    id: rows[0].id,
-    slug,
-    kind: rows[0].kind,
-    enabled: rows[0].enabled,
-    secrets: [],
-    publicKeys: [],
-    retired: { secrets: [], publicKeys: [] },
-  };
+  const source: ReceivingSource = { id: rows[0].id, slug, kind: rows[0].kind, enabled: rows[0].enabled, credentials: [] };
   for (const row of rows) {
     if (!row.credential_id) continue;
-    const credential = { id: row.credential_id, label: row.label!, fingerprint: row.fingerprint! };
-    const retirement = { revokedAt: row.revoked_at, expiresAt: row.expires_at };
-    if (row.credential_kind === "hmac_secret" && row.secret_ciphertext) {
-      const secret = { ...credential, secret: decryptSecret(row.secret_ciphertext, key, row.credential_id) };
-      if (row.is_active) source.secrets.push(secret);
-      else source.retired.secrets.push({ ...secret, ...retirement });
-    } else if (row.credential_kind === "rsa_public_key" && row.public_key_pem) {
-      const publicKey = { ...credential, pem: row.public_key_pem };
-      if (row.is_active) source.publicKeys.push(publicKey);
-      else source.retired.publicKeys.push({ ...publicKey, ...retirement });
-    }
+    const state = row.is_active ? "active" : row.revoked_at ? "revoked" : "expired";
+    const credential: SchemeCredential = {
+      id: row.credential_id,
+      label: row.label!,
+      fingerprint: row.fingerprint!,
+      state,
+      retiredAt: state === "active" ? null : (row.revoked_at ?? row.expires_at),
+    };
+    if (row.credential_kind === "hmac_secret" && row.secret_ciphertext) credential.secret = decryptSecret(row.secret_ciphertext, key, row.credential_id);
+    else if (row.credential_kind === "rsa_public_key" && row.public_key_pem) credential.publicKey = readPublicKey(row.public_key_pem);
+    source.credentials.push(credential);
   }
   return source;
+}
+
+/** A stored key that no longer loads is left without its key: it verifies nothing, and the inspector says so. */
+function readPublicKey(pem: string): KeyObject | undefined {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return undefined;
+  }
 }

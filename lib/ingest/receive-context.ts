@@ -75,13 +75,6 @@ export async function recordRefusal(
   return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };
 }
 
-/**
- * What a sender whose signature failed is told: that it did not match, and nothing about the
- * source's credentials (how many, their labels, fingerprints, or when one was revoked). The
- * full reason goes to the log and the inspector.
- */
-export const SIGNATURE_MISMATCH_ANSWER = "the signature does not match";
-
 /** The Content-Length check that lets a receiver refuse an oversized body before reading it. */
 export function declaredLengthTooLarge(context: ReceiveContext): string | null {
   const declared = Number(context.headers.get("content-length"));

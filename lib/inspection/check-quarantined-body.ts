@@ -1,21 +1,17 @@
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import type { IncomingImage, JobFacts } from "../deliveries/record-delivery.ts";
+import type { IncomingImage, JobFacts } from "../deliveries/delivery-types.ts";
+import { bodyShape, contentTypeRefusal, examineBody, type ReadContent } from "../ingest/examine-body.ts";
 import type { ReceivingSource } from "../ingest/find-receiving-source.ts";
-import { sniffImageType } from "../ingest/image-type.ts";
+import { readBody } from "../ingest/read-body.ts";
 import { readMultipartBody } from "../ingest/read-multipart.ts";
-import { describeRetiredMatch, maskitRetiredHint } from "../ingest/retired-credential-hint.ts";
-import { Spool } from "../ingest/spool.ts";
-import { readImageSize } from "../images/image-size.ts";
-import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
-import type { EdenaiVerification } from "../json-analysis/json-tasks.ts";
-import { MASKIT_SIGNATURE_HEADER, verifyMaskitSignature } from "../signatures/maskit.ts";
-import { SignatureError, type CredentialRef, type SignatureMatch } from "../signatures/types.ts";
+import type { Spool } from "../ingest/spool.ts";
+import { schemeFor } from "../schemes/index.ts";
+import type { BodyVerifier, CredentialRef, Refusal } from "../schemes/scheme.ts";
 
-// A quarantined body checked again, step for step as the receivers check a request
-// (lib/ingest/receive-maskit.ts, receive-edenai.ts) and with the same functions: parse, verify
-// against the source's active credentials, then type and measure the images. Either it is
-// refused again, with the receiver's reason, or it is what commitVerifiedDelivery would store.
+// A quarantined body checked again exactly as the receiver checks a request: its bytes read by
+// the receiver's readers, then the receiver's own judgement (lib/ingest/examine-body.ts: the
+// scheme's accept, the body rules, the images). Either it is refused again, with the receiver's
+// reason, or it is what the storing step stores.
 
 export type BodyCheck =
   | { isAccepted: false; outcome: "no_match" | "still_refused"; reason: string; credential: CredentialRef | null }
@@ -26,96 +22,43 @@ export type BodyCheck =
       images: IncomingImage[];
       job: JobFacts | null;
       dedupeKey: string;
-      /** Eden AI keeps the raw body of a verified delivery; MaskIt does not. */
+      /** A JSON or other body stays as the verified delivery's raw body; a multipart one whose images were kept does not. */
       keepsRawBody: boolean;
       dispose(): Promise<void>;
     };
 
-export async function checkQuarantinedBody(options: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
-  return options.source.kind === "maskit" ? checkMaskit(options) : checkEdenai(options);
-}
-
-async function checkMaskit({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
-  const contentType = headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) return refused("still_refused", `Content-Type must be multipart/form-data with a boundary, not "${contentType || "none"}"`);
-  const body = await readMultipartBody({ body: Readable.from([rawBody]), contentType, maxBytes: Infinity, spoolDir });
-  let isHandedOff = false;
-  try {
-    if (body.parseError) return refused("still_refused", body.parseError.message);
-    const signature = headers.get(MASKIT_SIGNATURE_HEADER);
-    let match: SignatureMatch;
-    try {
-      match = verifyMaskitSignature(rawBody, signature, source.secrets);
-    } catch (error) {
-      if (!(error instanceof SignatureError)) throw error;
-      return refused("no_match", withHint(error, () => maskitRetiredHint(source, rawBody, signature)));
-    }
-    const image = body.image;
-    if (!image) return refused("still_refused", "the body has no maskedImage file part", match.credential);
-    const mimeType = sniffImageType(image.spool.firstBytes());
-    if (!mimeType) return refused("still_refused", `maskedImage is not a JPEG or PNG by its bytes (declared as ${image.declaredType})`, match.credential);
-    const size = await readImageSize(image.spool);
-    if (!size) return refused("still_refused", `maskedImage starts like a ${mimeType} but its header cannot be read`, match.credential);
-    isHandedOff = true;
-    return {
-      isAccepted: true,
-      credential: match.credential,
-      form: null,
-      images: [{ spool: image.spool, sha256: image.sha256, mimeType, ...size, origin: "maskedImage" }],
-      job: null,
-      dedupeKey: `body:${body.raw.sha256}`,
-      keepsRawBody: false,
-      dispose: () => body.dispose(),
-    };
-  } finally {
-    if (!isHandedOff) await body.dispose();
+export async function checkQuarantinedBody({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
+  const scheme = schemeFor(source.kind);
+  const contentType = headers.get("content-type");
+  const wrongType = contentTypeRefusal(scheme, contentType);
+  if (wrongType) return { isAccepted: false, outcome: "still_refused", reason: wrongType, credential: null };
+  const shape = bodyShape(scheme, contentType);
+  const context = { now: new Date(), options: {} };
+  const begun = scheme.begin(headers, source.credentials, context);
+  const verifier = shape !== "json" && !("accepted" in begun) ? (begun as BodyVerifier) : null;
+  const reading = { body: Readable.from([rawBody]), maxBytes: Infinity, spoolDir, onChunk: verifier ? (chunk: Buffer) => verifier.update(chunk) : undefined };
+  let content: ReadContent;
+  const spools: Spool[] = [];
+  if (shape === "multipart") {
+    const multipart = await readMultipartBody({ ...reading, contentType: contentType ?? "", imagePart: scheme.body?.imagePart });
+    spools.push(multipart.raw.spool, ...multipart.files.map((file) => file.spool));
+    content = { shape, raw: multipart.raw, multipart };
+  } else {
+    content = { shape, raw: await readBody(reading) } as ReadContent;
+    spools.push(content.raw.spool);
   }
-}
-
-async function checkEdenai({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => (record[name] = value));
-  let checked: EdenaiVerification;
+  const dispose = () => Promise.all(spools.map((spool) => spool.dispose())).then(() => {});
   try {
-    // The receiver's own check (lib/json-analysis/json-tasks.ts), in the JSON worker thread.
-    checked = await analyseJson({ kind: "verify-edenai", rawBody, headers: record, keys: source.publicKeys, retiredKeys: source.retired.publicKeys });
+    const examined = await examineBody({ scheme, credentials: source.credentials, headers, context, begun: begun as Refusal | BodyVerifier, content, spoolDir });
+    if (!examined.accepted) {
+      await dispose();
+      return { isAccepted: false, outcome: examined.status === "failed" ? "no_match" : "still_refused", reason: examined.reason, credential: examined.credential };
+    }
+    spools.push(...examined.spools);
+    const { credential, form, images, job, dedupeKey, keepsRawBody } = examined;
+    return { isAccepted: true, credential, form, images, job: job ?? null, dedupeKey, keepsRawBody, dispose };
   } catch (error) {
-    if (error instanceof JsonAnalysisLimitError) return refused("still_refused", error.message);
+    await dispose();
     throw error;
   }
-  if (checked.outcome === "invalid-json") return refused("still_refused", checked.message);
-  if (checked.outcome === "signature-error") {
-    const hint = checked.retiredMatch ? describeRetiredMatch(checked.retiredMatch, source.retired.publicKeys[checked.retiredMatch.index]) : null;
-    return refused("no_match", hint ? `${checked.message}; ${hint}` : checked.message);
-  }
-  const spools: Spool[] = [];
-  const images: IncomingImage[] = [];
-  for (const image of checked.images) {
-    const spool = new Spool(spoolDir, Infinity);
-    spools.push(spool);
-    await spool.write(Buffer.from(image.bytes));
-    const size = await readImageSize(spool);
-    // As in the receiver: a string that starts like an image but does not decode stays text.
-    if (size) images.push({ spool, sha256: image.sha256, mimeType: image.mimeType, ...size, origin: image.path });
-  }
-  const job = { ...checked.job, signatureForm: checked.form, payload: checked.displayPayload };
-  return {
-    isAccepted: true,
-    credential: checked.credential,
-    form: checked.form,
-    images,
-    job,
-    dedupeKey: checked.dedupeKey ?? `body:${createHash("sha256").update(rawBody).digest("hex")}`,
-    keepsRawBody: true,
-    dispose: () => Promise.all(spools.map((spool) => spool.dispose())).then(() => {}),
-  };
-}
-
-function refused(outcome: "no_match" | "still_refused", reason: string, credential: CredentialRef | null = null): BodyCheck {
-  return { isAccepted: false, outcome, reason, credential };
-}
-
-function withHint(error: SignatureError, hint: () => string | null): string {
-  const found = error.code === "no_match" || error.code === "no_credentials" ? hint() : null;
-  return found ? `${error.message}; ${found}` : error.message;
 }

@@ -3,7 +3,7 @@ import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-ro
 import type { AuditEntry } from "../audit/record-audit.ts";
 import { storeImages } from "../deliveries/commit-batch.ts";
 import { notifyDelivery, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { CredentialRef } from "../schemes/scheme.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { enqueueForwards } from "../forwarding/enqueue-forwards.ts";
 import { recordAuditOn } from "./audit-in-transaction.ts";

@@ -4,7 +4,7 @@ import { getConfig } from "../config.ts";
 import { getPrisma } from "../db.ts";
 import { findReceivingSource } from "../ingest/find-receiving-source.ts";
 import { scheduleRenditions } from "../images/renditions.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { CredentialRef } from "../schemes/scheme.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
 import { getStorage } from "../storage/configured-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";

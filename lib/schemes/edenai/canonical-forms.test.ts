@@ -7,7 +7,7 @@ import {
   serializeCanonical,
   toPlainJson,
   type CanonicalForm,
-} from "./edenai-canonical.ts";
+} from "./canonical-forms.ts";
 
 // The candidate payloads, byte for byte. Where Python can produce the expectation (its int and
 // float repr equal the literal, no duplicate keys) it does, from the same bytes on stdin; the

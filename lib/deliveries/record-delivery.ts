@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Spool } from "../ingest/spool.ts";
 import type { DeliveryFacts } from "./delivery-types.ts";
-import { DELIVERY_CHANNEL } from "../events/delivery-events.ts";
+import { notifyDelivery } from "./notify-deliveries.ts";
 import { randomUUID } from "node:crypto";
 import { insertBlobRows, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
@@ -16,6 +16,7 @@ import { insertDeliveries } from "./delivery-rows.ts";
 export type { CommitResult, DeliveryFacts, DeliveryStatus, IncomingImage, JobFacts, VerifiedContent } from "./delivery-types.ts";
 
 export { commitVerifiedDelivery } from "./group-commit.ts";
+export { notifyDeliveries, notifyDelivery } from "./notify-deliveries.ts";
 
 /** Stores a failed or rejected delivery, with its raw body in quarantine when there is one. */
 export async function recordUnverifiedDelivery({ pool, blobs }: StorageContext, delivery: DeliveryFacts, rawBody: Spool | null): Promise<void> {
@@ -28,19 +29,5 @@ export async function recordUnverifiedDelivery({ pool, blobs }: StorageContext, 
       await client.query("INSERT INTO quarantined_bodies (delivery_id, blob_id) VALUES ($1, $2)", [delivery.id, quarantined.id]);
     }
     await notifyDelivery(client, delivery.id);
-  });
-}
-
-/** Live pages on every instance learn of the delivery when this transaction commits (lib/events). */
-export async function notifyDelivery(client: pg.ClientBase, deliveryId: string): Promise<void> {
-  await notifyDeliveries(client, [deliveryId]);
-}
-
-/** One NOTIFY per delivery, in order, in one statement (a group-committed batch sends many). */
-export async function notifyDeliveries(client: pg.ClientBase, deliveryIds: string[]): Promise<void> {
-  await client.query({
-    name: "notify-deliveries",
-    text: "SELECT pg_notify($1, id) FROM unnest($2::text[]) WITH ORDINALITY AS sent (id, n) ORDER BY n",
-    values: [DELIVERY_CHANNEL, deliveryIds],
   });
 }

@@ -52,13 +52,16 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
     throw error;
   }
 
-  const disposable: Spool[] = [content.raw.spool];
-  const handedOff = new Set<Spool>();
+  // Everything spooled for this request goes in `finally`, unless the renditions job holds a
+  // file part's spool: then it goes once the last of those renditions is made.
+  const disposeBody = () => (content.shape === "multipart" ? content.multipart.dispose() : content.raw.spool.dispose());
+  const disposable: Spool[] = [];
+  let handedOff = 0;
+  let isAnswered = false;
   try {
     Object.assign(facts, { bodySha256: content.raw.sha256, bodySize: content.raw.size });
     if (content.shape === "multipart") {
       const { metadata, image, files } = content.multipart;
-      disposable.push(...files.map((file) => file.spool));
       Object.assign(facts, { metadata: asStorableText(metadata), fileName: asStorableText((image ?? files[0])?.fileName ?? null) });
     }
     const examined = await examineBody({ scheme, credentials: context.source.credentials, headers: context.headers, context: schemeContext, begun: begun as Refusal | BodyVerifier, content, spoolDir: context.spoolDir });
@@ -81,8 +84,10 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
         const facts = { id, width: image.width, height: image.height, byteSize: image.spool.size };
         // A spooled file goes to the renditions job as it is, which disposes of it when done.
         if (input) {
-          handedOff.add(image.spool);
-          scheduleRenditions(context, facts, input, () => image.spool.dispose());
+          handedOff++;
+          scheduleRenditions(context, facts, input, async () => {
+            if (--handedOff === 0 && isAnswered) await disposeBody();
+          });
         } else {
           scheduleRenditions(context, facts, await image.spool.toBuffer());
         }
@@ -90,7 +95,8 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
     }
     return { httpStatus: 200, deliveryId: committed.deliveryId, status: "verified", reason: null, isDuplicate: committed.isDuplicate };
   } finally {
-    await Promise.all(disposable.filter((spool) => !handedOff.has(spool)).map((spool) => spool.dispose()));
+    isAnswered = true;
+    await Promise.all([...disposable.map((spool) => spool.dispose()), handedOff === 0 ? disposeBody() : undefined]);
   }
 }
 

@@ -38,16 +38,16 @@ export async function checkQuarantinedBody({ source, rawBody, headers, spoolDir 
   const verifier = shape !== "json" && !("accepted" in begun) ? (begun as BodyVerifier) : null;
   const reading = { body: Readable.from([rawBody]), maxBytes: Infinity, spoolDir, onChunk: verifier ? (chunk: Buffer) => verifier.update(chunk) : undefined };
   let content: ReadContent;
+  // The body's spools (raw, and each file part's) go with the body; decoded JSON images are added below.
   const spools: Spool[] = [];
   if (shape === "multipart") {
     const multipart = await readMultipartBody({ ...reading, contentType: contentType ?? "", imagePart: scheme.body?.imagePart });
-    spools.push(multipart.raw.spool, ...multipart.files.map((file) => file.spool));
     content = { shape, raw: multipart.raw, multipart };
   } else {
     content = { shape, raw: await readBody(reading) } as ReadContent;
-    spools.push(content.raw.spool);
   }
-  const dispose = () => Promise.all(spools.map((spool) => spool.dispose())).then(() => {});
+  const body = content;
+  const dispose = () => Promise.all([body.shape === "multipart" ? body.multipart.dispose() : body.raw.spool.dispose(), ...spools.map((spool) => spool.dispose())]).then(() => {});
   try {
     const examined = await examineBody({ scheme, credentials: source.credentials, headers, context, begun: begun as Refusal | BodyVerifier, content, spoolDir });
     if (!examined.accepted) {

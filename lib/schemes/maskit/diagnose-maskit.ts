@@ -114,8 +114,8 @@ function findMatches(decoded: DecodedSignature, isRightHeader: boolean, variants
       }
     }
     for (const secret of secrets) {
-      for (const variant of secretVariants(secret.secret!)) {
-        if (verifies({ ...secret, secret: variant.bytes }, body)) matches.push({ code: "secret-variant", severity: "warning", credential: credentialOf(secret), facts: { variant: variant.code } });
+      for (const { variant, bytes } of secretVariants(secret.secret!)) {
+        if (verifies({ ...secret, secret: bytes }, body)) matches.push({ code: "secret-variant", severity: "warning", credential: credentialOf(secret), facts: { variant } });
       }
     }
     // Not an HMAC at all, so not something the scheme's accept could find.
@@ -131,13 +131,13 @@ function findMatches(decoded: DecodedSignature, isRightHeader: boolean, variants
 }
 
 /** Generated secrets look like `whsec_<base64url>`: senders sometimes use only the part after the prefix, or its decoded bytes. */
-function secretVariants(secret: Buffer): Array<{ code: "without-prefix" | "base64-decoded"; bytes: Buffer }> {
+function secretVariants(secret: Buffer): Array<{ variant: "without-prefix" | "base64-decoded"; bytes: Buffer }> {
   const text = secret.toString("utf8");
   if (!text.startsWith("whsec_") || text.length <= 6) return [];
   const rest = text.slice(6);
   return [
-    { code: "without-prefix", bytes: Buffer.from(rest) },
-    { code: "base64-decoded", bytes: Buffer.from(rest, "base64url") },
+    { variant: "without-prefix", bytes: Buffer.from(rest) },
+    { variant: "base64-decoded", bytes: Buffer.from(rest, "base64url") },
   ];
 }
 

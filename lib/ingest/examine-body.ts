@@ -8,6 +8,7 @@ import type { FilePart, MultipartBody } from "./read-multipart.ts";
 import type { SpooledBody } from "./read-body.ts";
 import { Spool } from "./spool.ts";
 
+
 // A body that has been read, judged: the scheme's verdict, then what the body must be and what
 // of it is stored, by its shape rather than by its kind. multipart/form-data: the file parts
 // that are JPEG or PNG by their bytes go to the gallery (with the scheme's `imagePart` rule,
@@ -15,8 +16,6 @@ import { Spool } from "./spool.ts";
 // JSON worker (the scheme's own `accept`, then the base64 images and the text shown); any other
 // body is stored as it is. The receiver (receive-delivery.ts) and re-verification
 // (lib/inspection/reverify-delivery.ts) both end here, so they refuse and accept alike.
-
-export type BodyShape = "multipart" | "json" | "other";
 
 export type ReadContent = { shape: "multipart"; raw: SpooledBody; multipart: MultipartBody } | { shape: "json"; raw: SpooledBody } | { shape: "other"; raw: SpooledBody };
 
@@ -63,20 +62,6 @@ export type Examined =
  * full reason goes to the log and the inspector.
  */
 export const SIGNATURE_MISMATCH_ANSWER = "the signature does not match";
-
-/** Which reader and which path a body takes: the scheme's rule, else its Content-Type. */
-export function bodyShape(scheme: Scheme, contentType: string | null): BodyShape {
-  if (scheme.body) return scheme.body.shape;
-  if (isMultipart(contentType)) return "multipart";
-  return isJson(contentType) ? "json" : "other";
-}
-
-/** The 415 reason when the scheme's body rule refuses the Content-Type, else null. */
-export function contentTypeRefusal(scheme: Scheme, contentType: string | null): string | null {
-  if (scheme.body?.shape === "multipart" && !isMultipart(contentType)) return `Content-Type must be multipart/form-data with a boundary, not "${contentType ?? "none"}"`;
-  if (scheme.body?.shape === "json" && !isJson(contentType)) return `Content-Type must be application/json, not "${contentType ?? "none"}"`;
-  return null;
-}
 
 export async function examineBody(input: ExamineInput): Promise<Examined> {
   const { scheme, content } = input;
@@ -161,12 +146,4 @@ function signatureRefused(refusal: Refusal, hint: string | null): Examined {
 
 function rejected(httpStatus: number, reason: string, credential: CredentialRef | null = null): Examined & { accepted: false } {
   return { accepted: false, status: "rejected", httpStatus, reason, answered: reason, credential };
-}
-
-function isMultipart(contentType: string | null): boolean {
-  return /^multipart\/form-data\s*;/i.test(contentType ?? "");
-}
-
-function isJson(contentType: string | null): boolean {
-  return /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType ?? "");
 }

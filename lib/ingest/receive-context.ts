@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import { getConfig } from "../config.ts";
-import type { ReceivingSource } from "./find-receiving-source.ts";
+import type { ReceivingSource } from "../sources/find-receiving-source.ts";
 import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
 

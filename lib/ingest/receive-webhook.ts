@@ -5,9 +5,9 @@ import { getPool } from "../db.ts";
 import type { JsonAnswer } from "../http/errors.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { whileReceiving } from "./ingest-activity.ts";
-import { findReceivingSource } from "./find-receiving-source.ts";
+import { findReceivingSource } from "../sources/find-receiving-source.ts";
 import { receiveDelivery } from "./receive-delivery.ts";
-import { bodyShape } from "./examine-body.ts";
+import { bodyShape } from "../schemes/body-shape.ts";
 import { schemeFor } from "../schemes/index.ts";
 import type { ReceiveOutcome } from "./receive-context.ts";
 

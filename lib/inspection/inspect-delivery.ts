@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { getPool, getPrisma } from "../db.ts";
 import { getDelivery } from "../deliveries/get-delivery.ts";
-import { findReceivingSource } from "../ingest/find-receiving-source.ts";
+import { findReceivingSource } from "../sources/find-receiving-source.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
 import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
-import { bodyShape } from "../ingest/examine-body.ts";
+import { bodyShape } from "../schemes/body-shape.ts";
 import { schemeFor } from "../schemes/index.ts";
 import type { SchemeFinding } from "../schemes/scheme.ts";
 import { explainFindings, type ExplainedDiagnosis } from "./explain-findings.ts";

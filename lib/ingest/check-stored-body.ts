@@ -1,17 +1,19 @@
 import { Readable } from "node:stream";
 import type { IncomingImage, JobFacts } from "../deliveries/delivery-types.ts";
-import { bodyShape, contentTypeRefusal, examineBody, type ReadContent } from "../ingest/examine-body.ts";
-import type { ReceivingSource } from "../ingest/find-receiving-source.ts";
-import { readBody } from "../ingest/read-body.ts";
-import { readMultipartBody } from "../ingest/read-multipart.ts";
-import type { Spool } from "../ingest/spool.ts";
+import { bodyShape, contentTypeRefusal } from "../schemes/body-shape.ts";
+import type { ReceivingSource } from "../sources/find-receiving-source.ts";
+import { examineBody, type ReadContent } from "./examine-body.ts";
+import { readBody } from "./read-body.ts";
+import { readMultipartBody } from "./read-multipart.ts";
+import type { Spool } from "./spool.ts";
 import { schemeFor } from "../schemes/index.ts";
 import type { BodyVerifier, CredentialRef, Refusal } from "../schemes/scheme.ts";
 
-// A quarantined body checked again exactly as the receiver checks a request: its bytes read by
-// the receiver's readers, then the receiver's own judgement (lib/ingest/examine-body.ts: the
-// scheme's accept, the body rules, the images). Either it is refused again, with the receiver's
-// reason, or it is what the storing step stores.
+// A stored (quarantined) body checked again exactly as the receiver checks a request, for
+// re-verification (lib/inspection/reverify-delivery.ts): its bytes read by the receiver's
+// readers, then the receiver's own judgement (examine-body.ts: the scheme's accept, the body
+// rules, the images). Either it is refused again, with the receiver's reason, or it is what the
+// storing step stores. The one door from lib/inspection into the receiver's internals.
 
 export type BodyCheck =
   | { isAccepted: false; outcome: "no_match" | "still_refused"; reason: string; credential: CredentialRef | null }
@@ -27,7 +29,7 @@ export type BodyCheck =
       dispose(): Promise<void>;
     };
 
-export async function checkQuarantinedBody({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
+export async function checkStoredBody({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
   const scheme = schemeFor(source.kind);
   const contentType = headers.get("content-type");
   const wrongType = contentTypeRefusal(scheme, contentType);

@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import type { Operator } from "../auth/api-tokens.ts";
+import type { Operator } from "../auth/operator.ts";
 
 // The audit log is append-only and written in the same transaction as the change it records,
 // so a change without its entry (or an entry without its change) cannot happen. `detail` holds

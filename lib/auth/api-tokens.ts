@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { recordAudit, type AuditActor } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import type { Role } from "../generated/prisma/enums.ts";
+import type { Operator } from "./operator.ts";
 
 // API tokens are 32 random bytes; only their SHA-256 is stored (a slow hash adds nothing for a
 // secret with 256 bits of entropy, and every API request checks one).
@@ -39,12 +40,7 @@ export async function createApiToken(options: CreateApiTokenOptions) {
   return { token, record };
 }
 
-export interface Operator {
-  kind: "token" | "user";
-  id: string;
-  name: string;
-  role: Role;
-}
+export type { Operator } from "./operator.ts";
 
 /** The operator behind an `Authorization: Bearer …` header, or null. */
 export async function authenticateBearer(authorization: string | null): Promise<Operator | null> {

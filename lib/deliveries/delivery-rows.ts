@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { valuesList } from "../storage/values-list.ts";
-import type { DeliveryFacts } from "./record-delivery.ts";
+import type { DeliveryFacts } from "./delivery-types.ts";
 
 // The deliveries rows themselves, written for one delivery or a whole group-committed batch in
 // one statement, and the "last matched" time of the credentials that verified them.

@@ -4,7 +4,7 @@ import type { StorageContext } from "../storage/blob-rows.ts";
 import { isStorageUnavailable } from "../storage/storage-errors.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { commitBatch, type PendingDelivery } from "./commit-batch.ts";
-import type { CommitResult, DeliveryFacts, VerifiedContent } from "./record-delivery.ts";
+import type { CommitResult, DeliveryFacts, VerifiedContent } from "./delivery-types.ts";
 
 // Group commit. A delivery's 200 waits for its commit; while a commit is under way, the
 // deliveries that finish verifying meanwhile queue up and then commit together, in one

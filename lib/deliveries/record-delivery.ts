@@ -1,7 +1,7 @@
 import type pg from "pg";
 import type { Spool } from "../ingest/spool.ts";
-import type { CredentialRef } from "../signatures/types.ts";
-import { DELIVERY_CHANNEL } from "../events/delivery-events.ts";
+import type { DeliveryFacts } from "./delivery-types.ts";
+import { notifyDelivery } from "./notify-deliveries.ts";
 import { randomUUID } from "node:crypto";
 import { insertBlobRows, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
@@ -13,59 +13,10 @@ import { insertDeliveries } from "./delivery-rows.ts";
 // statements are named, so each pooled connection parses and plans them once. Bytes go to the
 // blob store before the transaction that references them (lib/storage/blob-rows.ts).
 
-export type DeliveryStatus = "verified" | "failed" | "rejected";
-
-export interface DeliveryFacts {
-  id: string;
-  sourceId: string;
-  receivedAt: Date;
-  status: DeliveryStatus;
-  httpStatus: number;
-  reason: string | null;
-  metadata: string | null;
-  fileName: string | null;
-  contentType: string | null;
-  bodySha256: string | null;
-  bodySize: number | null;
-  signature: string | null;
-  headers: Record<string, string>;
-  matchedCredential: CredentialRef | null;
-  durationMs: number;
-  /** JSON deliveries (Eden AI) only. */
-  job?: JobFacts;
-}
-
-export interface JobFacts {
-  jobId: string | null;
-  jobStatus: string | null;
-  provider: string | null;
-  feature: string | null;
-  subfeature: string | null;
-  signatureForm: string | null;
-  payload: unknown;
-}
-
-export interface IncomingImage {
-  spool: Spool;
-  sha256: string;
-  mimeType: string;
-  width: number;
-  height: number;
-  /** The multipart field, or the JSON path in the payload, it came from. */
-  origin: string;
-}
-
-export interface VerifiedContent {
-  images: IncomingImage[];
-  /** The raw body, kept as received (JSON deliveries, whose bytes are the record). */
-  rawBody?: Spool;
-}
-
-export type CommitResult =
-  | { isDuplicate: false; deliveryId: string; newImages: Array<{ id: string; image: IncomingImage }> }
-  | { isDuplicate: true; deliveryId: string };
+export type { CommitResult, DeliveryFacts, DeliveryStatus, IncomingImage, JobFacts, VerifiedContent } from "./delivery-types.ts";
 
 export { commitVerifiedDelivery } from "./group-commit.ts";
+export { notifyDeliveries, notifyDelivery } from "./notify-deliveries.ts";
 
 /** Stores a failed or rejected delivery, with its raw body in quarantine when there is one. */
 export async function recordUnverifiedDelivery({ pool, blobs }: StorageContext, delivery: DeliveryFacts, rawBody: Spool | null): Promise<void> {
@@ -78,19 +29,5 @@ export async function recordUnverifiedDelivery({ pool, blobs }: StorageContext, 
       await client.query("INSERT INTO quarantined_bodies (delivery_id, blob_id) VALUES ($1, $2)", [delivery.id, quarantined.id]);
     }
     await notifyDelivery(client, delivery.id);
-  });
-}
-
-/** Live pages on every instance learn of the delivery when this transaction commits (lib/events). */
-export async function notifyDelivery(client: pg.ClientBase, deliveryId: string): Promise<void> {
-  await notifyDeliveries(client, [deliveryId]);
-}
-
-/** One NOTIFY per delivery, in order, in one statement (a group-committed batch sends many). */
-export async function notifyDeliveries(client: pg.ClientBase, deliveryIds: string[]): Promise<void> {
-  await client.query({
-    name: "notify-deliveries",
-    text: "SELECT pg_notify($1, id) FROM unnest($2::text[]) WITH ORDINALITY AS sent (id, n) ORDER BY n",
-    values: [DELIVERY_CHANNEL, deliveryIds],
   });
 }

@@ -6,19 +6,24 @@ import { readBody, type ReadBodyOptions, type SpooledBody } from "./read-body.ts
 import { Spool } from "./spool.ts";
 
 // Reads a multipart body in one pass (see read-body.ts): every chunk is also handed to the
-// signature verifier and parsed by busboy, whose image part goes to a spool of its own. Nothing
-// here trusts the body: the caller decides on the signature once the last byte is in.
+// signature verifier and parsed by busboy, whose file parts go to spools of their own. With
+// `imagePart` (MaskIt's maskedImage) only that part is kept, and only once; without it, every
+// file part is. Nothing here trusts the body: the caller decides on the signature once the
+// last byte is in, and on which files are images by their bytes.
 
 export const METADATA_FIELD = "metadata";
-export const IMAGE_FIELD = "maskedimage"; // matched case-insensitively: `maskedImage` in the docs
 const MAX_METADATA_BYTES = 1024 * 1024;
 
 type SpooledPart = SpooledBody;
+export type FilePart = SpooledPart & { field: string; declaredType: string; fileName: string | null };
 
 export interface MultipartBody {
   raw: SpooledPart;
   metadata: string | null;
-  image: (SpooledPart & { declaredType: string; fileName: string | null }) | null;
+  /** The `imagePart`, when one was asked for and sent. */
+  image: FilePart | null;
+  /** Every file part kept, in body order (just the `imagePart` when one was asked for). */
+  files: FilePart[];
   /** Set when the body is not well-formed multipart; the raw body is still complete. */
   parseError: MalformedBodyError | null;
   dispose(): Promise<void>;
@@ -27,6 +32,8 @@ export interface MultipartBody {
 export interface ReadMultipartOptions extends ReadBodyOptions {
   contentType: string;
   onChunk?: (chunk: Buffer) => void;
+  /** The one file part to keep (matched case-insensitively); without it, all file parts are kept. */
+  imagePart?: string;
 }
 
 export async function readMultipartBody(options: ReadMultipartOptions): Promise<MultipartBody> {
@@ -49,16 +56,19 @@ export async function readMultipartBody(options: ReadMultipartOptions): Promise<
     raw,
     metadata: parts.metadata,
     image: parts.image,
+    files: parts.files,
     parseError: parts.error,
     dispose: () => Promise.all([raw.spool.dispose(), parts.dispose()]).then(() => {}),
   };
 }
 
 /** The parser side: busboy fed chunk by chunk, its parts collected; errors become `error`. */
-function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
+function createPartCollector({ contentType, spoolDir, imagePart }: ReadMultipartOptions) {
+  const imageField = imagePart?.toLowerCase();
   const state = {
     metadata: null as string | null,
     image: null as MultipartBody["image"],
+    files: [] as FilePart[],
     error: null as MalformedBodyError | null,
     spoolError: null as Error | null,
   };
@@ -97,13 +107,13 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
   parser?.on("file", (name, stream, info) => {
     stream.on("error", (error: Error) => fail(`malformed multipart body: ${error.message}`));
     // busboy finishes parsing the chunk in hand after being destroyed, and may still open a part.
-    if (state.error || name.toLowerCase() !== IMAGE_FIELD) return void stream.resume();
-    if (state.image || imageSpools.length) {
+    if (state.error || (imageField !== undefined && name.toLowerCase() !== imageField)) return void stream.resume();
+    if (imageField !== undefined && (state.image || imageSpools.length)) {
       stream.resume();
-      return fail("more than one maskedImage part");
+      return fail(`more than one ${imagePart} part`);
     }
     const spool = new Spool(spoolDir);
-    imageSpools.push(spool);
+    const position = imageSpools.push(spool) - 1;
     imageJobs.push(
       (async () => {
         const hash = createHash("sha256");
@@ -112,7 +122,9 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
           await spool.write(chunk);
         }
         // The client's filename is kept as text for display only, never used as a path.
-        state.image = { spool, sha256: hash.digest("hex"), size: spool.size, declaredType: info.mimeType, fileName: info.filename ?? null };
+        const file = { spool, sha256: hash.digest("hex"), size: spool.size, field: name, declaredType: info.mimeType, fileName: info.filename ?? null };
+        state.files[position] = file;
+        if (imageField !== undefined) state.image = file;
       })().catch((error: NodeJS.ErrnoException) => {
         // The spool's disk is full: not the sender's fault, so not a 400 (the receiver answers 503).
         if (error.code === "ENOSPC" || error.code === "EDQUOT") state.spoolError ??= error;
@@ -127,6 +139,9 @@ function createPartCollector({ contentType, spoolDir }: ReadMultipartOptions) {
     },
     get image() {
       return state.error ? null : state.image;
+    },
+    get files() {
+      return state.error ? [] : state.files.filter(Boolean);
     },
     get error() {
       return state.error;

@@ -5,7 +5,7 @@ import type pg from "pg";
 import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import { getConfig } from "../config.ts";
-import type { ReceivingSource } from "./find-receiving-source.ts";
+import type { ReceivingSource } from "../sources/find-receiving-source.ts";
 import { quarantineRoom, quotaReason } from "./quarantine-quota.ts";
 import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
@@ -87,13 +87,6 @@ export async function recordRefusal(
   await recordUnverifiedDelivery(context, recorded, isKept ? refusal.rawBody! : null);
   return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };
 }
-
-/**
- * What a sender whose signature failed is told: that it did not match, and nothing about the
- * source's credentials (how many, their labels, fingerprints, or when one was revoked). The
- * full reason goes to the log and the inspector.
- */
-export const SIGNATURE_MISMATCH_ANSWER = "the signature does not match";
 
 /** The Content-Length check that lets a receiver refuse an oversized body before reading it. */
 export function declaredLengthTooLarge(context: ReceiveContext): string | null {

@@ -5,13 +5,14 @@ import { getPool } from "../db.ts";
 import type { JsonAnswer } from "../http/errors.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { whileReceiving } from "./ingest-activity.ts";
-import { findReceivingSource } from "./find-receiving-source.ts";
-import { receiveEdenaiDelivery } from "./receive-edenai.ts";
-import { receiveMaskitDelivery } from "./receive-maskit.ts";
+import { findReceivingSource } from "../sources/find-receiving-source.ts";
+import { receiveDelivery } from "./receive-delivery.ts";
+import { bodyShape } from "../schemes/body-shape.ts";
+import { schemeFor } from "../schemes/index.ts";
 import type { ReceiveOutcome } from "./receive-context.ts";
 
-// POST /api/webhooks/<slug>: find the source, hand the streamed body to its kind's receiver,
-// answer with the outcome. No 2xx leaves here before the receiver's commit.
+// POST /api/webhooks/<slug>: find the source, hand the streamed body to the receiver (one for
+// every kind, lib/ingest/receive-delivery.ts), answer with the outcome. No 2xx leaves here before the receiver's commit.
 
 export interface WebhookRequest {
   headers: Headers;
@@ -35,11 +36,12 @@ async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswe
     body: request.body,
     pool,
     blobs: await getBlobWriter(),
-    maxBodyBytes: source.kind === "edenai" ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES,
+    // A JSON body is parsed whole in the worker, so it has the smaller limit.
+    maxBodyBytes: bodyShape(schemeFor(source.kind), request.headers.get("content-type")) === "json" ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES,
     bodyTimeoutMs: BODY_TIMEOUT_SECONDS * 1000,
     spoolDir: path.join(dataDir, "tmp"),
   };
-  const outcome = source.kind === "maskit" ? await receiveMaskitDelivery(context) : await receiveEdenaiDelivery(context);
+  const outcome = await receiveDelivery(context);
   return answer(outcome);
 }
 

@@ -1,22 +1,24 @@
 import { createHash } from "node:crypto";
 import { getPool, getPrisma } from "../db.ts";
 import { getDelivery } from "../deliveries/get-delivery.ts";
-import { findReceivingSource } from "../ingest/find-receiving-source.ts";
+import { findReceivingSource } from "../sources/find-receiving-source.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
 import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
-import type { EdenaiDiagnosis } from "./diagnose-edenai.ts";
-import { diagnoseMaskit, type MaskitDiagnosis } from "./diagnose-maskit.ts";
-import { diagnosticKeys, diagnosticSecrets } from "./diagnostic-credentials.ts";
+import { bodyShape } from "../schemes/body-shape.ts";
+import { schemeFor } from "../schemes/index.ts";
+import type { SchemeFinding } from "../schemes/scheme.ts";
+import { explainFindings, type ExplainedDiagnosis } from "./explain-findings.ts";
+import { toPlainJson } from "../json/json-tree.ts";
+import { parseJsonOnce } from "../json/parse-once.ts";
 
 // What the inspector page shows of one delivery: the delivery as the API gives it, its source,
 // and for a failed or rejected one with a quarantined body, the signature diagnosis of that
-// body. Secrets are decrypted here, on the server, for the diagnosis only; the result names
-// credentials by label and fingerprint and holds no secret.
+// body: its kind's scheme's `diagnose` (lib/schemes), in the JSON worker for a JSON body, worded
+// and tabled by explain-findings.ts. Secrets are decrypted here, on the server, for the
+// diagnosis only; the result names credentials by label and fingerprint and holds no secret.
 
-export type QuarantineDiagnosis =
-  | ({ kind: "maskit" } & MaskitDiagnosis & BodyFacts)
-  | ({ kind: "edenai" } & EdenaiDiagnosis & BodyFacts & { payloadPreview: string | null });
+export type QuarantineDiagnosis = ExplainedDiagnosis & BodyFacts & { payloadPreview: string | null };
 
 const MAX_PAYLOAD_PREVIEW_BYTES = 4 * 1024 * 1024;
 
@@ -56,7 +58,7 @@ export async function inspectDelivery(id: string) {
 export type InspectedDelivery = NonNullable<Awaited<ReturnType<typeof inspectDelivery>>>;
 
 async function diagnoseQuarantine(
-  source: { slug: string; kind: "maskit" | "edenai" },
+  source: { slug: string; kind: string },
   sha256: string,
   headers: Record<string, string>,
   contentType: string | null,
@@ -64,17 +66,41 @@ async function diagnoseQuarantine(
   const pool = getPool();
   const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), getBlobWriter().then(({ store }) => readBlobBuffer(store, sha256))]);
   if (!receiving) return null;
+  const scheme = schemeFor(source.kind);
   const facts: BodyFacts = { bodySize: rawBody.length, bodySha256: createHash("sha256").update(rawBody).digest("hex"), contentType };
-  if (source.kind === "maskit") {
-    return { kind: "maskit", ...facts, ...diagnoseMaskit({ rawBody, headers, secrets: diagnosticSecrets(receiving) }) };
-  }
-  // Parsing, every layout and the preview run in the JSON worker thread, within its time budget.
+  const request = { headers: toHeaders(headers), body: rawBody };
+  const context = { now: new Date(), options: {} };
+  const isJson = bodyShape(scheme, contentType) === "json";
+  let findings: SchemeFinding[];
   try {
-    const diagnosis = await analyseJson({ kind: "diagnose-edenai", rawBody, headers, keys: diagnosticKeys(receiving) });
-    return { kind: "edenai", ...facts, ...diagnosis, payloadPreview: await previewOffLoop(rawBody) };
+    // A JSON body's diagnosis (parsing, every layout) runs in the JSON worker thread, within its time budget.
+    findings = isJson
+      ? await analyseJson({
+          kind: "diagnose",
+          scheme: scheme.kind,
+          rawBody,
+          headers,
+          credentials: receiving.credentials,
+          now: context.now,
+          options: context.options,
+        })
+      : scheme.diagnose(request, receiving.credentials, context);
   } catch (error) {
     if (!(error instanceof JsonAnalysisLimitError)) throw error;
-    return { kind: "edenai", ...facts, ...tooLargeToAnalyse(error, headers), payloadPreview: null };
+    findings = [{ code: "too-large-to-analyse", severity: "warning", facts: { message: error.message } }];
+    return { ...facts, ...explainFindings(scheme, request, [], findings, null), payloadPreview: null };
+  }
+  const payloadPreview = isJson ? await previewOffLoop(rawBody) : null;
+  return { ...facts, ...explainFindings(scheme, request, receiving.credentials, findings, isJson ? claimedBy(scheme, rawBody) : null), payloadPreview };
+}
+
+/** What the unverified body claims to be; a body too large to parse here claims nothing. */
+function claimedBy(scheme: ReturnType<typeof schemeFor>, rawBody: Buffer) {
+  if (!scheme.summarize || rawBody.length > MAX_PAYLOAD_PREVIEW_BYTES) return null;
+  try {
+    return scheme.summarize(toPlainJson(parseJsonOnce(rawBody)));
+  } catch {
+    return null;
   }
 }
 
@@ -87,19 +113,16 @@ async function previewOffLoop(rawBody: Buffer): Promise<string | null> {
   }
 }
 
-function tooLargeToAnalyse(error: JsonAnalysisLimitError, headers: Record<string, string>): EdenaiDiagnosis {
-  const detail = `${error.message}, so the inspector did not diagnose it (other requests are not held up by it). The body stays in quarantine as received.`;
-  const value = headers["x-edenai-signature"] ?? headers["x-edenai-signautre"];
-  return {
-    signature: value ? { header: headers["x-edenai-signature"] ? "X-Edenai-Signature" : "X-Edenai-Signautre", value } : null,
-    decoded: null,
-    isJson: false,
-    claimed: null,
-    attempts: [],
-    otherLayoutsTried: [],
-    credentials: [],
-    findings: [{ kind: "too-large-to-analyse", severity: "warning", title: "Too large to analyse here", detail }],
-  };
+function toHeaders(record: Record<string, string>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(record)) {
+    try {
+      headers.set(name, value);
+    } catch {
+      // A value Headers will not hold was not one the receiver could have read either.
+    }
+  }
+  return headers;
 }
 
 function asHeaderRecord(value: unknown): Record<string, string> {

@@ -1,18 +1,17 @@
 import type pg from "pg";
 import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import type { AuditEntry } from "../audit/record-audit.ts";
-import { storeImages } from "../deliveries/commit-batch.ts";
-import { notifyDelivery, type IncomingImage, type JobFacts } from "../deliveries/record-delivery.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { IncomingImage, JobFacts } from "../deliveries/delivery-types.ts";
+import { storeVerified } from "../deliveries/store-verified.ts";
+import type { CredentialRef } from "../schemes/scheme.ts";
 import { withTransaction } from "../storage/transaction.ts";
-import { enqueueForwards } from "../forwarding/enqueue-forwards.ts";
 import { recordAuditOn } from "./audit-in-transaction.ts";
 
-// Turns a quarantined delivery that now verifies into a verified one, in one transaction, as
-// commitVerifiedDelivery would have stored it on arrival: the dedupe key, its images (content-
-// addressed, through the receiver's storeImages), the matched credential and its last match,
-// the raw body out of quarantine (an Eden AI body stays, as the verified delivery's raw body),
-// the audit entry, its forwarding jobs, and the NOTIFY that live pages listen for.
+// Turns a quarantined delivery that now verifies into a verified one, in one transaction,
+// through the receiver's own storing step (lib/deliveries/store-verified.ts: the dedupe key, its
+// images, their links, its forwarding jobs, the NOTIFY), with its row updated rather than
+// inserted; and what only re-verification does: the raw body out of quarantine (a JSON body
+// stays, as the verified delivery's raw body), the credential's last match, the audit entry.
 
 export interface Promotion {
   deliveryId: string;
@@ -43,29 +42,16 @@ export async function promoteDelivery(storage: StorageContext, promotion: Promot
     );
     const row = rows[0];
     if (!row || row.status === "verified" || !row.blob_id) return { outcome: "gone" };
-    const claimed = await client.query(
-      "INSERT INTO dedupe_keys (source_id, key, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING delivery_id",
-      [promotion.sourceId, promotion.dedupeKey, promotion.deliveryId],
+    const [stored] = await storeVerified(
+      client,
+      storage.blobs,
+      [{ deliveryId: promotion.deliveryId, sourceId: promotion.sourceId, dedupeKey: promotion.dedupeKey, images: promotion.images }],
+      async (_accepted, images) => {
+        const first = promotion.images[0];
+        await updateDelivery(client, promotion, first ? images.get(first.sha256)!.imageId : null, promotion.keepsRawBody ? row.blob_id : null);
+      },
     );
-    if (claimed.rowCount === 0) {
-      const existing = await client.query<{ delivery_id: string }>("SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2", [
-        promotion.sourceId,
-        promotion.dedupeKey,
-      ]);
-      return { outcome: "duplicate", duplicateOf: existing.rows[0].delivery_id };
-    }
-
-    const byHash = await storeImages(client, storage.blobs, promotion.images);
-    const stored = promotion.images.map((image) => ({ image, imageId: byHash.get(image.sha256)!.imageId, isNewImage: byHash.get(image.sha256)!.isNew }));
-    for (const [position, { imageId, image }] of stored.entries()) {
-      await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [
-        promotion.deliveryId,
-        position,
-        imageId,
-        image.origin,
-      ]);
-    }
-    await updateDelivery(client, promotion, stored[0]?.imageId ?? null, promotion.keepsRawBody ? row.blob_id : null);
+    if (stored.isDuplicate) return { outcome: "duplicate", duplicateOf: stored.deliveryId };
     await client.query("DELETE FROM quarantined_bodies WHERE delivery_id = $1", [promotion.deliveryId]);
     if (!promotion.keepsRawBody) {
       await client.query("DELETE FROM blobs WHERE id = $1", [row.blob_id]);
@@ -73,11 +59,7 @@ export async function promoteDelivery(storage: StorageContext, promotion: Promot
     }
     await client.query("UPDATE credentials SET last_matched_at = now() WHERE id = $1", [promotion.credential.id]);
     await recordAuditOn(client, promotion.audit);
-    // Now verified, it is forwarded like any verified delivery, in this transaction.
-    await enqueueForwards(client, [{ id: promotion.deliveryId, sourceId: promotion.sourceId }]);
-    await notifyDelivery(client, promotion.deliveryId);
-    const newImages = stored.filter((entry, index) => entry.isNewImage && stored.findIndex((other) => other.imageId === entry.imageId) === index);
-    return { outcome: "verified", newImages: newImages.map(({ imageId, image }) => ({ id: imageId, image })) };
+    return { outcome: "verified", newImages: stored.newImages };
   });
   // Rows first, bytes after their commit; images already stored elsewhere leave nothing to free.
   if (freedSha256) await deleteUnreferencedBytes(storage.pool, storage.blobs.store, [freedSha256]);

@@ -2,13 +2,13 @@ import path from "node:path";
 import { recordAudit } from "../audit/record-audit.ts";
 import { getConfig } from "../config.ts";
 import { getPrisma } from "../db.ts";
-import { findReceivingSource } from "../ingest/find-receiving-source.ts";
+import { findReceivingSource } from "../sources/find-receiving-source.ts";
 import { scheduleRenditions } from "../images/renditions.ts";
-import type { CredentialRef } from "../signatures/types.ts";
+import type { CredentialRef } from "../schemes/scheme.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
 import { getStorage } from "../storage/configured-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
-import { checkQuarantinedBody } from "./check-quarantined-body.ts";
+import { checkStoredBody } from "../ingest/check-stored-body.ts";
 import { DeliveryNotFoundError } from "./errors.ts";
 import { promoteDelivery } from "./promote-delivery.ts";
 
@@ -55,7 +55,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   if (!source) throw new DeliveryNotFoundError();
 
   const rawBody = await readBlobBuffer(storage.blobs.store, delivery.quarantine.blob.sha256);
-  const check = await checkQuarantinedBody({ source, rawBody, headers: toHeaders(delivery.headers), spoolDir: path.join(getConfig().dataDir, "tmp") });
+  const check = await checkStoredBody({ source, rawBody, headers: toHeaders(delivery.headers), spoolDir: path.join(getConfig().dataDir, "tmp") });
   const audit = (detail: Record<string, string | number | null>) => ({
     actor: options.actor,
     ip: options.ip,

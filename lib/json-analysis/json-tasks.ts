@@ -1,102 +1,95 @@
-import { createPublicKey } from "node:crypto";
-import { describeJob, extractEmbeddedImages, jobDedupeKey, type EmbeddedImage } from "../ingest/edenai-payload.ts";
-import { diagnoseEdenai, type EdenaiDiagnosis, type EdenaiDiagnosticKey } from "../inspection/diagnose-edenai.ts";
-import { previewPayload } from "../inspection/preview-payload.ts";
-import { InvalidJsonError, parseJsonPreservingOrder, toPlainJson, type JsonNode } from "../signatures/edenai-canonical.ts";
-import { verifyEdenaiSignature } from "../signatures/edenai.ts";
-import { SignatureError, type CredentialRef, type SignatureFailureCode } from "../signatures/types.ts";
+import { extractEmbeddedImages, type EmbeddedImage } from "../json/embedded-images.ts";
+import { InvalidJsonError, toPlainJson } from "../json/json-tree.ts";
+import { parseJsonOnce } from "../json/parse-once.ts";
+import { previewPayload } from "../json/preview-payload.ts";
+import { schemeFor } from "../schemes/index.ts";
+import { findRetiredMatch } from "../schemes/retired-match.ts";
+import {
+  accept,
+  type Acceptance,
+  type CredentialRef,
+  type PayloadSummary,
+  type Refusal,
+  type SchemeCredential,
+  type SchemeFinding,
+  type SchemeOptions,
+} from "../schemes/scheme.ts";
 
 // The JSON work that costs time in proportion to the body (parsing, every canonical form, the
 // diagnosis's extra layouts, a pretty preview), as tasks that run in a worker thread
-// (json-worker.mjs) so that a large body never holds the event loop. Inputs and results are
-// plain data: they cross the thread boundary by structured clone (a Buffer arrives as a
-// Uint8Array, hence `asBuffer`).
+// (json-worker.mjs) so that a large body never holds the event loop. Any kind's scheme runs
+// here for a JSON body: its own `accept`, then what the receiver stores of the payload (the
+// images it carries, the text shown, the dedupe key), parsed once for both
+// (lib/json/parse-once.ts). Inputs and results are plain data: they cross the thread boundary
+// by structured clone (a Buffer arrives as a Uint8Array, hence `asBuffer`; KeyObjects clone).
 
-export interface EdenaiKeyInput extends CredentialRef {
-  pem: string;
+export interface SchemeTaskInput {
+  /** The source kind, for schemeFor. */
+  scheme: string;
+  rawBody: Uint8Array;
+  headers: Record<string, string>;
+  credentials: SchemeCredential[];
+  now: Date;
+  options: SchemeOptions;
 }
 
-export type JsonTask =
-  | { kind: "verify-edenai"; rawBody: Uint8Array; headers: Record<string, string>; keys: EdenaiKeyInput[]; retiredKeys: EdenaiKeyInput[] }
-  | { kind: "diagnose-edenai"; rawBody: Uint8Array; headers: Record<string, string>; keys: EdenaiDiagnosticKey[] }
-  | { kind: "preview-json"; rawBody: Uint8Array };
+export type JsonTask = ({ kind: "accept-json" } & SchemeTaskInput) | ({ kind: "diagnose" } & SchemeTaskInput) | { kind: "preview-json"; rawBody: Uint8Array };
 
-export type EdenaiVerification =
-  | { outcome: "invalid-json"; message: string }
-  | { outcome: "signature-error"; code: SignatureFailureCode; message: string; retiredMatch: (CredentialRef & { index: number }) | null }
-  | {
-      outcome: "verified";
-      credential: CredentialRef;
-      form: string;
-      job: ReturnType<typeof describeJob>;
-      dedupeKey: string | null;
-      displayPayload: unknown;
-      images: EmbeddedImage[];
-    };
+/** What the receiver stores of a JSON payload; null for a body that is not JSON (a kind without body rules stores it as it is). */
+export interface JsonContent {
+  displayPayload: unknown;
+  images: EmbeddedImage[];
+  summary: PayloadSummary | null;
+  dedupeKey: string | null;
+}
 
-export type JsonTaskResult<T extends JsonTask> = T extends { kind: "verify-edenai" }
-  ? EdenaiVerification
-  : T extends { kind: "diagnose-edenai" }
-    ? EdenaiDiagnosis
+export type JsonAcceptance =
+  | { outcome: "refused"; refusal: Refusal; retiredMatch: (CredentialRef & Pick<SchemeCredential, "state" | "retiredAt">) | null }
+  | { outcome: "accepted"; acceptance: Acceptance; content: JsonContent | null };
+
+export type JsonTaskResult<T extends JsonTask> = T extends { kind: "accept-json" }
+  ? JsonAcceptance
+  : T extends { kind: "diagnose" }
+    ? SchemeFinding[]
     : string | null;
 
-export function runJsonTask(task: JsonTask): EdenaiVerification | EdenaiDiagnosis | string | null {
+export function runJsonTask(task: JsonTask): JsonAcceptance | SchemeFinding[] | string | null {
   const rawBody = asBuffer(task.rawBody);
-  switch (task.kind) {
-    case "verify-edenai":
-      return verifyEdenaiBody(rawBody, new Headers(task.headers), task.keys, task.retiredKeys);
-    case "diagnose-edenai":
-      return diagnoseEdenai({ rawBody, headers: task.headers, keys: task.keys });
-    case "preview-json":
-      return previewPayload(rawBody);
-  }
-}
+  if (task.kind === "preview-json") return previewPayload(rawBody);
+  const scheme = schemeFor(task.scheme);
+  const request = { headers: new Headers(task.headers), body: rawBody };
+  const credentials = task.credentials.map(withBufferSecret);
+  const context = { now: task.now, options: task.options };
+  if (task.kind === "diagnose") return scheme.diagnose(request, credentials, context);
 
-/**
- * The receiver's and re-verification's one Eden AI check: parse (keeping literals and order),
- * verify each canonical form against each active key, and on success the fields the log shows
- * and the embedded images. After a failure, which retired key (if any) would have matched.
- */
-function verifyEdenaiBody(rawBody: Buffer, headers: Headers, keys: EdenaiKeyInput[], retiredKeys: EdenaiKeyInput[]): EdenaiVerification {
-  let tree: JsonNode;
+  const verdict = accept(scheme, request, credentials, context);
+  if (!verdict.accepted) {
+    const isWorthAHint = verdict.code === "no_match" || verdict.code === "no_credentials";
+    const retired = isWorthAHint ? findRetiredMatch(scheme, request, credentials, context) : null;
+    const retiredMatch = retired && {
+      id: retired.id,
+      label: retired.label,
+      fingerprint: retired.fingerprint,
+      state: retired.state,
+      retiredAt: retired.retiredAt,
+    };
+    return { outcome: "refused", refusal: verdict, retiredMatch };
+  }
+  let json: unknown;
   try {
-    tree = parseJsonPreservingOrder(rawBody);
+    json = toPlainJson(parseJsonOnce(rawBody));
   } catch (error) {
-    if (error instanceof InvalidJsonError) return { outcome: "invalid-json", message: error.message };
+    if (error instanceof InvalidJsonError) return { outcome: "accepted", acceptance: verdict, content: null };
     throw error;
   }
-  const asKeys = (list: EdenaiKeyInput[]) => list.map(({ pem, ...credential }) => ({ ...credential, key: createPublicKey(pem) }));
-  try {
-    const match = verifyEdenaiSignature({ rawBody, headers, keys: asKeys(keys), tree });
-    const plain = toPlainJson(tree);
-    const { images, displayPayload } = extractEmbeddedImages(plain);
-    return {
-      outcome: "verified",
-      credential: match.credential,
-      form: match.form,
-      job: describeJob(plain),
-      dedupeKey: jobDedupeKey(plain),
-      displayPayload,
-      images,
-    };
-  } catch (error) {
-    if (!(error instanceof SignatureError)) throw error;
-    const isWorthAHint = error.code === "no_match" || error.code === "no_credentials";
-    const retiredMatch = isWorthAHint ? findRetiredMatch(rawBody, headers, tree, retiredKeys) : null;
-    return { outcome: "signature-error", code: error.code, message: error.message, retiredMatch };
-  }
+  const { images, displayPayload } = extractEmbeddedImages(json);
+  const content = { displayPayload, images, summary: scheme.summarize?.(json) ?? null, dedupeKey: scheme.dedupeKey(request.headers, json, task.options) };
+  return { outcome: "accepted", acceptance: verdict, content };
 }
 
-function findRetiredMatch(rawBody: Buffer, headers: Headers, tree: JsonNode, retiredKeys: EdenaiKeyInput[]): (CredentialRef & { index: number }) | null {
-  for (const [index, { pem, ...credential }] of retiredKeys.entries()) {
-    try {
-      verifyEdenaiSignature({ rawBody, headers, tree, keys: [{ ...credential, key: createPublicKey(pem) }] });
-      return { ...credential, index };
-    } catch {
-      // not this one
-    }
-  }
-  return null;
+/** A secret arrives as a Uint8Array; the schemes read it as a Buffer (its text, for `whsec_` variants). */
+function withBufferSecret(credential: SchemeCredential): SchemeCredential {
+  return credential.secret ? { ...credential, secret: asBuffer(credential.secret) } : credential;
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {

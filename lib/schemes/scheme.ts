@@ -45,7 +45,8 @@ export type RefusalCode =
   | "unsupported_algorithm" // a declared algorithm the scheme does not speak
   | "timestamp_out_of_tolerance" // signed too long ago or in the future
   | "no_credentials" // the source has no active credential to check against
-  | "no_match"; // well-formed, but no active credential produced it
+  | "no_match" // well-formed, but no active credential produced it
+  | "malformed_body"; // the body is not what the scheme signs over (Eden AI: not JSON), whatever its signature
 
 export interface Acceptance {
   accepted: true;
@@ -85,7 +86,27 @@ export interface SchemeFinding {
   code: string;
   severity: FindingSeverity;
   credential?: { label: string; fingerprint: string; state: CredentialState };
-  facts?: Readonly<Record<string, string | number>>;
+  facts?: Readonly<Record<string, string | number | readonly string[]>>;
+}
+
+/**
+ * What a kind demands of the body beyond its signature. Without it, any body is taken: images
+ * in it go to the gallery (multipart file parts, base64 strings in JSON), the rest is stored.
+ */
+export interface BodyRules {
+  /** `multipart`: multipart/form-data with a boundary, else 415; `json`: application/json (or +json), else 415, and valid JSON, else 400. */
+  shape: "multipart" | "json";
+  /** The one multipart file part that must be there and be a JPEG or PNG by its bytes (matched case-insensitively), e.g. MaskIt's `maskedImage`. */
+  imagePart?: string;
+}
+
+/** What the log shows of a JSON delivery, when the kind knows its payload (Eden AI's job fields). */
+export interface PayloadSummary {
+  jobId: string | null;
+  jobStatus: string | null;
+  provider: string | null;
+  feature: string | null;
+  subfeature: string | null;
 }
 
 export interface Scheme {
@@ -93,6 +114,10 @@ export interface Scheme {
   readonly kind: string;
   /** Header names whose values are the delivery's signature, for the log. */
   readonly signatureHeaders: readonly string[];
+  /** What the body must be; absent: any body (see BodyRules). */
+  readonly body?: BodyRules;
+  /** The log's summary of a JSON payload, if the kind has one. */
+  summarize?(json: unknown): PayloadSummary;
   /** Checks the options an operator gives a source of this kind; throws a message naming the bad one. */
   parseOptions(input: unknown): SchemeOptions;
   /** Cheap checks on the headers alone, before any byte of the body: a refusal, or a verifier to feed. */
@@ -104,7 +129,7 @@ export interface Scheme {
 }
 
 /** The one-shot form of `begin`/`update`/`finish`, for bodies already in memory. */
-export function accept(scheme: Scheme, request: SignedRequest, credentials: readonly SchemeCredential[], context: SchemeContext): Verdict {
+export function accept(scheme: Pick<Scheme, "begin">, request: SignedRequest, credentials: readonly SchemeCredential[], context: SchemeContext): Verdict {
   const verifier = scheme.begin(request.headers, credentials, context);
   if ("accepted" in verifier) return verifier;
   verifier.update(request.body);

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
-import { canonicalForms, parseJsonPreservingOrder, serializeCanonical, type CanonicalForm } from "../signatures/edenai-canonical.ts";
-import { signEdenaiPayload } from "../signatures/edenai.ts";
+import { canonicalForms, parseJsonPreservingOrder, serializeCanonical, type CanonicalForm } from "../schemes/edenai/canonical-forms.ts";
+import { signEdenaiPayload } from "../schemes/edenai/edenai-signature.ts";
 import type { SignedRequest } from "./sign-maskit.ts";
 
 // One Eden AI job result as Eden AI sends it: the payload serialized in one canonical form (by

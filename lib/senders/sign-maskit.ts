@@ -1,4 +1,4 @@
-import { signMaskitBody } from "../signatures/maskit.ts";
+import { signMaskitBody } from "../schemes/maskit/maskit-signature.ts";
 import { lastPartRange, maskitBody } from "./multipart-body.ts";
 
 // One MaskIt delivery as MaskIt sends it: a multipart body with the metadata and the image, and

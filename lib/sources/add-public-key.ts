@@ -1,5 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
-import { parseRsaPublicKey } from "../signatures/edenai.ts";
+import { parseRsaPublicKey } from "../schemes/edenai/rsa-public-key.ts";
 
 export interface AddPublicKeyOptions {
   sourceId: string;

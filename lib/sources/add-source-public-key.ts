@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
-import { parseRsaPublicKey, type RsaPublicKeyInfo } from "../signatures/edenai.ts";
+import { parseRsaPublicKey, type RsaPublicKeyInfo } from "../schemes/edenai/rsa-public-key.ts";
 import { addPublicKey } from "./add-public-key.ts";
 import type { ChangedBy } from "./changed-by.ts";
 import { CredentialKindError, DuplicateCredentialError, InvalidPublicKeyError, SourceNotFoundError } from "./errors.ts";

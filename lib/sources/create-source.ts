@@ -1,7 +1,7 @@
 import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
-import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey } from "../signatures/edenai.ts";
+import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey } from "../schemes/edenai/rsa-public-key.ts";
 import { addPublicKey } from "./add-public-key.ts";
 import { addSecret } from "./add-secret.ts";
 import type { ChangedBy } from "./changed-by.ts";

@@ -1,6 +1,6 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { sniffImageType, type ImageMimeType } from "../../lib/ingest/image-type.ts";
+import { sniffImageType, type ImageMimeType } from "../../lib/images/image-type.ts";
 
 // Turns the command line's files, folders and quoted globs into a list of images, checked by
 // their first bytes before anything is sent: a run that would fail half-way on a stray text

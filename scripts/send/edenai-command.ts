@@ -1,7 +1,7 @@
 import { createPrivateKey, randomUUID, type KeyObject } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { InvalidJsonError, parseJsonPreservingOrder, type CanonicalForm } from "../../lib/signatures/edenai-canonical.ts";
+import { InvalidJsonError, parseJsonPreservingOrder, type CanonicalForm } from "../../lib/schemes/edenai/canonical-forms.ts";
 import { EDENAI_FORMS, signEdenaiDelivery } from "../../lib/senders/sign-edenai.ts";
 import { collectImages, InputError } from "./collect-images.ts";
 import { makeSampleJobResult, type SampleImage } from "./edenai-samples.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getPool } from "../../db.ts";
-import { RETIRED_CREDENTIAL_HINT } from "../../ingest/retired-credential-hint.ts";
+import { RETIRED_CREDENTIAL_HINT } from "../../schemes/retired-match.ts";
 import { formatSeconds, groupByParams, type AlertCondition, type RuleKind } from "./rule-kind.ts";
 
 // Two signs that a sender's credential needs attention: an active one expires soon (rotate it

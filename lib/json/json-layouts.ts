@@ -1,10 +1,12 @@
-import type { JsonNode } from "../signatures/edenai-canonical.ts";
-import { compareCodePoints, JSON_QUOTERS, type JsonEscape } from "../signatures/json-strings.ts";
+import { compareCodePoints, JSON_QUOTERS, type JsonEscape } from "./json-strings.ts";
+import type { JsonNode } from "./json-tree.ts";
 
-// Serializations of a JSON payload beyond the four the receiver tries (see
-// lib/signatures/edenai-canonical.ts): other indents, compact separators, sorted keys with each
-// escaping style. The inspector tries them after a failure to tell "signed with another layout"
-// apart from "signed with another key". Number literals are copied as written in the body.
+// The one JSON serializer: a parsed body (json-tree.ts) written back in a
+// given layout, number literals copied as written. The receiver's canonical forms
+// (lib/schemes/edenai/canonical-forms.ts) are three of these layouts; the diagnosis tries the others after a
+// failure, to tell "signed with another layout" apart from "signed with another key"; the
+// inspector's preview is one more. Hand-written because no serializer we could use writes a
+// number literal as received (`1.0` stays `1.0`) or escapes as Python and orjson do.
 
 export interface JsonLayout {
   /** Spaces per level, or null for one line. */
@@ -22,7 +24,7 @@ export interface JsonVariant {
   layout: JsonLayout;
 }
 
-/** In the order they are tried; each names the call that produces it. */
+/** Layouts Eden AI never documented, in the order the diagnosis tries them; each names the call that produces it. */
 export const JSON_VARIANTS: readonly JsonVariant[] = [
   {
     name: "python-sorted-indent-2",
@@ -65,28 +67,28 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
   const quote = JSON_QUOTERS[layout.escape];
   const itemSeparator = layout.indent === null && layout.separators === "python" ? ", " : ",";
   const keySeparator = layout.indent === null && layout.separators === "tight" ? ":" : ": ";
-  const write = (node: JsonNode, depth: number): string => {
-    const open = (items: string[], left: string, right: string) => {
-      if (items.length === 0) return left + right;
-      if (layout.indent === null) return left + items.join(itemSeparator) + right;
-      const pad = "\n" + " ".repeat(layout.indent * (depth + 1));
-      return left + pad + items.join(itemSeparator + pad) + "\n" + " ".repeat(layout.indent * depth) + right;
-    };
+  const unit = layout.indent === null ? "" : " ".repeat(layout.indent);
+  // Plain string concatenation: V8 builds it as a rope, much faster than joining fragments.
+  const write = (node: JsonNode, indent: string): string => {
     switch (node.kind) {
       case "object": {
+        if (node.entries.length === 0) return "{}";
+        const inner = indent + unit;
+        // Array.prototype.sort is stable, so duplicate keys keep their body order.
         const entries = layout.sortKeys ? [...node.entries].sort(([a], [b]) => compareCodePoints(a, b)) : node.entries;
-        return open(
-          entries.map(([key, value]) => quote(key) + keySeparator + write(value, depth + 1)),
-          "{",
-          "}",
-        );
+        let out = "{";
+        for (let index = 0; index < entries.length; index++) {
+          out += (index === 0 ? "" : itemSeparator) + newline(inner) + quote(entries[index][0]) + keySeparator + write(entries[index][1], inner);
+        }
+        return out + newline(indent) + "}";
       }
-      case "array":
-        return open(
-          node.items.map((item) => write(item, depth + 1)),
-          "[",
-          "]",
-        );
+      case "array": {
+        if (node.items.length === 0) return "[]";
+        const inner = indent + unit;
+        let out = "[";
+        for (let index = 0; index < node.items.length; index++) out += (index === 0 ? "" : itemSeparator) + newline(inner) + write(node.items[index], inner);
+        return out + newline(indent) + "]";
+      }
       case "string":
         return quote(node.value);
       case "number":
@@ -97,5 +99,6 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
         return "null";
     }
   };
-  return write(tree, 0);
+  const newline = (indent: string) => (layout.indent === null ? "" : "\n" + indent);
+  return write(tree, "");
 }

@@ -1,5 +1,5 @@
-import { InvalidJsonError, parseJsonPreservingOrder, type JsonNode } from "../signatures/edenai-canonical.ts";
-import { serializeWithLayout } from "./json-variants.ts";
+import { InvalidJsonError, parseJsonPreservingOrder, type JsonNode } from "./json-tree.ts";
+import { serializeWithLayout } from "./json-layouts.ts";
 
 // A readable look at a JSON body, which may be large and (quarantined) untrusted: pretty
 // printed with its keys in the order received and its number literals as written (`1.0` stays

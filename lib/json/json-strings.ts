@@ -1,6 +1,6 @@
-// How each JSON serializer Eden AI's docs name writes strings and orders keys. Shared by the
-// receiver's canonical forms (edenai-canonical.ts) and the inspector's extra layouts
-// (lib/inspection/json-variants.ts), so that both escape exactly alike.
+// How each JSON serializer Eden AI's docs name writes strings and orders keys, for the one
+// serializer (json-layouts.ts) that writes the receiver's canonical forms, the diagnosis's
+// other layouts and the inspector's preview, so that all escape exactly alike.
 
 export type JsonEscape = "utf8" | "ascii" | "js";
 

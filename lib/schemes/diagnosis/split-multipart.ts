@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { sniffImageType } from "../ingest/image-type.ts";
+import { sniffImageType } from "../../images/image-type.ts";
 
 // A forgiving multipart reader for quarantined bodies, which may be anything: it finds what
 // parts it can (by byte offsets in the body, so that diagnostics can hash a part on its own)

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { canonicalForms, InvalidJsonError, parseJsonPreservingOrder, serializeCanonical, toPlainJson, type CanonicalForm } from "./edenai-canonical.ts";
+import { canonicalForms, InvalidJsonError, parseJsonPreservingOrder, serializeCanonical, toPlainJson, type CanonicalForm } from "./canonical-forms.ts";
 
 // The candidate payloads, byte for byte. Where Python can produce the expectation (its int and
 // float repr equal the literal, no duplicate keys) it does, from the same bytes on stdin; the

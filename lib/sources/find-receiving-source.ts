@@ -1,0 +1,75 @@
+import { createPublicKey, type KeyObject } from "node:crypto";
+import type pg from "pg";
+import { getEncryptionKey } from "../crypto/encryption-key.ts";
+import { decryptSecret } from "../crypto/secret-box.ts";
+import type { SchemeCredential } from "../schemes/scheme.ts";
+
+// The receiver's view of a source: enabled or not, and its credentials as its scheme takes them
+// (lib/schemes/scheme.ts), secrets decrypted for this request only, newest first. One query,
+// because it runs on every delivery. Retired credentials (revoked or expired) never verify
+// anything (schemes use only active ones); they are checked after a failure, to tell the
+// operator that the sender still signs with one of them, and by the inspector.
+
+export interface ReceivingSource {
+  id: string;
+  slug: string;
+  kind: string;
+  enabled: boolean;
+  credentials: SchemeCredential[];
+}
+
+interface Row {
+  id: string;
+  kind: string;
+  enabled: boolean;
+  credential_id: string | null;
+  credential_kind: "hmac_secret" | "rsa_public_key" | null;
+  label: string | null;
+  fingerprint: string | null;
+  secret_ciphertext: Buffer | null;
+  public_key_pem: string | null;
+  revoked_at: Date | null;
+  expires_at: Date | null;
+  is_active: boolean | null;
+}
+
+export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<ReceivingSource | null> {
+  const { rows } = await pool.query<Row>({
+    name: "find-receiving-source",
+    text: `SELECT s.id, s.kind, s.enabled, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
+            c.secret_ciphertext, c.public_key_pem, c.revoked_at, c.expires_at,
+            (c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())) AS is_active
+       FROM sources s
+       LEFT JOIN credentials c ON c.source_id = s.id
+      WHERE s.slug = $1
+      ORDER BY c.created_at DESC`,
+    values: [slug],
+  });
+  if (rows.length === 0) return null;
+  const key = await getEncryptionKey();
+  const source: ReceivingSource = { id: rows[0].id, slug, kind: rows[0].kind, enabled: rows[0].enabled, credentials: [] };
+  for (const row of rows) {
+    if (!row.credential_id) continue;
+    const state = row.is_active ? "active" : row.revoked_at ? "revoked" : "expired";
+    const credential: SchemeCredential = {
+      id: row.credential_id,
+      label: row.label!,
+      fingerprint: row.fingerprint!,
+      state,
+      retiredAt: state === "active" ? null : (row.revoked_at ?? row.expires_at),
+    };
+    if (row.credential_kind === "hmac_secret" && row.secret_ciphertext) credential.secret = decryptSecret(row.secret_ciphertext, key, row.credential_id);
+    else if (row.credential_kind === "rsa_public_key" && row.public_key_pem) credential.publicKey = readPublicKey(row.public_key_pem);
+    source.credentials.push(credential);
+  }
+  return source;
+}
+
+/** A stored key that no longer loads is left without its key: it verifies nothing, and the inspector says so. */
+function readPublicKey(pem: string): KeyObject | undefined {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return undefined;
+  }
+}

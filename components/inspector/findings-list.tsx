@@ -17,6 +17,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
       {sortFindings(findings).map((finding, index) => {
         const look = LOOK[finding.severity];
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders; two findings may share a code
           <li key={`${finding.code}-${index}`} data-finding={finding.code} className={`flex gap-3 rounded-md border p-3 ${look.frame}`}>
             <span aria-hidden className={`mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.badge}`}>
               {look.icon}

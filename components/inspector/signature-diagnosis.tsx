@@ -142,6 +142,7 @@ function MultipartParts({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
       ) : (
         <ul className="space-y-3" aria-label="Parts of the unverified body">
           {parts.map((part, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the body's parts in their order, server-rendered, never reordered
             <li key={index} className="rounded-md border border-slate-200 p-3">
               <Facts
                 columns={2}

@@ -63,11 +63,14 @@ async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[])
   try {
     await blobs.store.put(batch.flatMap(blobsOf));
     const results = await withTransaction(pool, (client) => commitBatch(client, blobs, batch));
-    batch.forEach((waiting, index) => waiting.settle({ result: results[index] }));
+    for (const [index, waiting] of batch.entries()) waiting.settle({ result: results[index] });
   } catch (error) {
     // One delivery's failure must not fail the others: commit each on its own. When the
     // database is down, retrying would only keep every sender waiting longer for its 503.
-    if (batch.length === 1 || isStorageUnavailable(error)) return batch.forEach((waiting) => waiting.settle({ error }));
+    if (batch.length === 1 || isStorageUnavailable(error)) {
+      for (const waiting of batch) waiting.settle({ error });
+      return;
+    }
     for (const waiting of batch) {
       try {
         const [result] = await withTransaction(pool, (client) => commitBatch(client, blobs, [waiting]));

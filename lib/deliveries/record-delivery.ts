@@ -1,4 +1,3 @@
-import type pg from "pg";
 import type { Spool } from "../ingest/spool.ts";
 import type { DeliveryFacts } from "./delivery-types.ts";
 import { notifyDelivery } from "./notify-deliveries.ts";

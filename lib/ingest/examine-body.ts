@@ -2,6 +2,7 @@ import type { IncomingImage, JobFacts } from "../deliveries/delivery-types.ts";
 import { readImageSize } from "../images/image-size.ts";
 import { sniffImageType } from "../images/image-type.ts";
 import { analyseJson, JsonAnalysisLimitError } from "../json-analysis/json-pool.ts";
+import type { JsonAcceptance } from "../json-analysis/json-tasks.ts";
 import { describeRetiredMatch, findRetiredMatch } from "../schemes/retired-match.ts";
 import type { BodyVerifier, CredentialRef, Refusal, Scheme, SchemeContext, SchemeCredential } from "../schemes/scheme.ts";
 import type { FilePart, MultipartBody } from "./read-multipart.ts";
@@ -106,8 +107,10 @@ async function examineJson(input: ExamineInput, verifier: BodyVerifier): Promise
   const { scheme, content, context } = input;
   const rawBody = await content.raw.spool.toBuffer();
   const headers: Record<string, string> = {};
-  input.headers.forEach((value, name) => (headers[name] = value));
-  let checked;
+  input.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  let checked: JsonAcceptance;
   try {
     // Parsing and every canonical form, in the worker thread: the event loop stays free.
     checked = await analyseJson({

@@ -27,7 +27,7 @@ export function receiveWebhook(slug: string, request: WebhookRequest): Promise<J
 async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswer> {
   const pool = getPool();
   const source = await findReceivingSource(pool, slug);
-  if (!source || !source.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
+  if (!source?.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
 
   const { MAX_BODY_BYTES, MAX_JSON_BODY_BYTES, BODY_TIMEOUT_SECONDS, dataDir } = getConfig();
   const context = {

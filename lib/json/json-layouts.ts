@@ -80,14 +80,14 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
         for (let index = 0; index < entries.length; index++) {
           out += (index === 0 ? "" : itemSeparator) + newline(inner) + quote(entries[index][0]) + keySeparator + write(entries[index][1], inner);
         }
-        return out + newline(indent) + "}";
+        return `${out + newline(indent)}}`;
       }
       case "array": {
         if (node.items.length === 0) return "[]";
         const inner = indent + unit;
         let out = "[";
         for (let index = 0; index < node.items.length; index++) out += (index === 0 ? "" : itemSeparator) + newline(inner) + write(node.items[index], inner);
-        return out + newline(indent) + "]";
+        return `${out + newline(indent)}]`;
       }
       case "string":
         return quote(node.value);
@@ -99,6 +99,6 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
         return "null";
     }
   };
-  const newline = (indent: string) => (layout.indent === null ? "" : "\n" + indent);
+  const newline = (indent: string) => (layout.indent === null ? "" : `\n${indent}`);
   return write(tree, "");
 }

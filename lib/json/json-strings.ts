@@ -7,10 +7,10 @@ export type JsonEscape = "utf8" | "ascii" | "js";
 const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
 function quoter(mustEscape: RegExp): (value: string) => string {
-  const escape = (char: string): string => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const escapeChar = (char: string): string => SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`;
   // Most strings need no escaping: a non-global test is much cheaper than a replace.
   const needsEscape = new RegExp(mustEscape.source);
-  return (value) => (needsEscape.test(value) ? `"${value.replace(mustEscape, escape)}"` : `"${value}"`);
+  return (value) => (needsEscape.test(value) ? `"${value.replace(mustEscape, escapeChar)}"` : `"${value}"`);
 }
 
 /** A JSON string literal for `value`, escaped as each serializer escapes; everything else is written as is. */

@@ -10,7 +10,7 @@ describe("previewPayload", () => {
   });
 
   it("shortens long strings such as embedded base64 images", () => {
-    const image = "iVBORw0KGgo" + "A".repeat(5000);
+    const image = `iVBORw0KGgo${"A".repeat(5000)}`;
     const text = previewPayload(Buffer.from(JSON.stringify({ image })))!;
     expect(text).toContain(`"${image.slice(0, 60)}… (${image.length} characters)"`);
     expect(text.length).toBeLessThan(200);

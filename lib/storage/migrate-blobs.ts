@@ -56,7 +56,7 @@ export interface MigrationResult {
 }
 
 export async function migrateBlobs(options: MigrateOptions): Promise<MigrationResult> {
-  const { pool, from, to } = options;
+  const { pool, to } = options;
   const target: StoreRecord = { driver: to.driver, identity: await to.open() };
   const current = await readStoreRecord(pool);
   if (current && current.identity === target.identity) throw new Error(`the installation already keeps its blobs in ${target.identity}`);

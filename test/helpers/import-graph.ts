@@ -30,7 +30,7 @@ export function importsOf(file: string, root: string, within: string): string[] 
     .map((specifier) =>
       specifier.startsWith("@/") ? path.join(root, specifier.slice(2)) : specifier.startsWith(".") ? path.resolve(path.dirname(file), specifier) : null,
     )
-    .filter((target): target is string => target !== null && target.startsWith(within + path.sep));
+    .filter((target): target is string => target?.startsWith(within + path.sep) ?? false);
 }
 
 /** Every set of modules that import each other in a circle (Tarjan's strongly connected components), as paths relative to `root`. */

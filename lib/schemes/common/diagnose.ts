@@ -55,7 +55,9 @@ export function runDiagnosis(plan: DiagnosisPlan, request: SignedRequest, creden
         return [...findings, { code: "no_credentials", severity: "error" }];
       case "malformed_header":
       case "unsupported_algorithm": {
-        const fixed = tryRewrites(plan, request, credentials, context);
+        // A header the scheme cannot read may still be right under another reading of it (a
+        // missing prefix) or another signed string (another algorithm's digest length).
+        const fixed = [...tryRewrites(plan, request, credentials, context), ...trySignedStrings(plan, request, credentials, context)];
         return [...findings, ...(fixed.length > 0 ? fixed : [{ code: opening.code, severity: "error" as const, facts: { message: opening.message } }])];
       }
       case "timestamp_out_of_tolerance": {

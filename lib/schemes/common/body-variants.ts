@@ -33,7 +33,8 @@ export function bodyVariants(body: Buffer): BodyVariant[] {
   if (/(?<!\r)\n/.test(latin1)) variants.push({ code: "lf_to_crlf", body: Buffer.from(latin1.replace(/(?<!\r)\n/g, "\r\n"), "latin1") });
   for (const { layout, text } of jsonLayouts(body)) {
     const bytes = Buffer.from(text, "utf8");
-    if (!bytes.equals(body)) variants.push({ code: "json_reserialized", body: bytes, layout });
+    // A layout that only repeats another variant's bytes (the LF form of a CRLF body) would be the same finding twice.
+    if (!bytes.equals(body) && !variants.some((variant) => variant.body.equals(bytes))) variants.push({ code: "json_reserialized", body: bytes, layout });
   }
   return variants;
 }

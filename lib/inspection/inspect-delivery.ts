@@ -53,11 +53,13 @@ export async function inspectDelivery(id: string) {
 export type InspectedDelivery = NonNullable<Awaited<ReturnType<typeof inspectDelivery>>>;
 
 async function diagnoseQuarantine(
-  source: { slug: string; kind: "maskit" | "edenai" },
+  source: { slug: string; kind: string },
   sha256: string,
   headers: Record<string, string>,
   contentType: string | null,
 ): Promise<QuarantineDiagnosis | null> {
+  // The kinds of lib/schemes (issue 14 part 2) are diagnosed by their scheme's diagnose, wired in at merge.
+  if (source.kind !== "maskit" && source.kind !== "edenai") return null;
   const pool = getPool();
   const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), getBlobWriter().then(({ store }) => readBlobBuffer(store, sha256))]);
   if (!receiving) return null;

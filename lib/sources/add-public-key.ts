@@ -1,4 +1,5 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import { parseEd25519PublicKey } from "../schemes/standard-webhooks/keys.ts";
 import { parseRsaPublicKey } from "../signatures/edenai.ts";
 
 export interface AddPublicKeyOptions {
@@ -18,6 +19,15 @@ export async function addPublicKey(db: Pick<PrismaClient, "credential">, options
       fingerprint: key.fingerprint,
       publicKeyPem: key.pem,
     },
+    select: { id: true, label: true, fingerprint: true, createdAt: true },
+  });
+}
+
+/** Validates and stores a Standard Webhooks ed25519 public key (whpk_... or PEM) as SPKI PEM. */
+export async function addEd25519PublicKey(db: Pick<PrismaClient, "credential">, options: AddPublicKeyOptions) {
+  const key = parseEd25519PublicKey(options.pem);
+  return db.credential.create({
+    data: { sourceId: options.sourceId, kind: "ed25519_public_key", label: options.label ?? "ed25519 key", fingerprint: key.fingerprint, publicKeyPem: key.pem },
     select: { id: true, label: true, fingerprint: true, createdAt: true },
   });
 }

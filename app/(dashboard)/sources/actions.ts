@@ -19,6 +19,8 @@ import { revokeCredential } from "@/lib/sources/revoke-credential.ts";
 import { rotateSecret } from "@/lib/sources/rotate-secret.ts";
 import { setSourceEnabled } from "@/lib/sources/set-source-enabled.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "@/lib/sources/source-input.ts";
+import { generateSecretFor, takesSecrets } from "@/lib/sources/source-kinds.ts";
+import { schemeOptionsFromForm } from "@/lib/sources/scheme-options-form.ts";
 
 // Every change to sources and credentials. Each action checks the operator's role itself (an
 // action is reachable by a direct POST; Next checks its Origin against Host), validates its
@@ -60,12 +62,13 @@ const presetSchema = z.enum(OLD_SECRET_EXPIRY_PRESETS.map((preset) => preset.val
 export async function createSourceAction(_previous: CreateSourceState, form: FormData): Promise<CreateSourceState> {
   const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim() };
   const input = z
-    .object({ kind: z.enum(sourceKindSchema.options, "Choose the kind of source: MaskIt or Eden AI."), slug: slugSchema, name: z.string().max(100, "A name has at most 100 characters.") })
+    .object({ kind: z.enum(sourceKindSchema.options, "Choose the kind of source."), slug: slugSchema, name: z.string().max(100, "A name has at most 100 characters.") })
     .safeParse(values);
   if (!input.success) return { error: firstIssue(input.error), values };
   // A generated secret exists in clear only here and in this action's one response.
-  const secret = input.data.kind === "maskit" && form.get("generateSecret") === "on" ? generateSecret() : null;
-  const result = await asAdmin((changedBy) => createSource({ ...changedBy, ...input.data, secret: secret ? Buffer.from(secret) : undefined }));
+  const secret = takesSecrets(input.data.kind) && form.get("generateSecret") === "on" ? generateSecretFor(input.data.kind, generateSecret) : null;
+  const schemeOptions = schemeOptionsFromForm(input.data.kind, form);
+  const result = await asAdmin((changedBy) => createSource({ ...changedBy, ...input.data, schemeOptions, secret: secret ? Buffer.from(secret) : undefined }));
   if (!result.ok) return { error: result.error, values };
   revalidatePath("/sources");
   const { credentials, ...source } = result.value;
@@ -162,7 +165,8 @@ export async function revokeCredentialAction(_previous: ActionState, form: FormD
 }
 
 export interface AddPublicKeyState extends ActionState {
-  added?: { label: string; bits: number; fingerprint: string } | null;
+  /** bits: RSA keys only; null for an ed25519 key. */
+  added?: { label: string; bits: number | null; fingerprint: string } | null;
 }
 
 export async function addPublicKeyAction(_previous: AddPublicKeyState, form: FormData): Promise<AddPublicKeyState> {

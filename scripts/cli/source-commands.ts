@@ -38,6 +38,7 @@ export async function addSourceCommand(flags: Flags, actor: AuditActor, usageErr
   if (!keyType && flags["public-key-file"]) throw usageError(`--public-key-file is for edenai and standard-webhooks sources`);
   if (!takesSecrets(kind) && (flags["secret-stdin"] || flags.generate)) throw usageError("edenai sources use public keys, not shared secrets");
   const schemeOptions = optionsFromFlags(kind, flags, usageError);
+  if (kind === "hmac" && !schemeOptions?.header) throw usageError("hmac sources need --header (the header the sender signs in)");
   const publicKeyPems = typeof flags["public-key-file"] === "string" ? [await readFile(flags["public-key-file"], "utf8")] : [];
 
   let secret: string | undefined;
@@ -95,7 +96,14 @@ function optionsFromFlags(kind: SourceKindName, flags: Flags, usageError: (messa
 
 /** The scheme names its options; the command line calls them by their flags. */
 function inFlagTerms(message: string): string {
-  let text = message.replace(/ sources have no option "(\w+)"/g, (_match, option: string) => ` sources have no option --${OPTION_FLAGS.find((entry) => entry.option === option)?.flag ?? option}`);
-  for (const { flag, option } of OPTION_FLAGS) text = text.replace(new RegExp(`\\b${option}\\b`, "g"), `--${flag}`);
-  return text.replace("hmac sources need options: at least header", "hmac sources need --header");
+  const flagOf = (option: string) => `--${OPTION_FLAGS.find((entry) => entry.option === option)?.flag ?? option}`;
+  return message
+    .replace("hmac sources need options: at least header", "hmac sources need --header")
+    .replace(/ sources have no option "(\w+)"/g, (_match, option: string) => ` sources have no option ${flagOf(option)}`)
+    .split("; ")
+    .map((part) =>
+      // camelCase names are safe to replace anywhere; plain words ("header") only where a message starts with the option.
+      part.replace(/\b(toleranceSeconds|signedString|timestampHeader|dedupeJsonField|dedupeHeader)\b/g, (option) => flagOf(option)).replace(/^(header|algorithm|encoding|prefix)\b/, (option) => flagOf(option)),
+    )
+    .join("; ");
 }

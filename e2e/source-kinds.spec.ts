@@ -19,15 +19,15 @@ test("an admin creates a generic HMAC and a Stripe source with their options", a
   await page.goto(`${app.baseUrl}/sources`);
   const newSource = page.getByRole("region", { name: "New source" });
 
-  await newSource.getByLabel("Generic HMAC").check();
+  await newSource.getByRole("radio", { name: /^Generic HMAC/ }).check();
   await newSource.getByLabel("Slug").fill("shop-orders");
-  await newSource.getByLabel("Signature header").fill("X-Shop-Hmac");
-  await newSource.getByLabel("Prefix").fill("sha512=");
-  await newSource.getByLabel("Algorithm").selectOption("sha512");
-  await newSource.getByLabel("Signed string").selectOption("timestamp.body");
+  await newSource.getByRole("textbox", { name: "Signature header" }).fill("X-Shop-Hmac");
+  await newSource.getByRole("textbox", { name: "Prefix (optional)" }).fill("sha512=");
+  await newSource.getByRole("combobox", { name: "Algorithm" }).selectOption("sha512");
+  await newSource.getByRole("combobox", { name: "Signed string" }).selectOption("timestamp.body");
   await newSource.getByRole("button", { name: "Create source" }).click();
   await expect(newSource).toContainText("timestampHeader is required");
-  await newSource.getByLabel("Timestamp header").fill("X-Shop-Time");
+  await newSource.getByRole("textbox", { name: "Timestamp header (optional)" }).fill("X-Shop-Time");
   await newSource.getByRole("button", { name: "Create source" }).click();
   const shownOnce = newSource.getByRole("region", { name: "New shared secret" });
   await expect(shownOnce).toContainText("It will not be shown again");
@@ -43,9 +43,9 @@ test("an admin creates a generic HMAC and a Stripe source with their options", a
   await page.screenshot({ path: test.info().outputPath("hmac-source-1440.png"), fullPage: true });
 
   await page.goto(`${app.baseUrl}/sources`);
-  await newSource.getByLabel("Stripe").check();
+  await newSource.getByRole("radio", { name: /^Stripe/ }).check();
   await newSource.getByLabel("Slug").fill("stripe-live");
-  await newSource.getByLabel("Timestamp tolerance (seconds)").fill("120");
+  await newSource.getByRole("spinbutton", { name: /^Timestamp tolerance/ }).fill("120");
   await expect(newSource.getByLabel("Generate the first shared secret now")).not.toBeChecked();
   await newSource.getByRole("button", { name: "Create source" }).click();
   await expect(page).toHaveURL(/\/sources\/stripe-live$/);

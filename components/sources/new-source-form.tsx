@@ -68,7 +68,7 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
           {(control) => <input {...control} name="name" maxLength={100} autoComplete="off" defaultValue={state.values.name} placeholder="Lobby camera" className={inputClass} />}
         </Field>
       </div>
-      <SchemeOptionsFields kind={kind} />
+      <SchemeOptionsFields kind={kind} values={state.values.kind === kind ? state.values.options : undefined} />
       {kind !== "edenai" ? (
         <div className="flex items-start gap-2 text-sm">
           <input key={kind} type="checkbox" id="new-source-generate" name="generateSecret" defaultChecked={kind !== "stripe"} aria-describedby="new-source-generate-help" className="mt-1" />

@@ -42,7 +42,7 @@ export interface OneTimeSecret {
 
 export interface CreateSourceState extends ActionState {
   /** Given back so the form, which React resets after an action, keeps what was typed. */
-  values: { kind: string; slug: string; name: string };
+  values: { kind: string; slug: string; name: string; options?: Record<string, string> };
   created?: { slug: string; name: string; secret: OneTimeSecret } | null;
 }
 
@@ -60,10 +60,11 @@ const labelSchema = z.string().trim().max(80, "A label has at most 80 characters
 const presetSchema = z.enum(OLD_SECRET_EXPIRY_PRESETS.map((preset) => preset.value) as [string, ...string[]], "Choose how long the old secret keeps working.");
 
 export async function createSourceAction(_previous: CreateSourceState, form: FormData): Promise<CreateSourceState> {
-  const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim() };
+  const options = Object.fromEntries([...form.entries()].filter(([field, value]) => field.startsWith("option.") && typeof value === "string").map(([field, value]) => [field.slice(7), value as string]));
+  const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim(), options };
   const input = z
     .object({ kind: z.enum(sourceKindSchema.options, "Choose the kind of source."), slug: slugSchema, name: z.string().max(100, "A name has at most 100 characters.") })
-    .safeParse(values);
+    .safeParse({ kind: values.kind, slug: values.slug, name: values.name });
   if (!input.success) return { error: firstIssue(input.error), values };
   // A generated secret exists in clear only here and in this action's one response.
   const secret = takesSecrets(input.data.kind) && form.get("generateSecret") === "on" ? generateSecretFor(input.data.kind, generateSecret) : null;

@@ -6,7 +6,10 @@ export default defineConfig({
   outputDir: "test-results",
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 1,
+  // Each test starts an app of its own (e2e/fixtures/app.ts), so tests can run side by side:
+  // two at a time, one per core.
+  fullyParallel: true,
+  workers: 2,
   timeout: 120_000,
   // The JSON report (file named by PLAYWRIGHT_JSON_OUTPUT_NAME) feeds the summary of `npm test`.
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
@@ -15,7 +18,15 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
     },
   },
 });

@@ -17,8 +17,12 @@ process.env.ENCRYPTION_KEY = randomBytes(32).toString("base64");
 useDatabaseUrl(db.url);
 try {
   const pool = getPool();
-  await pool.query(`INSERT INTO sources (id, slug, name, kind) SELECT gen_random_uuid(), 'source-' || n, 'Source ' || n, 'maskit' FROM generate_series(1, ${SOURCES}) n`);
-  await pool.query(`INSERT INTO credentials (id, source_id, kind, label, fingerprint, expires_at) SELECT gen_random_uuid(), id, 'hmac_secret', 'secret', 'ab:cd', now() + interval '30 days' FROM sources`);
+  await pool.query(
+    `INSERT INTO sources (id, slug, name, kind) SELECT gen_random_uuid(), 'source-' || n, 'Source ' || n, 'maskit' FROM generate_series(1, ${SOURCES}) n`,
+  );
+  await pool.query(
+    `INSERT INTO credentials (id, source_id, kind, label, fingerprint, expires_at) SELECT gen_random_uuid(), id, 'hmac_secret', 'secret', 'ab:cd', now() + interval '30 days' FROM sources`,
+  );
   await pool.query(`
     INSERT INTO deliveries (id, source_id, received_at, status, http_status, reason)
     SELECT gen_random_uuid(), s.id, now() - (random() * interval '24 hours'),
@@ -39,7 +43,9 @@ try {
     times.push(performance.now() - started);
   }
   times.sort((a, b) => a - b);
-  console.log(`${SOURCES} sources, ${DELIVERIES} deliveries, 3 rules for all sources: evaluation median ${times[5].toFixed(1)} ms, max ${times[9].toFixed(1)} ms`);
+  console.log(
+    `${SOURCES} sources, ${DELIVERIES} deliveries, 3 rules for all sources: evaluation median ${times[5].toFixed(1)} ms, max ${times[9].toFixed(1)} ms`,
+  );
 } finally {
   await closeDatabase();
   await db.destroy();

@@ -65,7 +65,9 @@ try {
     const used = process.cpuUsage(cpu);
     const blobs = BATCHES * BATCH;
     const perBlob = (micros: number) => (micros / blobs / 1000).toFixed(3);
-    console.log(`${name.padEnd(68)} CPU ${perBlob(used.user + used.system)} ms/blob (user ${perBlob(used.user)}, kernel ${perBlob(used.system)}), ${((performance.now() - started) / BATCHES).toFixed(2)} ms/batch`);
+    console.log(
+      `${name.padEnd(68)} CPU ${perBlob(used.user + used.system)} ms/blob (user ${perBlob(used.user)}, kernel ${perBlob(used.system)}), ${((performance.now() - started) / BATCHES).toFixed(2)} ms/batch`,
+    );
   }
 } finally {
   await rm(root, { recursive: true, force: true });

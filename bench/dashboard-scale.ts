@@ -33,7 +33,10 @@ const envA = { DATA_DIR: path.join(workDir, "a"), DATABASE_URL: "", ENCRYPTION_K
 await mkdir(envA.DATA_DIR, { recursive: true });
 await chmod(envA.DATA_DIR, 0o755);
 const cli = (env: Record<string, string>, args: string[], input = "") =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env }, encoding: "utf8" }).trimEnd().split("\n").at(-1)!;
+  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n")
+    .at(-1)!;
 const secret = cli(envA, ["source", "add", "--kind", "maskit", "--slug", "bench", "--generate"]);
 const token = cli(envA, ["token", "create", "--name", "bench", "--role", "viewer"]);
 cli(envA, ["user", "add", "--email", "bench@example.com", "--role", "viewer"], "a long enough password\n");
@@ -46,15 +49,27 @@ useDatabaseUrl(databaseUrl);
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 const report: string[] = [];
-const say = (line: string) => (console.log(line), report.push(line));
+const say = (line: string) => {
+  console.log(line);
+  report.push(line);
+};
 
 try {
-  say(`# Dashboard at ${COUNT.toLocaleString("en")} deliveries (${new Date().toISOString()}, load average ${os.loadavg().map((n) => n.toFixed(1)).join(" ")})`);
+  say(
+    `# Dashboard at ${COUNT.toLocaleString("en")} deliveries (${new Date().toISOString()}, load average ${os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(" ")})`,
+  );
   const shared = await putSharedBlobs();
-  let started = performance.now();
+  const started = performance.now();
   await seedScale(db, { count: COUNT, sharedImageBlobs: shared.images, sharedQuarantineBlob: shared.quarantine });
-  say(`seeded ${COUNT.toLocaleString("en")} deliveries (with images, blob rows, quarantined bodies, dedupe keys) and VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  const { rows: [size] } = await db.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS db, pg_size_pretty(pg_total_relation_size('deliveries')) AS deliveries");
+  say(
+    `seeded ${COUNT.toLocaleString("en")} deliveries (with images, blob rows, quarantined bodies, dedupe keys) and VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  const {
+    rows: [size],
+  } = await db.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS db, pg_size_pretty(pg_total_relation_size('deliveries')) AS deliveries");
   say(`database ${size.db}, deliveries with indexes ${size.deliveries}`);
 
   const session = await signIn();
@@ -131,21 +146,34 @@ async function putSharedBlobs(): Promise<{ images: string[]; quarantine: string 
 
 async function sampleValues() {
   const pick = async (sql: string) => (await db.query(sql)).rows[0];
-  const maskit = await pick(`SELECT id, metadata, file_name FROM deliveries WHERE metadata IS NOT NULL ORDER BY received_at DESC OFFSET ${Math.floor(COUNT / 3)} LIMIT 1`);
+  const maskit = await pick(
+    `SELECT id, metadata, file_name FROM deliveries WHERE metadata IS NOT NULL ORDER BY received_at DESC OFFSET ${Math.floor(COUNT / 3)} LIMIT 1`,
+  );
   const eden = await pick(`SELECT job_id FROM deliveries WHERE job_id IS NOT NULL ORDER BY received_at DESC OFFSET ${Math.floor(COUNT / 10)} LIMIT 1`);
   const failed = await pick(`SELECT id FROM deliveries WHERE status = 'failed' ORDER BY received_at DESC OFFSET 1000 LIMIT 1`);
   const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-  return { deliveryId: maskit.id as string, batch: (maskit.metadata as string).split("/")[0], fileName: maskit.file_name as string, jobId: eden.job_id as string, failedId: failed.id as string, day };
+  return {
+    deliveryId: maskit.id as string,
+    batch: (maskit.metadata as string).split("/")[0],
+    fileName: maskit.file_name as string,
+    jobId: eden.job_id as string,
+    failedId: failed.id as string,
+    day,
+  };
 }
 
 async function logCursorAt(rowNumber: number): Promise<string> {
-  const { rows: [row] } = await db.query("SELECT received_at, id FROM deliveries ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1", [rowNumber]);
+  const {
+    rows: [row],
+  } = await db.query("SELECT received_at, id FROM deliveries ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1", [rowNumber]);
   return Buffer.from(`${row.received_at.toISOString()}|${row.id}`).toString("base64url");
 }
 
 /** The gallery's cursor is (received_at, delivery id, position) of the last tile: one that far down. */
 async function galleryCursorAt(verifiedRow: number): Promise<string> {
-  const { rows: [row] } = await db.query("SELECT received_at, id FROM deliveries WHERE status = 'verified' ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1", [verifiedRow]);
+  const {
+    rows: [row],
+  } = await db.query("SELECT received_at, id FROM deliveries WHERE status = 'verified' ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1", [verifiedRow]);
   return Buffer.from(`${row.received_at.toISOString()}|${row.id}|0`).toString("base64url");
 }
 
@@ -191,12 +219,16 @@ async function measureExport(day: string) {
     for (const byte of chunk) if (byte === 10) lines++;
   }
   clearInterval(timer);
-  say(`\nCSV export of one day (${(lines - 1).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(1)} MB): ${((performance.now() - sent) / 1000).toFixed(1)} s, app server RSS ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB`);
+  say(
+    `\nCSV export of one day (${(lines - 1).toLocaleString("en")} rows, ${(bytes / 1e6).toFixed(1)} MB): ${((performance.now() - sent) / 1000).toFixed(1)} s, app server RSS ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB`,
+  );
 }
 
 async function measurePurge() {
   const { runRetentionPurge } = await import("../lib/retention/run-retention-purge.ts");
-  const { rows: [edge] } = await db.query("SELECT received_at FROM deliveries ORDER BY received_at DESC OFFSET $1 LIMIT 1", [Math.floor(COUNT * 0.9)]);
+  const {
+    rows: [edge],
+  } = await db.query("SELECT received_at FROM deliveries ORDER BY received_at DESC OFFSET $1 LIMIT 1", [Math.floor(COUNT * 0.9)]);
   // Retention is in whole days: a `now` one day after the 90% point makes the oldest 10% expire.
   const now = new Date(edge.received_at.getTime() + 86_400_000);
   const waits = sampleReceiverWaits(app.port, secret, 4);
@@ -212,7 +244,9 @@ async function measurePurge() {
   const { closeDatabase } = await import("../lib/db.ts");
   await closeDatabase();
   if (result.status !== "done") throw new Error("the purge was busy");
-  say(`\nretention purge of the oldest 10%: ${result.images.images.toLocaleString("en")} images (${result.images.deliveries.toLocaleString("en")} deliveries) and ${result.quarantine.bodies.toLocaleString("en")} quarantined bodies in ${seconds.toFixed(1)} s`);
+  say(
+    `\nretention purge of the oldest 10%: ${result.images.images.toLocaleString("en")} images (${result.images.deliveries.toLocaleString("en")} deliveries) and ${result.quarantine.bodies.toLocaleString("en")} quarantined bodies in ${seconds.toFixed(1)} s`,
+  );
   const figures = (w: typeof quiet) => `${w.count} deliveries, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, max ${w.max.toFixed(1)} ms`;
   say(`receivers at c4 during the purge: ${figures(during)}; in the 20 s before it: ${figures(quiet)}; statuses ${JSON.stringify(during.statuses)}`);
 }
@@ -228,7 +262,11 @@ async function measureIngest() {
     const prepare = (tag: string): PreparedRequest[] =>
       Array.from({ length: 1500 }, (_, i) => {
         const { body, contentType } = maskitBody(image, `ingest ${tag} ${i}`);
-        return { path: "/api/webhooks/bench", body, headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") } };
+        return {
+          path: "/api/webhooks/bench",
+          body,
+          headers: { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") },
+        };
       });
     // The same empty database with the hourly-count triggers switched off, for their cost.
     const { port: emptyPort, password: emptyPassword } = JSON.parse(execFileSync("cat", [path.join(envE.DATA_DIR, "postgres.json")], { encoding: "utf8" }));
@@ -246,7 +284,9 @@ async function measureIngest() {
         if (target === empty) await setCounting(isCounting);
         await runLoad(target.port, prepare(`warm ${round} ${label}`).slice(0, 100), 16);
         const result = await runLoad(target.port, prepare(`${round} ${label}`), 16);
-        say(`| ${label} (round ${round}) | ${result.perSecond.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${JSON.stringify(result.statuses)} |`);
+        say(
+          `| ${label} (round ${round}) | ${result.perSecond.toFixed(0)} | ${result.p50.toFixed(1)} | ${result.p99.toFixed(1)} | ${JSON.stringify(result.statuses)} |`,
+        );
       }
     }
     await setCounting(true);
@@ -264,4 +304,3 @@ async function signIn(): Promise<string> {
   await closeDatabase();
   return cookie;
 }
-

@@ -25,7 +25,10 @@ const workDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-dashboard-be
 await chmod(workDir, 0o755);
 const envA = { DATA_DIR: path.join(workDir, "a"), DATABASE_URL: "", ENCRYPTION_KEY: "" };
 const cli = (args: string[], input = "") =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...envA }, encoding: "utf8" }).trimEnd().split("\n").at(-1)!;
+  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...envA }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n")
+    .at(-1)!;
 await execFileSync("mkdir", ["-p", envA.DATA_DIR]);
 await chmod(envA.DATA_DIR, 0o755);
 const secret = cli(["source", "add", "--kind", "maskit", "--slug", "bench", "--generate"]);
@@ -69,18 +72,32 @@ try {
       status = response.status;
       if (i >= 2) samples.push(performance.now() - started); // two warm-up requests
     }
-    console.log(`| ${label} | ${median(samples).toFixed(1)} | ${percentile([...samples].sort((a, b) => a - b), 0.95).toFixed(1)} | ${status} |`);
+    console.log(
+      `| ${label} | ${median(samples).toFixed(1)} | ${percentile(
+        [...samples].sort((a, b) => a - b),
+        0.95,
+      ).toFixed(1)} | ${status} |`,
+    );
   }
 
   console.log("\nquery plans:");
   for (const [label, sql, params] of [
     ["log, first page", `SELECT id FROM deliveries ORDER BY received_at DESC, id DESC LIMIT 51`, []],
-    ["log, deep page", `SELECT id FROM deliveries WHERE (received_at < $1 OR (received_at = $1 AND id < $2)) ORDER BY received_at DESC, id DESC LIMIT 51`, await cursorValues(90_000)],
+    [
+      "log, deep page",
+      `SELECT id FROM deliveries WHERE (received_at < $1 OR (received_at = $1 AND id < $2)) ORDER BY received_at DESC, id DESC LIMIT 51`,
+      await cursorValues(90_000),
+    ],
     ["log, failed only", `SELECT id FROM deliveries WHERE status = 'failed' ORDER BY received_at DESC, id DESC LIMIT 51`, []],
   ] as const) {
     const { rows } = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) ${sql}`, params as unknown[]);
     const plan = rows.map((row) => row["QUERY PLAN"] as string);
-    console.log(`- ${label}: ${plan.filter((line) => /Scan|Sort|Limit|Execution Time/.test(line)).map((line) => line.trim()).join(" | ")}`);
+    console.log(
+      `- ${label}: ${plan
+        .filter((line) => /Scan|Sort|Limit|Execution Time/.test(line))
+        .map((line) => line.trim())
+        .join(" | ")}`,
+    );
   }
 
   const stream = openEventStream(`${appB.baseUrl}/api/events`, { authorization: `Bearer ${token}` });
@@ -101,7 +118,9 @@ try {
   }
   stream.close();
   latencies.sort((a, b) => a - b);
-  console.log(`\nlive latency, POST to instance A until the event arrives on a stream from instance B (40 deliveries): p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`);
+  console.log(
+    `\nlive latency, POST to instance A until the event arrives on a stream from instance B (40 deliveries): p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p95 ${percentile(latencies, 0.95).toFixed(1)} ms, max ${latencies.at(-1)!.toFixed(1)} ms`,
+  );
 } finally {
   await db.end();
   await appB.stop();
@@ -110,7 +129,10 @@ try {
 }
 
 async function cursorValues(rowNumber: number): Promise<[Date, string]> {
-  const { rows } = await db.query<{ received_at: Date; id: string }>("SELECT received_at, id FROM deliveries ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1", [rowNumber]);
+  const { rows } = await db.query<{ received_at: Date; id: string }>(
+    "SELECT received_at, id FROM deliveries ORDER BY received_at DESC, id DESC OFFSET $1 LIMIT 1",
+    [rowNumber],
+  );
   return [rows[0].received_at, rows[0].id];
 }
 
@@ -123,7 +145,9 @@ async function cursorAt(rowNumber: number): Promise<string> {
 async function galleryCursorAt(tiles: number, bearer: string): Promise<string> {
   let cursor = "";
   for (let seen = 0; seen < tiles; seen += 200) {
-    const response = await fetch(`${appA.baseUrl}/api/gallery?limit=200${cursor ? `&cursor=${cursor}` : ""}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const response = await fetch(`${appA.baseUrl}/api/gallery?limit=200${cursor ? `&cursor=${cursor}` : ""}`, {
+      headers: { authorization: `Bearer ${bearer}` },
+    });
     const page = (await response.json()) as { nextCursor: string | null };
     if (!page.nextCursor) break;
     cursor = page.nextCursor;

@@ -18,7 +18,10 @@ const keys: EdenaiKey[] = [
 ];
 
 console.log("| payload | case | median µs | vs JSON.parse | vs one RSA verify |\n|---|---|---|---|---|");
-for (const [label, targetBytes, runs] of [["2 KB", 2 * 1024, 2000], ["1 MB", 1024 * 1024, 40]] as const) {
+for (const [label, targetBytes, runs] of [
+  ["2 KB", 2 * 1024, 2000],
+  ["1 MB", 1024 * 1024, 40],
+] as const) {
   const body = Buffer.from(JSON.stringify(jobResult(targetBytes)));
   const sortedForm = canonicalForms(body)[0].bytes;
   const typical = new Headers({ "x-edenai-signature": signEdenaiPayload(sortedForm, signer.privateKey) });
@@ -59,7 +62,15 @@ function time(runs: number, work: () => unknown): number {
 function jobResult(bytes: number) {
   const words = "Rechnung café total 1.0 naïve 日本 invoice amount due".split(" ");
   const lines: Array<{ text: string; confidence: number; bbox: number[] }> = [];
-  const result = { job_id: "5f0c1e7a-2b9d-4f3e-9a51-0c2d3e4f5a6b", status: "success", provider: "amazon", feature: "ocr", subfeature: "ocr_async", cost: "0.0015", output: { raw_text: "", lines } };
+  const result = {
+    job_id: "5f0c1e7a-2b9d-4f3e-9a51-0c2d3e4f5a6b",
+    status: "success",
+    provider: "amazon",
+    feature: "ocr",
+    subfeature: "ocr_async",
+    cost: "0.0015",
+    output: { raw_text: "", lines },
+  };
   let size = JSON.stringify(result).length;
   for (let i = 0; size < bytes; i++) {
     const line = { text: `${words[i % words.length]} ${i}`, confidence: 0.9 + (i % 10) / 100, bbox: [i % 640, (i * 7) % 480, 120.5, 18.25] };

@@ -31,7 +31,9 @@ const env = { DATA_DIR: path.join(workDir, "data"), DATABASE_URL: "", ENCRYPTION
 await mkdir(env.DATA_DIR);
 await chmod(env.DATA_DIR, 0o755);
 const cli = (args: string[]) =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { env: { ...process.env, ...env }, encoding: "utf8" }).trimEnd().split("\n");
+  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { env: { ...process.env, ...env }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n");
 const secret = cli(["source", "add", "--kind", "maskit", "--slug", "on", "--generate"]).at(-1)!;
 const secretOff = cli(["source", "add", "--kind", "maskit", "--slug", "off", "--generate"]).at(-1)!;
 const secretDown = cli(["source", "add", "--kind", "maskit", "--slug", "down", "--generate"]).at(-1)!;
@@ -47,7 +49,9 @@ const destinationPort = await new Promise<number>((resolve) => {
 const destination = { url: `http://127.0.0.1:${destinationPort}/hooks` };
 cli(["destination", "add", "--source", "on", "--url", destination.url]);
 cli(["destination", "add", "--source", "down", "--url", destination.url]);
-const downId = cli(["destination", "list"]).find((line) => line.includes("  down  "))!.split(/\s+/)[0];
+const downId = cli(["destination", "list"])
+  .find((line) => line.includes("  down  "))!
+  .split(/\s+/)[0];
 const app = await startAppServer(env);
 const { port, password } = JSON.parse(execFileSync("cat", [path.join(env.DATA_DIR, "postgres.json")], { encoding: "utf8" }));
 const db = new pg.Client({ connectionString: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/webhook_inbox` });
@@ -73,9 +77,13 @@ try {
   const lag = on.flatMap((round) => round.lag).sort((a, b) => a - b);
   console.log(`\ningest at concurrency ${CONCURRENCY}, ${COUNT} unique 1920x1080 JPEG deliveries a round, medians of ${ROUNDS} interleaved rounds:`);
   console.log(`  forwarding off: ${median(off).toFixed(0)} deliveries/s (rounds: ${off.map((value) => value.toFixed(0)).join(", ")})`);
-  console.log(`  forwarding on:  ${median(on.map((round) => round.perSecond)).toFixed(0)} deliveries/s (rounds: ${on.map((round) => round.perSecond.toFixed(0)).join(", ")})`);
+  console.log(
+    `  forwarding on:  ${median(on.map((round) => round.perSecond)).toFixed(0)} deliveries/s (rounds: ${on.map((round) => round.perSecond.toFixed(0)).join(", ")})`,
+  );
   console.log(`  ratio on/off:   ${(median(on.map((round) => round.perSecond)) / median(off)).toFixed(2)}`);
-  console.log(`  forwarding lag, 200 to the destination's receipt, ${lag.length} deliveries: p50 ${percentile(lag, 0.5).toFixed(1)} ms, p95 ${percentile(lag, 0.95).toFixed(1)} ms, p99 ${percentile(lag, 0.99).toFixed(1)} ms`);
+  console.log(
+    `  forwarding lag, 200 to the destination's receipt, ${lag.length} deliveries: p50 ${percentile(lag, 0.5).toFixed(1)} ms, p95 ${percentile(lag, 0.95).toFixed(1)} ms, p99 ${percentile(lag, 0.99).toFixed(1)} ms`,
+  );
 
   // A destination that is down: paused, as after FORWARD_AUTO_PAUSE_FAILURES failures, then back.
   cli(["destination", "pause", "--id", downId]);
@@ -86,7 +94,9 @@ try {
   cli(["destination", "resume", "--id", downId]);
   await waitUntil(() => whileDown.answered.every(([id]) => receivedAt.has(id)), 120_000);
   const drainSeconds = (performance.now() - resumed) / 1000;
-  console.log(`\ndestination down: ingest ${whileDown.perSecond.toFixed(0)} deliveries/s, backlog ${backlog}; after resume drained in ${drainSeconds.toFixed(1)} s (${(backlog / drainSeconds).toFixed(0)} forwards/s, including the CLI's start)`);
+  console.log(
+    `\ndestination down: ingest ${whileDown.perSecond.toFixed(0)} deliveries/s, backlog ${backlog}; after resume drained in ${drainSeconds.toFixed(1)} s (${(backlog / drainSeconds).toFixed(0)} forwards/s, including the CLI's start)`,
+  );
 } finally {
   await db.end();
   await app.stop();
@@ -116,11 +126,16 @@ async function ingest(slug: string, sourceSecret: string) {
 
 function post(pathname: string, request: { body: Buffer; headers: Record<string, string> }): Promise<{ status: number; id: string }> {
   return new Promise((resolve) => {
-    const outgoing = http.request({ host: "127.0.0.1", port: app.port, method: "POST", path: pathname, agent, headers: { ...request.headers, "content-length": request.body.length } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, id: response.statusCode === 200 ? JSON.parse(Buffer.concat(chunks).toString()).id : "" }));
-    });
+    const outgoing = http.request(
+      { host: "127.0.0.1", port: app.port, method: "POST", path: pathname, agent, headers: { ...request.headers, "content-length": request.body.length } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, id: response.statusCode === 200 ? JSON.parse(Buffer.concat(chunks).toString()).id : "" }),
+        );
+      },
+    );
     outgoing.on("error", () => resolve({ status: 0, id: "" }));
     outgoing.end(request.body);
   });

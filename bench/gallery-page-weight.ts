@@ -20,7 +20,15 @@ const IMAGES = 60;
 const LOADS = 7;
 const VIEWPORT = { width: 1440, height: 900 };
 // As playwright.config.ts launches Debian's Chromium.
-const LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const LAUNCH_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 interface Load {
   bytes: number;
@@ -39,7 +47,10 @@ const env = { DATA_DIR: path.join(workDir, "data"), DATABASE_URL: "", ENCRYPTION
 await mkdir(env.DATA_DIR);
 await chmod(env.DATA_DIR, 0o755);
 const cli = (args: string[], input = "") =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env }, encoding: "utf8" }).trimEnd().split("\n").at(-1)!;
+  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n")
+    .at(-1)!;
 const secret = cli(["source", "add", "--kind", "maskit", "--slug", "weight", "--generate"]);
 cli(["user", "add", "--email", "weight@example.com", "--role", "viewer"], "a long enough password\n");
 const app = await startAppServer(env);
@@ -64,8 +75,12 @@ try {
   const med = (pick: (load: Load) => number) => median(loads.map(pick));
   console.log(`gallery first load, ${IMAGES} verified 1920x1080 JPEGs seeded, viewport ${VIEWPORT.width}x${VIEWPORT.height}, medians of ${LOADS} cold loads:`);
   console.log(`- bytes transferred: ${(med((load) => load.bytes) / 1024).toFixed(1)} KB in ${med((load) => load.requests)} requests`);
-  console.log(`- time to the first thumbnail painted: ${med((load) => load.firstThumbnailMs).toFixed(0)} ms (min ${Math.min(...loads.map((load) => load.firstThumbnailMs)).toFixed(0)}, max ${Math.max(...loads.map((load) => load.firstThumbnailMs)).toFixed(0)})`);
-  console.log(`- for context: HTML first byte ${med((load) => load.responseStartMs).toFixed(0)} ms, first contentful paint ${med((load) => load.firstContentfulPaintMs).toFixed(0)} ms`);
+  console.log(
+    `- time to the first thumbnail painted: ${med((load) => load.firstThumbnailMs).toFixed(0)} ms (min ${Math.min(...loads.map((load) => load.firstThumbnailMs)).toFixed(0)}, max ${Math.max(...loads.map((load) => load.firstThumbnailMs)).toFixed(0)})`,
+  );
+  console.log(
+    `- for context: HTML first byte ${med((load) => load.responseStartMs).toFixed(0)} ms, first contentful paint ${med((load) => load.firstContentfulPaintMs).toFixed(0)} ms`,
+  );
   console.log(`- thumbnails fetched on first load (lazy): ${med((load) => load.thumbnailsRequested)}`);
   console.log("\n| resource type | KB | requests |\n|---|---|---|");
   for (const type of Object.keys(loads[0].byType).sort()) {

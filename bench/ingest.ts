@@ -59,9 +59,12 @@ const stops: (() => Promise<void>)[] = [];
 try {
   await startTargets();
   const photo = await makeJpeg(1920, 1080, { quality: 76 });
-  console.log(`image: 1920x1080 JPEG of ${(photo.length / 1024).toFixed(0)} KB; ${ROUNDS} rounds; ${os.cpus().length} cores; ${targets.map((t) => t.name).join(", ")}`);
+  console.log(
+    `image: 1920x1080 JPEG of ${(photo.length / 1024).toFixed(0)} KB; ${ROUNDS} rounds; ${os.cpus().length} cores; ${targets.map((t) => t.name).join(", ")}`,
+  );
   let serial = 0;
-  const batch = (target: Target, count: number) => Array.from({ length: count }, () => signedRequest(target.path, distinct(photo, serial), `bench ${serial++}`));
+  const batch = (target: Target, count: number) =>
+    Array.from({ length: count }, () => signedRequest(target.path, distinct(photo, serial), `bench ${serial++}`));
   for (const target of targets) await runLoad(target.port, batch(target, 200), 16); // warm-up
 
   const results = new Map<string, Measured[]>();
@@ -95,7 +98,10 @@ try {
   printLargeTable(large);
   summary.large = large;
   await mkdir("bench/results", { recursive: true });
-  await writeFile(`bench/results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`, JSON.stringify({ imageBytes: photo.length, rounds: ROUNDS, targets: targets.map((t) => t.name), ...summary }, null, 2));
+  await writeFile(
+    `bench/results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    JSON.stringify({ imageBytes: photo.length, rounds: ROUNDS, targets: targets.map((t) => t.name), ...summary }, null, 2),
+  );
 } finally {
   for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(`while stopping: ${String(error)}`));
   await rm(workDir, { recursive: true, force: true });
@@ -108,15 +114,25 @@ async function startTargets(): Promise<void> {
     stops.push(() => target.stop());
   };
   const peerEnv = { BENCH_SECRET: secret };
-  if (selected.includes("reference")) add(await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", { ...peerEnv, OUTPUT_DIR: path.join(workDir, "receivedimages") }));
+  if (selected.includes("reference"))
+    add(await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", { ...peerEnv, OUTPUT_DIR: path.join(workDir, "receivedimages") }));
   if (selected.includes("ceiling")) add(await startPeer("ceiling", "bench/peers/ceiling-receiver.ts", "/", peerEnv));
   if (selected.includes("durable-floor") || selected.includes("postgres-floor")) {
     const cluster = await startFloorCluster(path.join(workDir, "floors"));
     stops.push(() => cluster.stop());
     const { urls, postmasterPid } = cluster;
     if (selected.includes("durable-floor"))
-      add(await startPeer("durable-floor", "bench/peers/durable-floor.ts", "/", { ...peerEnv, DATABASE_URL: urls.durable_floor, OUTPUT_DIR: path.join(workDir, "durable-floor") }, postmasterPid));
-    if (selected.includes("postgres-floor")) add(await startPeer("postgres-floor", "bench/peers/postgres-floor.ts", "/", { ...peerEnv, DATABASE_URL: urls.postgres_floor }, postmasterPid));
+      add(
+        await startPeer(
+          "durable-floor",
+          "bench/peers/durable-floor.ts",
+          "/",
+          { ...peerEnv, DATABASE_URL: urls.durable_floor, OUTPUT_DIR: path.join(workDir, "durable-floor") },
+          postmasterPid,
+        ),
+      );
+    if (selected.includes("postgres-floor"))
+      add(await startPeer("postgres-floor", "bench/peers/postgres-floor.ts", "/", { ...peerEnv, DATABASE_URL: urls.postgres_floor }, postmasterPid));
   }
   for (const store of ["filesystem", "postgres", "s3"] as const) {
     if (!selected.includes(`webhook-inbox/${store}`)) continue;
@@ -128,7 +144,10 @@ async function startTargets(): Promise<void> {
 }
 
 function selection(only: string): string[] {
-  const names = only.split(",").map((name) => name.trim()).filter(Boolean);
+  const names = only
+    .split(",")
+    .map((name) => name.trim())
+    .filter(Boolean);
   const expanded = names.flatMap((name) => (name === "webhook-inbox" ? KNOWN_TARGETS.filter((known) => known.startsWith("webhook-inbox/")) : [name]));
   const unknown = expanded.filter((name) => !KNOWN_TARGETS.includes(name));
   if (unknown.length) throw new Error(`--only: unknown ${unknown.join(", ")} (known: ${KNOWN_TARGETS.join(", ")}, webhook-inbox)`);

@@ -25,7 +25,10 @@ const env = { DATA_DIR: path.join(workDir, "data"), DATABASE_URL: "", ENCRYPTION
 await mkdir(env.DATA_DIR, { recursive: true });
 await chmod(env.DATA_DIR, 0o755);
 const cli = (args: string[]) =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { env: { ...process.env, ...env }, encoding: "utf8" }).trimEnd().split("\n").at(-1)!;
+  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { env: { ...process.env, ...env }, encoding: "utf8" })
+    .trimEnd()
+    .split("\n")
+    .at(-1)!;
 cli(["source", "add", "--kind", "edenai", "--slug", "bench-json"]);
 const token = cli(["token", "create", "--name", "bench", "--role", "viewer"]);
 const app = await startAppServer(env);
@@ -52,12 +55,19 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 5_000));
   const settledRss = rssOf(appPid);
 
-  console.log(`${SENDERS} senders x ${(BODY_BYTES / 1024 / 1024).toFixed(0)} MiB unsigned JSON for ${seconds} s; answers ${[...answers].map(([status, n]) => `${n}x ${status}`).join(", ")}`);
+  console.log(
+    `${SENDERS} senders x ${(BODY_BYTES / 1024 / 1024).toFixed(0)} MiB unsigned JSON for ${seconds} s; answers ${[...answers].map(([status, n]) => `${n}x ${status}`).join(", ")}`,
+  );
   console.log("| GET /api/deliveries | requests | p50 ms | p99 ms | max ms |");
   console.log("|---|---|---|---|---|");
-  for (const [label, latencies] of [["alone", alone], ["under the JSON load", loaded]] as const) {
+  for (const [label, latencies] of [
+    ["alone", alone],
+    ["under the JSON load", loaded],
+  ] as const) {
     const sorted = [...latencies].sort((a, b) => a - b);
-    console.log(`| ${label} | ${sorted.length} | ${percentile(sorted, 0.5).toFixed(1)} | ${percentile(sorted, 0.99).toFixed(1)} | ${sorted.at(-1)!.toFixed(1)} |`);
+    console.log(
+      `| ${label} | ${sorted.length} | ${percentile(sorted, 0.5).toFixed(1)} | ${percentile(sorted, 0.99).toFixed(1)} | ${sorted.at(-1)!.toFixed(1)} |`,
+    );
   }
   console.log(`app server RSS: peak ${mb(peakRss)} MB during the load, ${mb(settledRss)} MB 5 s after it`);
 } finally {

@@ -20,7 +20,14 @@ import { descendants } from "./lib/process-memory.ts";
 import { startPeer, startWebhookInbox, type Target } from "./lib/targets.ts";
 import { summarizeProfile, type CpuProfile } from "./lib/cpu-profile.ts";
 
-const { values: options } = parseArgs({ options: { count: { type: "string", default: "1500" }, top: { type: "string", default: "40" }, reference: { type: "boolean", default: false }, keep: { type: "string" } } });
+const { values: options } = parseArgs({
+  options: {
+    count: { type: "string", default: "1500" },
+    top: { type: "string", default: "40" },
+    reference: { type: "boolean", default: false },
+    keep: { type: "string" },
+  },
+});
 const COUNT = Number(options.count);
 const workDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-profile-"));
 await chmod(workDir, 0o755);
@@ -36,9 +43,20 @@ const requests = (target: Target, count: number): PreparedRequest[] =>
 
 const descendantsSeen = new Map<Target, number[]>();
 try {
-  const profiled = { ...(process.env.EXPERIMENT_NO_NEXT ? { EXPERIMENT_NO_NEXT: "1" } : {}), NODE_OPTIONS: `--require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`, BENCH_CPU_PROFILE_DIR: profileDir };
+  const profiled = {
+    ...(process.env.EXPERIMENT_NO_NEXT ? { EXPERIMENT_NO_NEXT: "1" } : {}),
+    NODE_OPTIONS: `--require ${path.resolve("bench/lib/cpu-profile-preload.cjs")}`,
+    BENCH_CPU_PROFILE_DIR: profileDir,
+  };
   const targets: Target[] = [await startWebhookInbox("filesystem", path.join(workDir, "inbox"), secret, profiled)];
-  if (options.reference) targets.push(await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", { BENCH_SECRET: secret, OUTPUT_DIR: path.join(workDir, "received"), ...profiled }));
+  if (options.reference)
+    targets.push(
+      await startPeer("reference", "bench/peers/reference-receiver.ts", "/webhook", {
+        BENCH_SECRET: secret,
+        OUTPUT_DIR: path.join(workDir, "received"),
+        ...profiled,
+      }),
+    );
   for (const target of targets) {
     await runLoad(target.port, requests(target, 200), 16); // warm-up
     descendantsSeen.set(target, descendants(target.appPid));

@@ -18,7 +18,7 @@ test("an admin adds channels, sends test alerts and adds a rule; a viewer only r
     app.cli(["user", "add", "--email", ADMIN.email, "--role", "admin"], `${ADMIN.password}\n`);
     app.cli(["user", "add", "--email", VIEWER.email, "--role", "viewer"], `${VIEWER.password}\n`);
     app.cli(["source", "add", "--kind", "maskit", "--slug", "lobby-camera", "--name", "Lobby camera", "--generate"]);
-    await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in?next=/gallery`, waitsForRedirect: true });
+    await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in?next=/gallery` });
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Alerts" }).click();
     await expect(page.getByRole("heading", { name: "Alerts", level: 1 })).toBeVisible();
     await expect(page.getByText("Nothing is wrong.")).toBeVisible();
@@ -65,12 +65,14 @@ test("an admin adds channels, sends test alerts and adds a rule; a viewer only r
     await expect(page.getByText("Alerts when more than 30% failed or rejected of at least 10 deliveries in 15 min.")).toBeVisible();
     await expect(page.locator("[data-secret]")).toHaveCount(0);
     expect(await page.content()).not.toContain("secret-part");
-    await expect(page.getByRole("region", { name: "History" }).or(page.locator("section", { has: page.getByRole("heading", { name: "History" }) }))).toContainText("answered 404: no such hook");
+    await expect(
+      page.getByRole("region", { name: "History" }).or(page.locator("section", { has: page.getByRole("heading", { name: "History" }) })),
+    ).toContainText("answered 404: no such hook");
     await takeScreenshots(page, "alerts-history");
 
     const viewerContext = await browser.newContext();
     const viewerPage = await viewerContext.newPage();
-    await signIn(viewerPage, VIEWER, { url: `${app.baseUrl}/sign-in?next=/alerts`, waitsForRedirect: true });
+    await signIn(viewerPage, VIEWER, { url: `${app.baseUrl}/sign-in?next=/alerts` });
     await expect(viewerPage.getByRole("heading", { name: "Channels" })).toBeVisible();
     await expect(viewerPage.getByRole("row", { name: /^team chat/ })).toBeVisible();
     await expect(viewerPage.getByRole("button", { name: "Send test alert" })).toHaveCount(0);

@@ -24,11 +24,13 @@ test("the main pages run under the Content-Security-Policy without a violation",
   });
   await page.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`Content Security Policy violation on ${location.pathname}: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`);
+      console.error(
+        `Content Security Policy violation on ${location.pathname}: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} ${event.sample}`,
+      );
     });
   });
 
-  await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in`, waitsForRedirect: true });
+  await signIn(page, ADMIN, { url: `${app.baseUrl}/sign-in` });
   const gallery = page.getByRole("list", { name: "Verified images" }).getByRole("listitem");
   await expect(gallery).toHaveCount(1);
   await expect.poll(() => gallery.getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
@@ -48,7 +50,10 @@ test("the main pages run under the Content-Security-Policy without a violation",
     await page.waitForLoadState("networkidle");
   }
   await page.goto(`${app.baseUrl}/sources`);
-  await page.getByRole("link", { name: /Lobby camera/ }).first().click();
+  await page
+    .getByRole("link", { name: /Lobby camera/ })
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/sources\/lobby-camera$/);
   await page.waitForLoadState("networkidle");
 
@@ -68,7 +73,9 @@ test("the main pages run under the Content-Security-Policy without a violation",
 });
 
 test("another site cannot frame the app", async ({ app, page }) => {
-  await page.route("http://framing.example/", (route) => route.fulfill({ contentType: "text/html", body: `<iframe src="${app.baseUrl}/sign-in" width="600" height="400"></iframe>` }));
+  await page.route("http://framing.example/", (route) =>
+    route.fulfill({ contentType: "text/html", body: `<iframe src="${app.baseUrl}/sign-in" width="600" height="400"></iframe>` }),
+  );
   await page.goto("http://framing.example/");
   // Chromium replaces a refused frame with its error page; an allowed one would show the form.
   await expect.poll(() => page.frames()[1]?.url()).toMatch(/^chrome-error:/);

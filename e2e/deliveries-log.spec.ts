@@ -50,7 +50,10 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await expect(rows.nth(2)).toContainText("lobby / frame 0001");
   await expect(rows.nth(2)).toContainText("lobby-camera");
   await expect(rows.nth(2)).toContainText("secret");
-  await expect(rows.nth(2).getByRole("link", { name: /^Inspect the delivery of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/ })).toHaveAttribute("href", `/deliveries/${verified.id}`);
+  await expect(rows.nth(2).getByRole("link", { name: /^Inspect the delivery of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/ })).toHaveAttribute(
+    "href",
+    `/deliveries/${verified.id}`,
+  );
   await expect(rows.nth(0).getByRole("link")).toHaveAttribute("href", `/deliveries/${rejected.id}`);
   // The long reason is cut to one line; the whole of it opens on a click (and on hover, as a title).
   const longReason = rows.nth(0).getByText(REJECTED_REASON);
@@ -98,7 +101,14 @@ test("an operator reads, filters, pages, watches and exports the delivery log", 
   await page.goto(`${app.baseUrl}/deliveries`);
   await expect(rows).toHaveCount(3);
   await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
-  const job = await postEdenai(app.baseUrl, "eden-jobs", eden.privateKey, { job_id: "job-7f3a-live", status: "success", provider: "google", feature: "image", subfeature: "object_detection", output: { items: [] } });
+  const job = await postEdenai(app.baseUrl, "eden-jobs", eden.privateKey, {
+    job_id: "job-7f3a-live",
+    status: "success",
+    provider: "google",
+    feature: "image",
+    subfeature: "object_detection",
+    output: { items: [] },
+  });
   expect(job.status).toBe("verified");
   await expect(rows).toHaveCount(4);
   await expect(rows.first()).toContainText("job-7f3a-live");

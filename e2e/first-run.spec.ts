@@ -75,10 +75,10 @@ test("first-run setup, session cookie, sign-out and lockout", async ({ page, bro
 
   // Five wrong passwords lock the account, even against the right one.
   for (let attempt = 0; attempt < 5; attempt++) {
-    await signIn(page, { email: ADMIN_EMAIL, password: `wrong password number ${attempt}` }, { url: signInUrl });
+    await signIn(page, { email: ADMIN_EMAIL, password: `wrong password number ${attempt}` }, { url: signInUrl, refused: true });
     await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   }
-  await signIn(page, { email: ADMIN_EMAIL, password: "the very first password" }, { url: signInUrl });
+  await signIn(page, { email: ADMIN_EMAIL, password: "the very first password" }, { url: signInUrl, refused: true });
   await expect(page.getByRole("alert").filter({ hasText: "Too many failed sign-ins for this account" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("locked.png") });
 });

@@ -14,7 +14,7 @@ test("a signed MaskIt delivery appears in the gallery", async ({ app, page }) =>
 
   await page.goto(`${app.baseUrl}/gallery`);
   await expect(page).toHaveURL(/\/sign-in\?next=%2Fgallery/);
-  await signIn(page, { email: "operator@example.com", password: "wrong password entirely" });
+  await signIn(page, { email: "operator@example.com", password: "wrong password entirely" }, { refused: true });
   await expect(page.getByRole("alert").filter({ hasText: "do not match" })).toBeVisible();
   await signIn(page, { email: "operator@example.com", password: "correct horse battery staple" });
   await expect(page).toHaveURL(/\/gallery$/);
@@ -41,7 +41,14 @@ test("an image carried by a signed Eden AI job result appears in the gallery", a
   app.cli(["user", "add", "--email", "second@example.com", "--role", "admin"], "another long enough password\n");
 
   const png = await makePng(200, 150);
-  const job = await postEdenai(app.baseUrl, "eden-images", eden.privateKey, { job_id: "gen-0001", status: "success", provider: "openai", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64") }] } });
+  const job = await postEdenai(app.baseUrl, "eden-images", eden.privateKey, {
+    job_id: "gen-0001",
+    status: "success",
+    provider: "openai",
+    feature: "image",
+    subfeature: "generation",
+    output: { items: [{ image: png.toString("base64") }] },
+  });
   expect(job.httpStatus).toBe(200);
 
   await signIn(page, { email: "second@example.com", password: "another long enough password" }, { url: `${app.baseUrl}/sign-in` });

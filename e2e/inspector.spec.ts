@@ -31,7 +31,14 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
 
   const verified = await postMaskit(app.baseUrl, "lobby-camera", secret, await makeJpeg(640, 480, { seed: 1 }), "lobby / frame 0001");
   const unknown = await postMaskit(app.baseUrl, "lobby-camera", SENDERS_SECRET, await makeJpeg(640, 480, { seed: 2 }), "lobby / frame 0002");
-  const edenFailed = await postEdenai(app.baseUrl, "eden-jobs", stranger.privateKey, { job_id: "job-51c2", status: "success", provider: "amazon", feature: "image", subfeature: "face_detection", output: { faces: 2 } });
+  const edenFailed = await postEdenai(app.baseUrl, "eden-jobs", stranger.privateKey, {
+    job_id: "job-51c2",
+    status: "success",
+    provider: "amazon",
+    feature: "image",
+    subfeature: "face_detection",
+    output: { faces: 2 },
+  });
   expect([verified.status, unknown.status, edenFailed.status]).toEqual(["verified", "failed", "failed"]);
 
   await page.goto(`${app.baseUrl}/deliveries/${unknown.id}`);
@@ -77,7 +84,12 @@ test("an admin reads why deliveries failed, re-verifies one into the gallery, an
   await expect(page.getByRole("button", { name: "Re-verify" })).toHaveCount(0);
   await takeScreenshots(page, "inspector-verified");
   // Written by hand, as a Python server would send it: `1.0` is not what JSON.stringify writes.
-  const job = await postEdenai(app.baseUrl, "eden-jobs", eden.privateKey, '{"job_id":"job-9d01","status":"success","provider":"google","feature":"text","subfeature":"sentiment_analysis","items":[{"label":"positive","score":1.0}]}');
+  const job = await postEdenai(
+    app.baseUrl,
+    "eden-jobs",
+    eden.privateKey,
+    '{"job_id":"job-9d01","status":"success","provider":"google","feature":"text","subfeature":"sentiment_analysis","items":[{"label":"positive","score":1.0}]}',
+  );
   expect(job.status).toBe("verified");
   await page.goto(`${app.baseUrl}/deliveries/${job.id}`);
   // As sent: its key order, and `1.0` as written.

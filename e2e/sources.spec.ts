@@ -28,7 +28,7 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
 
   await page.goto(`${app.baseUrl}/sources`);
   await expect(page).toHaveURL(/\/sign-in\?next=/);
-  await signIn(page, ADMIN, { waitsForRedirect: true });
+  await signIn(page, ADMIN);
   await page.goto(`${app.baseUrl}/sources`);
   await expect(page.getByText("No sources yet")).toBeVisible();
 
@@ -81,7 +81,11 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
   const credentials = page.getByRole("table", { name: "Credentials" });
   await expect(credentials.getByRole("row", { name: /^initial secret\b/ })).toContainText("Expiring");
   await expect(credentials.getByRole("row", { name: /^secret 2\b/ })).toContainText("Active");
-  const expiry = await credentials.getByRole("row", { name: /^initial secret\b/ }).locator("time").last().getAttribute("datetime");
+  const expiry = await credentials
+    .getByRole("row", { name: /^initial secret\b/ })
+    .locator("time")
+    .last()
+    .getAttribute("datetime");
   expect(Math.abs(new Date(expiry!).getTime() - Date.now() - 24 * 3600_000)).toBeLessThan(5 * 60_000);
 
   expect((await postMaskit(app.baseUrl, "front-door", secret, photo, "old secret during the overlap")).httpStatus).toBe(200);
@@ -126,7 +130,7 @@ test("an admin creates a MaskIt source, rotates its secret and revokes the old o
 
 test("an admin adds an Eden AI key, renames, disables and deletes a source; a viewer only reads", async ({ app, page, browser }) => {
   await page.goto(`${app.baseUrl}/sign-in`);
-  await signIn(page, ADMIN, { waitsForRedirect: true });
+  await signIn(page, ADMIN);
   await page.goto(`${app.baseUrl}/sources`);
 
   const newSource = page.getByRole("region", { name: "New source" });
@@ -177,7 +181,7 @@ test("an admin adds an Eden AI key, renames, disables and deletes a source; a vi
   const viewerContext = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const viewer = await viewerContext.newPage();
   await viewer.goto(`${app.baseUrl}/sign-in?next=/sources`);
-  await signIn(viewer, VIEWER, { waitsForRedirect: true });
+  await signIn(viewer, VIEWER);
   await expect(viewer.getByRole("row", { name: /Eden AI results/ })).toContainText("Disabled");
   await expect(viewer.getByRole("region", { name: "New source" })).toHaveCount(0);
   await viewer.getByRole("link", { name: "Eden AI results" }).click();

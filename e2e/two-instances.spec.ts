@@ -41,7 +41,14 @@ test("a delivery posted to A appears in the gallery open on B without a reload",
   await expect(tiles.first()).toContainText("800×600");
   await expect(tiles.first()).toHaveAttribute("data-delivery-id", delivered.id);
   await expect(tiles.first()).toHaveAttribute("data-new", "true");
-  await expect.poll(() => tiles.first().getByRole("img").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(320);
+  await expect
+    .poll(() =>
+      tiles
+        .first()
+        .getByRole("img")
+        .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+    )
+    .toBe(320);
   expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   await page.screenshot({ path: test.info().outputPath("gallery-live-on-b-1440.png"), fullPage: true });
   // The highlight is quiet: it fades after a few seconds.

@@ -4,12 +4,25 @@ import { z } from "zod";
 
 // Every setting webhook-inbox reads from its environment; .env.example lists the same names.
 const envSchema = z.object({
-  PORT: z.coerce.number({ error: "must be a port number, 1-65535" }).int("must be a port number, 1-65535").min(1, "must be a port number, 1-65535").max(65535, "must be a port number, 1-65535").default(3000),
+  PORT: z.coerce
+    .number({ error: "must be a port number, 1-65535" })
+    .int("must be a port number, 1-65535")
+    .min(1, "must be a port number, 1-65535")
+    .max(65535, "must be a port number, 1-65535")
+    .default(3000),
   DATABASE_URL: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default(".data"),
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
   /** JSON sources (Eden AI): job results are kilobytes, and a parsed body costs many times its size. */
-  MAX_JSON_BODY_BYTES: z.coerce.number().int().positive().default(8 * 1024 * 1024),
+  MAX_JSON_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
   /** Failed or rejected deliveries per source and minute whose body is kept in quarantine (per instance). */
   QUARANTINE_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
   /** A request body that goes this long without a byte is cut off (slowloris). */
@@ -26,25 +39,43 @@ const envSchema = z.object({
   S3_BUCKET: z.string().min(3).optional(),
   S3_ENDPOINT: z.url().optional(),
   S3_REGION: z.string().min(1).default("us-east-1"),
-  S3_FORCE_PATH_STYLE: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
+  S3_FORCE_PATH_STYLE: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
   S3_PREFIX: z.string().optional(),
   /** How often an open event stream checks that its token or session is still valid (revocation ends it). */
   EVENTS_AUTH_RECHECK_SECONDS: z.coerce.number().int().min(1).max(30).default(10),
   /** How often each instance looks for blobs that nothing references (one instance at a time). */
-  BLOB_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  BLOB_SWEEP_INTERVAL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(3600),
   /** The address operators reach the dashboard at, for links in alerts (no trailing slash needed). */
   PUBLIC_URL: z.url().optional(),
   /** Alerts (lib/alerts): the SMTP server email channels use unless they name their own, and the sender. */
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL")
+    .optional(),
   ALERT_FROM: z.string().min(3).default("webhook-inbox <webhook-inbox@localhost>"),
   /** Fractions are allowed so that tests can run the alert loop quickly. */
   ALERT_INTERVAL_SECONDS: z.coerce.number().positive().max(86_400).default(60),
-  ALERT_REPEAT_HOURS: z.coerce.number().positive().max(24 * 365).default(24),
+  ALERT_REPEAT_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(24),
   ALERT_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(10),
   ALERT_RETRY_BASE_SECONDS: z.coerce.number().positive().max(86_400).default(30),
   ALERT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(6),
   /** Forwarding (lib/forwarding): loopback and private destination addresses (npm start and the CLI turn it on with the embedded database). */
-  ALLOW_PRIVATE_DESTINATIONS: z.enum(["0", "1", "true", "false"]).default("0").transform((value) => value === "1" || value === "true"),
+  ALLOW_PRIVATE_DESTINATIONS: z
+    .enum(["0", "1", "true", "false"])
+    .default("0")
+    .transform((value) => value === "1" || value === "true"),
   /** Seconds before each attempt: the first, then after each failure (Standard Webhooks' schedule). */
   FORWARD_RETRY_SCHEDULE: z
     .string()

@@ -57,18 +57,30 @@ async function main(): Promise<void> {
   checkpoint();
 
   // Two server processes: the dashboard (Next.js, lib/server/serve-dashboard.ts) on a loopback
-  // port, then the receiver on PORT (lib/server/serve-receiver.ts), which proxies every request
+  // port, and the receiver on PORT (lib/server/serve-receiver.ts), which proxies every request
   // that is not a webhook delivery to it. `npm run dev`: one process (lib/server/serve.ts).
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, DATA_DIR: config.dataDir, NODE_ENV: isDev ? "development" : "production", NEXT_TELEMETRY_DISABLED: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    DATA_DIR: config.dataDir,
+    NODE_ENV: isDev ? "development" : "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   if (isDev) {
-    const app = await launch("app server", "lib/server/serve.ts", env);
+    const app = launch("app server", "lib/server/serve.ts", env);
+    await app.listening;
     log(`serving on http://localhost:${config.PORT} (pid ${app.child.pid})`);
   } else {
-    const dashboard = await launch("dashboard", "lib/server/serve-dashboard.ts", env);
-    checkpoint();
+    // Both start at once (a second or so sooner than one after the other); the receiver learns
+    // the dashboard's port when it listens, and holds any page request that comes before then.
+    const dashboard = launch("dashboard", "lib/server/serve-dashboard.ts", env);
     // Two malloc arenas rather than one per thread: sharp's threads otherwise leave freed image
     // memory spread over many arenas, which glibc does not give back (sharp's docs, "memory").
-    const receiver = await launch("receiver", "lib/server/serve-receiver.ts", { MALLOC_ARENA_MAX: "2", ...env, DASHBOARD_PORT: String(dashboard.port) });
+    const receiver = launch("receiver", "lib/server/serve-receiver.ts", { MALLOC_ARENA_MAX: "2", ...env });
+    const tellReceiver = (port: number) => {
+      if (receiver.child.connected) receiver.child.send({ type: "dashboard-port", port });
+    };
+    await Promise.all([dashboard.listening.then(tellReceiver), receiver.listening]);
     log(`serving on http://localhost:${config.PORT} (pid ${receiver.child.pid}; dashboard pid ${dashboard.child.pid})`);
   }
   checkpoint();
@@ -77,21 +89,21 @@ async function main(): Promise<void> {
 }
 
 /**
- * Starts one server process and resolves once it listens (it says so over IPC, with its port).
+ * Starts one server process; `listening` resolves once it listens (it says so over IPC, with its port).
  * From then on its exit stops everything: with 0 only when it was asked to (a signal sent to
  * it), else 1. CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops.
  */
-function launch(which: string, script: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; port: number }> {
+function launch(which: string, script: string, env: NodeJS.ProcessEnv): { child: ChildProcess; listening: Promise<number> } {
   const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
   // The IPC channel says when the port listens, and lets the server notice if this process dies.
   const child = spawn(process.execPath, [...profile, "--import", "tsx", script], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
   cleanups.unshift(() => stopChild(child));
   let isListening = false;
-  return new Promise((resolve, reject) => {
+  const listening = new Promise<number>((resolve, reject) => {
     child.on("message", (message: { type?: string; port?: number }) => {
       if (message?.type !== "listening" || isListening) return;
       isListening = true;
-      resolve({ child, port: message.port ?? 0 });
+      resolve(message.port ?? 0);
     });
     child.on("exit", (code, signal) => {
       if (isStopping) return;
@@ -101,6 +113,7 @@ function launch(which: string, script: string, env: NodeJS.ProcessEnv): Promise<
       void shutDown(`the ${which} died (${how}): stopping the rest and the database`, 1);
     });
   });
+  return { child, listening };
 }
 
 /** Stops what has been started, newest first, once, and exits. */

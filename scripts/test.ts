@@ -1,4 +1,4 @@
-// `npm test`: the type check, then every test, in order: unit and integration (vitest, against
+// `npm test`: the type check and the linter (Biome: formatting and lint rules), then every test, in order: unit and integration (vitest, against
 // real PostgreSQL and the built app), then browser end-to-end (Playwright driving Chromium). Ends with one summary
 // line, "N passed, N failed", counted from both runners' JSON reports.
 import { spawnSync } from "node:child_process";
@@ -18,6 +18,9 @@ if (run("node_modules/typescript/bin/tsc", ["--noEmit"]) !== 0) {
   console.log("tests: 0 passed, 1 failed");
   process.exit(1);
 }
+// A lint or formatting finding fails the run, but the tests still run: they say more.
+const lint = run("node_modules/@biomejs/biome/bin/biome", ["ci", "."]);
+if (lint !== 0) console.log("\nlint failed (`npm run format` fixes formatting; see the findings above)");
 const extraArgs = process.argv.slice(2);
 const vitest = run("node_modules/vitest/vitest.mjs", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${VITEST_REPORT}`, ...extraArgs]);
 const playwright = run("node_modules/@playwright/test/cli.js", ["test"], { PLAYWRIGHT_JSON_OUTPUT_NAME: PLAYWRIGHT_REPORT });
@@ -25,11 +28,11 @@ const playwright = run("node_modules/@playwright/test/cli.js", ["test"], { PLAYW
 const unit = readVitest();
 const e2e = readPlaywright();
 const passed = unit.passed + e2e.passed;
-const failed = unit.failed + e2e.failed + (vitest !== 0 && unit.failed === 0 ? 1 : 0) + (playwright !== 0 && e2e.failed === 0 ? 1 : 0);
+const failed = unit.failed + e2e.failed + (vitest !== 0 && unit.failed === 0 ? 1 : 0) + (playwright !== 0 && e2e.failed === 0 ? 1 : 0) + (lint !== 0 ? 1 : 0);
 console.log(`\nvitest: ${unit.passed} passed, ${unit.failed} failed; playwright: ${e2e.passed} passed, ${e2e.failed} failed`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 rmSync(REPORT_DIR, { recursive: true, force: true });
-process.exit(vitest === 0 && playwright === 0 ? 0 : 1);
+process.exit(vitest === 0 && playwright === 0 && lint === 0 ? 0 : 1);
 
 function run(script: string, args: string[], env: Record<string, string> = {}): number {
   const result = spawnSync(process.execPath, [script, ...args], { stdio: "inherit", env: { ...process.env, ...env } });

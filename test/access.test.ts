@@ -28,7 +28,11 @@ describe("access without credentials", () => {
     for (const method of route.methods) {
       it(`${method} ${route.pattern} refuses or sends to sign-in`, async () => {
         const url = `${env.app.baseUrl}${fillPattern(route.pattern)}`;
-        const attempts: Array<Record<string, string>> = [{}, { authorization: "Bearer whi_forged-token-0000000000000000000000000" }, { cookie: "webhook_inbox_session=forged" }];
+        const attempts: Array<Record<string, string>> = [
+          {},
+          { authorization: "Bearer whi_forged-token-0000000000000000000000000" },
+          { cookie: "webhook_inbox_session=forged" },
+        ];
         for (const headers of attempts) {
           const response = await fetch(url, { method, headers, redirect: "manual" });
           if (route.kind === "api") {

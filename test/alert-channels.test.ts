@@ -27,6 +27,8 @@ let adminCookie: string;
 beforeAll(async () => {
   smtp = await startSmtpReceiver();
   env = await startTestEnvironment({
+    // The Slack and webhook receivers here are on loopback (test/alert-channel-address.test.ts checks the refusal).
+    ALLOW_PRIVATE_DESTINATIONS: "1",
     SMTP_URL: smtp.url,
     PUBLIC_URL,
     ALERT_FROM: "Inbox alerts <alerts@inbox.example.test>",
@@ -46,7 +48,11 @@ afterAll(async () => {
 
 describe("channels", () => {
   it("email: one message to every address, from ALERT_FROM, with the subject and the link", async () => {
-    const channel = await createChannel({ actor: { kind: "system", name: "test" }, name: "ops mail", config: { kind: "email", to: ["ops@example.com", "oncall@example.com"] } });
+    const channel = await createChannel({
+      actor: { kind: "system", name: "test" },
+      name: "ops mail",
+      config: { kind: "email", to: ["ops@example.com", "oncall@example.com"] },
+    });
     const outcome = await sendTestAlert({ actor: { kind: "system", name: "test" }, channelId: channel.id });
     expect(outcome).toMatchObject({ status: "sent", attempts: 1, lastError: null });
     expect(smtp.messages).toHaveLength(1);
@@ -80,7 +86,10 @@ describe("channels", () => {
       const channel = await createChannel({ actor: { kind: "system", name: "test" }, name: "pager", config: { kind: "webhook", url: hook.url, secret } });
       expect((await sendTestAlert({ actor: { kind: "system", name: "test" }, channelId: channel.id })).status).toBe("sent");
       const [request] = hook.requests;
-      const payload = new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { type: string; data: { url: string; notificationId: string } };
+      const payload = new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as {
+        type: string;
+        data: { url: string; notificationId: string };
+      };
       expect(payload.type).toBe("alert.test");
       expect(payload.data.url).toBe(`${PUBLIC_URL}/alerts`);
       expect(request.headers["webhook-id"]).toBe(payload.data.notificationId);
@@ -92,18 +101,29 @@ describe("channels", () => {
 
   it("keeps URLs, SMTP passwords and signing secrets encrypted, and off the page", async () => {
     const secret = generateSigningSecret();
-    await createChannel({ actor: { kind: "system", name: "test" }, name: "secret hook", config: { kind: "webhook", url: "https://hooks.example.test/T000/very-secret-path", secret } });
-    await createChannel({ actor: { kind: "system", name: "test" }, name: "own smtp", config: { kind: "email", to: ["a@example.com"], smtpUrl: "smtp://mailer:pa55word-xyz@mail.example.test:587" } });
-    const { rows } = await getPool().query<{ name: string; summary: string; config_ciphertext: Buffer }>("SELECT name, summary, config_ciphertext FROM alert_channels WHERE name IN ('secret hook', 'own smtp') ORDER BY name");
+    // A host that resolves here (a channel URL's addresses are checked when it is added).
+    await createChannel({
+      actor: { kind: "system", name: "test" },
+      name: "secret hook",
+      config: { kind: "webhook", url: "https://localhost:8443/T000/very-secret-path", secret },
+    });
+    await createChannel({
+      actor: { kind: "system", name: "test" },
+      name: "own smtp",
+      config: { kind: "email", to: ["a@example.com"], smtpUrl: "smtp://mailer:pa55word-xyz@mail.example.test:587" },
+    });
+    const { rows } = await getPool().query<{ name: string; summary: string; config_ciphertext: Buffer }>(
+      "SELECT name, summary, config_ciphertext FROM alert_channels WHERE name IN ('secret hook', 'own smtp') ORDER BY name",
+    );
     expect(rows.map((row) => [row.name, row.summary])).toEqual([
       ["own smtp", "a@example.com via mail.example.test:587"],
-      ["secret hook", "POST to hooks.example.test"],
+      ["secret hook", "POST to localhost:8443"],
     ]);
     for (const row of rows) {
       for (const needle of ["very-secret-path", "pa55word-xyz", secret.slice(6)]) expect(row.config_ciphertext.includes(needle)).toBe(false);
     }
     const page = await (await fetch(`${env.app.baseUrl}/alerts`, { headers: { cookie: adminCookie } })).text();
-    expect(page).toContain("POST to hooks.example.test");
+    expect(page).toContain("POST to localhost:8443");
     for (const needle of ["very-secret-path", "pa55word", secret.slice(6)]) expect(page).not.toContain(needle);
   });
 });
@@ -136,7 +156,11 @@ describe("faults", () => {
   it("an SMTP server that refuses the recipients: recorded with its answer, and retried", async () => {
     const refusing = await startSmtpReceiver({ refuseRecipients: true });
     try {
-      const channel = await createChannel({ actor: { kind: "system", name: "test" }, name: "refused mail", config: { kind: "email", to: ["nobody@example.com"], smtpUrl: refusing.url } });
+      const channel = await createChannel({
+        actor: { kind: "system", name: "test" },
+        name: "refused mail",
+        config: { kind: "email", to: ["nobody@example.com"], smtpUrl: refusing.url },
+      });
       const outcome = await sendTestAlert({ actor: { kind: "system", name: "test" }, channelId: channel.id });
       expect(outcome.status).toBe("pending");
       expect(outcome.lastError).toMatch(/550 mailbox unavailable/);
@@ -160,19 +184,35 @@ describe("faults", () => {
       ]);
       const created = Date.now();
       // One notification for all three, as an alert makes it; the app's job sends it.
-      await getPrisma().alertNotification.create({ data: { event: "test", sends: { create: channels.map((channel) => ({ channelId: channel.id, channelName: channel.name })) } } });
+      await getPrisma().alertNotification.create({
+        data: { event: "test", sends: { create: channels.map((channel) => ({ channelId: channel.id, channelName: channel.name })) } },
+      });
       await waitFor(() => slow.requests.length > 0, 10_000, "the slow hook to be called");
       const source = await env.createMaskitSource("busy-while-alerting", ["whsec_busy-while-alerting-secret-000"]);
       expect(source.id).toBeTruthy();
-      const delivery = signMaskitDelivery({ image: await makeJpeg(32, 32), mimeType: "image/jpeg", fileName: "a.jpg", metadata: "during a slow alert", secret: "whsec_busy-while-alerting-secret-000" });
+      const delivery = signMaskitDelivery({
+        image: await makeJpeg(32, 32),
+        mimeType: "image/jpeg",
+        fileName: "a.jpg",
+        metadata: "during a slow alert",
+        secret: "whsec_busy-while-alerting-secret-000",
+      });
       const posted = Date.now();
       expect((await env.post("busy-while-alerting", delivery.body, delivery.headers)).status).toBe(200);
       expect(Date.now() - posted).toBeLessThan(2000);
       await waitFor(() => fast.requests.length > 0, 10_000, "the fast channel");
       expect(fast.requests[0].at - created).toBeLessThan(3000);
-      const slowSend = await waitFor(() => getPrisma().alertSend.findFirst({ where: { channelId: channels[0].id, lastError: { not: null } } }), 10_000, "the slow send's timeout");
+      const slowSend = await waitFor(
+        () => getPrisma().alertSend.findFirst({ where: { channelId: channels[0].id, lastError: { not: null } } }),
+        10_000,
+        "the slow send's timeout",
+      );
       expect(slowSend.lastError).toBe("no answer within 1 s");
-      const deadSend = await waitFor(() => getPrisma().alertSend.findFirst({ where: { channelId: channels[1].id, lastError: { not: null } } }), 10_000, "the SMTP failure");
+      const deadSend = await waitFor(
+        () => getPrisma().alertSend.findFirst({ where: { channelId: channels[1].id, lastError: { not: null } } }),
+        10_000,
+        "the SMTP failure",
+      );
       expect(deadSend.lastError).toMatch(/ECONNREFUSED/);
       expect(fast.requests).toHaveLength(1);
     } finally {
@@ -203,7 +243,11 @@ describe("npm run cli -- channel", () => {
       expect(() => new Webhook(secret).verify(hook.requests[0].body, hook.requests[0].headers as Record<string, string>)).not.toThrow();
       expect(cli(["remove", "--name", "cli hook"])).toContain('"cli hook" removed');
       expect(await getPrisma().alertChannel.count({ where: { name: "cli hook" } })).toBe(0);
-      const audit = await getPrisma().auditEvent.findMany({ where: { targetName: "cli hook", action: { in: ["alert_channel.create", "alert_channel.remove"] } }, select: { action: true, actorName: true }, orderBy: { at: "asc" } });
+      const audit = await getPrisma().auditEvent.findMany({
+        where: { targetName: "cli hook", action: { in: ["alert_channel.create", "alert_channel.remove"] } },
+        select: { action: true, actorName: true },
+        orderBy: { at: "asc" },
+      });
       expect(audit).toEqual([
         { action: "alert_channel.create", actorName: "command line" },
         { action: "alert_channel.remove", actorName: "command line" },

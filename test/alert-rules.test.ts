@@ -37,10 +37,14 @@ function notifications(kind?: string): Notification[] {
 }
 
 function waitForEvent(kind: string, event: string): Promise<Notification[]> {
-  return waitFor(() => {
-    const matching = notifications(kind).filter((notification) => notification.data.event === event);
-    return matching.length > 0 ? matching : null;
-  }, 20_000, `${kind} ${event}`);
+  return waitFor(
+    () => {
+      const matching = notifications(kind).filter((notification) => notification.data.event === event);
+      return matching.length > 0 ? matching : null;
+    },
+    20_000,
+    `${kind} ${event}`,
+  );
 }
 
 async function post(slug: string, signingSecret: string, metadata = "m") {
@@ -52,7 +56,7 @@ beforeAll(async () => {
   image = await makeJpeg(32, 32);
   smtp = await startSmtpReceiver();
   hook = await startHttpReceiver();
-  env = await startTestEnvironment({ SMTP_URL: smtp.url, PUBLIC_URL, ALERT_INTERVAL_SECONDS: "0.3" });
+  env = await startTestEnvironment({ SMTP_URL: smtp.url, PUBLIC_URL, ALERT_INTERVAL_SECONDS: "0.3", ALLOW_PRIVATE_DESTINATIONS: "1" });
   await createChannel({ actor: ACTOR, name: "pager", config: { kind: "webhook", url: hook.url, secret } });
   await createChannel({ actor: ACTOR, name: "ops mail", config: { kind: "email", to: ["ops@example.com"] } });
 });
@@ -90,7 +94,11 @@ describe("silence", () => {
     const ofAlert = notifications("silence").filter((notification) => notification.data.alertId === fired.data.alertId);
     expect(ofAlert.map((notification) => notification.data.event)).toEqual(["fired", "resolved"]);
     expect((await (await env.api("/api/alerts")).json()).items).toEqual([]);
-    const audit = await getPrisma().auditEvent.findMany({ where: { targetId: fired.data.alertId, action: { in: ["alert.fired", "alert.resolved"] } }, select: { action: true, detail: true }, orderBy: { at: "asc" } });
+    const audit = await getPrisma().auditEvent.findMany({
+      where: { targetId: fired.data.alertId, action: { in: ["alert.fired", "alert.resolved"] } },
+      select: { action: true, detail: true },
+      orderBy: { at: "asc" },
+    });
     expect(audit.map((entry) => entry.action)).toEqual(["alert.fired", "alert.resolved"]);
     expect(audit[0].detail).toMatchObject({ channels: ["ops mail", "pager"] });
   });
@@ -100,7 +108,11 @@ describe("silence", () => {
     // Never received anything, created two minutes ago: silent for longer than its one minute.
     await getPool().query("UPDATE sources SET created_at = now() - interval '2 minutes' WHERE id = $1", [source.id]);
     await setSilenceAlert({ actor: ACTOR, sourceId: source.id, minutes: 1 });
-    const fired = await waitFor(() => notifications("silence").find((n) => n.data.event === "fired" && n.data.title.includes("overview-camera")), 20_000, "the overview silence alert");
+    const fired = await waitFor(
+      () => notifications("silence").find((n) => n.data.event === "fired" && n.data.title.includes("overview-camera")),
+      20_000,
+      "the overview silence alert",
+    );
     expect(fired.data.detail).toContain("threshold 1 min");
     await setSilenceAlert({ actor: ACTOR, sourceId: source.id, minutes: null });
     await waitFor(() => notifications("silence").find((n) => n.data.event === "resolved" && n.data.alertId === fired.data.alertId), 20_000, "its resolution");
@@ -117,7 +129,10 @@ describe("failure rate", () => {
     expect(notifications("failure_rate")).toEqual([]); // 3 of 3 failed, but fewer than 4 deliveries
     expect(await post("flaky-camera", "whsec_not-the-right-secret-000000000", "bad 3")).toBe(401);
     const [fired] = await waitForEvent("failure_rate", "fired");
-    expect(fired.data).toMatchObject({ title: "Test flaky-camera (flaky-camera): 100% of deliveries failing", url: `${PUBLIC_URL}/deliveries?source=flaky-camera` });
+    expect(fired.data).toMatchObject({
+      title: "Test flaky-camera (flaky-camera): 100% of deliveries failing",
+      url: `${PUBLIC_URL}/deliveries?source=flaky-camera`,
+    });
     expect(fired.data.detail).toBe("4 of 4 deliveries in the last 10 min failed or were rejected (threshold 20%).");
     // 4 failed of 20 is 20%, not more: resolved.
     for (let index = 0; index < 16; index += 1) expect(await post("flaky-camera", secretText, `good ${index}`)).toBe(200);
@@ -130,7 +145,12 @@ describe("failure rate", () => {
 describe("credentials", () => {
   it("fires for a credential expiring within the days given, and resolves when it is revoked", async () => {
     const source = await env.createMaskitSource("rotating-camera", ["whsec_rotating-camera-new-secret-0000"]);
-    const old = await addSecret(getPrisma(), { sourceId: source.id, secret: Buffer.from("whsec_rotating-camera-old-secret-0000"), label: "old secret", expiresAt: new Date(Date.now() + 3 * 86_400_000) });
+    const old = await addSecret(getPrisma(), {
+      sourceId: source.id,
+      secret: Buffer.from("whsec_rotating-camera-old-secret-0000"),
+      label: "old secret",
+      expiresAt: new Date(Date.now() + 3 * 86_400_000),
+    });
     await createRule({ actor: ACTOR, kind: "credential", sourceSlug: "rotating-camera", params: { expiringWithinDays: 7, retiredUseWindowSeconds: 3 } });
     const [fired] = await waitForEvent("credential_expiring", "fired");
     expect(fired.data.title).toMatch(/^Test rotating-camera \(rotating-camera\): credential "old secret" expires \d{4}-\d\d-\d\d \d\d:\d\d UTC$/);

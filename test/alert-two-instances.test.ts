@@ -15,7 +15,13 @@ import { makeJpeg } from "./helpers/images.ts";
 // Two app instances on one database, both evaluating every 0.2 s and sending what is due: one
 // alert, not two; each repeat (every ~3 s here, ALERT_REPEAT_HOURS) sent once; one resolution.
 
-const ALERT_ENV = { ALERT_INTERVAL_SECONDS: "0.2", ALERT_REPEAT_HOURS: String(3 / 3600), PUBLIC_URL: "https://inbox.example.test" };
+// The channel's receiver is on loopback: allowed only with ALLOW_PRIVATE_DESTINATIONS.
+const ALERT_ENV = {
+  ALLOW_PRIVATE_DESTINATIONS: "1",
+  ALERT_INTERVAL_SECONDS: "0.2",
+  ALERT_REPEAT_HOURS: String(3 / 3600),
+  PUBLIC_URL: "https://inbox.example.test",
+};
 const ACTOR = { kind: "system", name: "test" } as const;
 let env: TestEnvironment;
 let second: AppServer;
@@ -45,11 +51,20 @@ describe("two instances", () => {
     await createChannel({ actor: ACTOR, name: "pager", config: { kind: "webhook", url: hook.url, secret } });
     const source = await env.createMaskitSource("lonely-camera", ["whsec_lonely-camera-secret-000000000"]);
     const rule = await createRule({ actor: ACTOR, kind: "silence", params: { thresholdSeconds: 2 } }); // for all sources
-    const events = () => hook.requests.map((request) => (new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { data: { event: string } }).data.event);
+    const events = () =>
+      hook.requests.map(
+        (request) => (new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as { data: { event: string } }).data.event,
+      );
     await waitFor(() => events().includes("fired"), 20_000, "the alert");
     await waitFor(() => events().filter((event) => event === "repeated").length >= 2, 20_000, "two repeats");
 
-    const delivery = signMaskitDelivery({ image: await makeJpeg(32, 32), mimeType: "image/jpeg", fileName: "a.jpg", metadata: "back", secret: "whsec_lonely-camera-secret-000000000" });
+    const delivery = signMaskitDelivery({
+      image: await makeJpeg(32, 32),
+      mimeType: "image/jpeg",
+      fileName: "a.jpg",
+      metadata: "back",
+      secret: "whsec_lonely-camera-secret-000000000",
+    });
     expect((await env.post("lonely-camera", delivery.body, delivery.headers)).status).toBe(200);
     await waitFor(() => events().includes("resolved"), 20_000, "the resolution");
     // Before the source is silent again (2 s after its delivery), and its alert with it.
@@ -57,7 +72,10 @@ describe("two instances", () => {
     await new Promise((resolve) => setTimeout(resolve, 2500));
 
     const all = events();
-    expect(all.filter((event) => event === "fired"), all.join(", ")).toHaveLength(1);
+    expect(
+      all.filter((event) => event === "fired"),
+      all.join(", "),
+    ).toHaveLength(1);
     expect(all.filter((event) => event === "resolved")).toHaveLength(1);
     expect(all.at(-1)).toBe("resolved");
     // Every notification arrived once (webhook-id is the notification's id), and repeats kept their distance.

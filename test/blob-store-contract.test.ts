@@ -7,7 +7,15 @@ import type { Readable } from "node:stream";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Spool } from "@/lib/ingest/spool.ts";
-import { BlobNotFoundError, BlobStoreConfigError, bufferBody, type BlobBody, type BlobDriver, type BlobStore, type BlobToPut } from "@/lib/storage/blob-store.ts";
+import {
+  BlobNotFoundError,
+  BlobStoreConfigError,
+  bufferBody,
+  type BlobBody,
+  type BlobDriver,
+  type BlobStore,
+  type BlobToPut,
+} from "@/lib/storage/blob-store.ts";
 import { createFilesystemStore } from "@/lib/storage/filesystem-store.ts";
 import { createPostgresStore } from "@/lib/storage/postgres-store.ts";
 import { createS3Store, s3StoreFromEnv } from "@/lib/storage/s3-store.ts";
@@ -29,7 +37,13 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
     async start() {
       const directory = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-blobs-"));
       const store = createFilesystemStore({ directory });
-      return { store, teardown: async () => (await store.close(), await rm(directory, { recursive: true, force: true })) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await rm(directory, { recursive: true, force: true });
+        },
+      };
     },
   },
   {
@@ -40,7 +54,14 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
       // Connections still closing when the cluster stops at the end report it here, harmlessly.
       pool.on("error", () => {});
       const store = createPostgresStore(pool);
-      return { store, teardown: async () => (await store.close(), await pool.end(), await database.destroy()) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await pool.end();
+          await database.destroy();
+        },
+      };
     },
   },
   {
@@ -48,7 +69,13 @@ const backends: { driver: BlobDriver; start(): Promise<Backend> }[] = [
     async start() {
       const server = await startS3Server();
       const store = s3StoreFromEnv(server.env);
-      return { store, teardown: async () => (await store.close(), await server.destroy()) };
+      return {
+        store,
+        teardown: async () => {
+          await store.close();
+          await server.destroy();
+        },
+      };
     },
   },
 ];
@@ -202,7 +229,10 @@ describe("the s3 blob store, beyond the contract", () => {
       await spool.dispose();
     }
     expectBytes(await readAll(await store.get(blob.sha256)), bytes);
-    expectBytes(await readAll(await store.get(blob.sha256, { start: 8 * 1024 * 1024 - 2, end: 8 * 1024 * 1024 + 2 })), bytes.subarray(8 * 1024 * 1024 - 2, 8 * 1024 * 1024 + 3));
+    expectBytes(
+      await readAll(await store.get(blob.sha256, { start: 8 * 1024 * 1024 - 2, end: 8 * 1024 * 1024 + 2 })),
+      bytes.subarray(8 * 1024 * 1024 - 2, 8 * 1024 * 1024 + 3),
+    );
   });
 
   it("answers StorageUnavailableError within seconds while the server is stopped, and works again once it is back", async () => {
@@ -211,7 +241,12 @@ describe("the s3 blob store, beyond the contract", () => {
     await server.stop();
     try {
       const fresh = randomBlob(60_000);
-      for (const attempt of [() => store.put([fresh.blob]), () => store.get(kept.blob.sha256), () => store.stat(kept.blob.sha256), () => store.delete(kept.blob.sha256)]) {
+      for (const attempt of [
+        () => store.put([fresh.blob]),
+        () => store.get(kept.blob.sha256),
+        () => store.stat(kept.blob.sha256),
+        () => store.delete(kept.blob.sha256),
+      ]) {
         const started = Date.now();
         const error = await attempt().then(
           () => null,

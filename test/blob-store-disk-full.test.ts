@@ -65,7 +65,9 @@ describe("a full disk under the filesystem blob store", () => {
     await rm(filler);
     const retried = await post(image, "while full");
     expect(retried.status).toBe(200);
-    const served = await env.api(`/api/images/${(await getPool().query<{ image_id: string }>("SELECT image_id FROM deliveries WHERE id = $1", [((await retried.json()) as { id: string }).id])).rows[0].image_id}`);
+    const served = await env.api(
+      `/api/images/${(await getPool().query<{ image_id: string }>("SELECT image_id FROM deliveries WHERE id = $1", [((await retried.json()) as { id: string }).id])).rows[0].image_id}`,
+    );
     expect(Buffer.from(await served.arrayBuffer()).equals(image)).toBe(true);
   });
 });

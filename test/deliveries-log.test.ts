@@ -78,9 +78,20 @@ describe("GET /api/deliveries/export", () => {
   });
 
   it("holds exactly the rows the log lists for the same filters, newest first", async () => {
-    for (const query of ["status=failed", "status=rejected", "source=cam-a", "source=cam-b", "q=ORDER-", "q=order-2002&source=cam-b&status=failed", "source=cam-a&status=failed"]) {
+    for (const query of [
+      "status=failed",
+      "status=rejected",
+      "source=cam-a",
+      "source=cam-b",
+      "q=ORDER-",
+      "q=order-2002&source=cam-b&status=failed",
+      "source=cam-a&status=failed",
+    ]) {
       const rows = await exportRows(query);
-      expect(rows.map((row) => row.id), query).toEqual(await listedIds(query));
+      expect(
+        rows.map((row) => row.id),
+        query,
+      ).toEqual(await listedIds(query));
     }
     expect((await exportRows("status=failed")).map((row) => row.id)).toEqual([ids.forged]);
     expect((await exportRows("q=order-")).map((row) => row.id)).toEqual([ids.forged, ids.front]);
@@ -106,7 +117,14 @@ describe("GET /api/deliveries/export", () => {
       reverified_by: "",
     });
     const [rejected] = await exportRows("status=rejected");
-    expect(rejected).toMatchObject({ id: ids.rejected, source: "cam-b", http_status: "415", reason: expect.stringMatching(/.+/), matched_credential: "", image_sha256: "" });
+    expect(rejected).toMatchObject({
+      id: ids.rejected,
+      source: "cam-b",
+      http_status: "415",
+      reason: expect.stringMatching(/.+/),
+      matched_credential: "",
+      image_sha256: "",
+    });
   });
 
   it("quotes commas, quotes and line breaks as RFC 4180 says", async () => {
@@ -126,7 +144,9 @@ describe("GET /api/deliveries/export", () => {
   it("streams thousands of rows, all of them, in order", async () => {
     const rows = await exportRows("source=bulk");
     expect(rows).toHaveLength(BULK_COUNT);
-    const { rows: expected } = await getPool().query<{ id: string }>("SELECT id FROM deliveries WHERE source_id = $1 ORDER BY received_at DESC, id DESC", [bulkSourceId]);
+    const { rows: expected } = await getPool().query<{ id: string }>("SELECT id FROM deliveries WHERE source_id = $1 ORDER BY received_at DESC, id DESC", [
+      bulkSourceId,
+    ]);
     expect(rows.map((row) => row.id)).toEqual(expected.map((row) => row.id));
     expect(rows[0]).toMatchObject({ metadata: `bulk row ${BULK_COUNT}`, image_sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(new Set(rows.map((row) => row.id)).size).toBe(BULK_COUNT);
@@ -143,7 +163,11 @@ describe("GET /api/deliveries/export", () => {
 
   it("exports a date range, UTC days with both ends included", async () => {
     const metadata = async (query: string) => (await exportRows(`source=dated&${query}`)).map((row) => row.metadata);
-    expect(await metadata("from=2025-03-01&to=2025-03-02")).toEqual(["dated 2025-03-02T12:00:00Z", "dated 2025-03-01T23:59:59.999Z", "dated 2025-03-01T00:00:00Z"]);
+    expect(await metadata("from=2025-03-01&to=2025-03-02")).toEqual([
+      "dated 2025-03-02T12:00:00Z",
+      "dated 2025-03-01T23:59:59.999Z",
+      "dated 2025-03-01T00:00:00Z",
+    ]);
     expect(await metadata("from=2025-03-03")).toEqual(["dated 2025-03-03T00:00:00Z"]);
     expect((await exportRows("from=2025-02-01&to=2025-02-01")).length).toBe(BULK_COUNT);
     expect(await exportRows("from=2025-02-02&to=2025-02-28")).toEqual([]);
@@ -158,8 +182,13 @@ describe("GET /api/deliveries/export", () => {
 
 describe("GET /api/deliveries with a date range", () => {
   it("keeps the deliveries of the given UTC days, both ends included", async () => {
-    const metadata = async (query: string) => (await (await env.api(`/api/deliveries?source=dated&${query}`)).json()).items.map((item: { metadata: string }) => item.metadata);
-    expect(await metadata("from=2025-03-01&to=2025-03-02")).toEqual(["dated 2025-03-02T12:00:00Z", "dated 2025-03-01T23:59:59.999Z", "dated 2025-03-01T00:00:00Z"]);
+    const metadata = async (query: string) =>
+      (await (await env.api(`/api/deliveries?source=dated&${query}`)).json()).items.map((item: { metadata: string }) => item.metadata);
+    expect(await metadata("from=2025-03-01&to=2025-03-02")).toEqual([
+      "dated 2025-03-02T12:00:00Z",
+      "dated 2025-03-01T23:59:59.999Z",
+      "dated 2025-03-01T00:00:00Z",
+    ]);
     expect(await metadata("to=2025-03-01")).toEqual(["dated 2025-03-01T23:59:59.999Z", "dated 2025-03-01T00:00:00Z"]);
     expect(await metadata("from=2025-03-02")).toEqual(["dated 2025-03-03T00:00:00Z", "dated 2025-03-02T12:00:00Z"]);
     expect(await metadata("from=2025-03-04")).toEqual([]);
@@ -171,11 +200,15 @@ describe("GET /api/deliveries with a date range", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (await env.api(`/api/deliveries?from=2025-02-01&to=2025-02-01&limit=200${cursor ? `&cursor=${cursor}` : ""}`)).json();
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (
+        await env.api(`/api/deliveries?from=2025-02-01&to=2025-02-01&limit=200${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
     } while (cursor);
-    const { rows: expected } = await getPool().query<{ id: string }>("SELECT id FROM deliveries WHERE source_id = $1 ORDER BY received_at DESC, id DESC", [bulkSourceId]);
+    const { rows: expected } = await getPool().query<{ id: string }>("SELECT id FROM deliveries WHERE source_id = $1 ORDER BY received_at DESC, id DESC", [
+      bulkSourceId,
+    ]);
     expect(seen).toEqual(expected.map((row) => row.id));
   });
 

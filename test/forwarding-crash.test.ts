@@ -12,10 +12,17 @@ import { maskitBody } from "./helpers/multipart.ts";
 // At least once across a crash: the app is killed with SIGKILL while forwards wait and while
 // attempts are in flight (the destination holds them unanswered); after a new `npm start` every
 // verified delivery reaches the destination. Jobs locked by the dead instance are freed after
-// FORWARD_LOCK_TIMEOUT_SECONDS (shortened here) by the instance that is left.
+// FORWARD_LOCK_TIMEOUT_SECONDS (shortened here, and FORWARD_TIMEOUT_MS with it: the bound is
+// never shorter than an attempt may take) by the instance that is left.
 
 const SECRET = "whsec_crash-source-secret-0000001";
-const ENV = { ALLOW_PRIVATE_DESTINATIONS: "1", FORWARD_RETRY_SCHEDULE: "0,0.5,0.5,0.5,0.5,0.5,0.5,0.5", FORWARD_POLL_INTERVAL_MS: "100", FORWARD_TIMEOUT_MS: "30000", FORWARD_LOCK_TIMEOUT_SECONDS: "3" };
+const ENV = {
+  ALLOW_PRIVATE_DESTINATIONS: "1",
+  FORWARD_RETRY_SCHEDULE: "0,0.5,0.5,0.5,0.5,0.5,0.5,0.5",
+  FORWARD_POLL_INTERVAL_MS: "100",
+  FORWARD_TIMEOUT_MS: "2000",
+  FORWARD_LOCK_TIMEOUT_SECONDS: "3",
+};
 let env: TestEnvironment;
 let restarted: AppServer | undefined;
 let destination: DestinationServer;
@@ -60,7 +67,10 @@ describe("forwarding across a crash", () => {
     }
     expect(new Set(destination.receipts.map((receipt) => receipt.headers["webhook-id"]))).toEqual(new Set(ids));
     // A receipt comes a moment before its attempt is recorded: wait for the last ones to be.
-    const states = () => getPool().query("SELECT state, count(*)::int AS n FROM forwards WHERE destination_id = $1 GROUP BY state", [row.id]).then(({ rows }) => rows);
+    const states = () =>
+      getPool()
+        .query("SELECT state, count(*)::int AS n FROM forwards WHERE destination_id = $1 GROUP BY state", [row.id])
+        .then(({ rows }) => rows);
     let rows = await states();
     while (rows.length !== 1 && Date.now() < deadline) rows = await new Promise((resolve) => setTimeout(resolve, 100)).then(states);
     expect(rows).toEqual([{ state: "delivered", n: ids.length }]);
@@ -85,10 +95,11 @@ async function startHoldingServer() {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -27,7 +27,12 @@ let env: TestEnvironment;
 const servers: DestinationServer[] = [];
 
 beforeAll(async () => {
-  env = await startTestEnvironment({ ALLOW_PRIVATE_DESTINATIONS: "1", FORWARD_RETRY_SCHEDULE: "0,0.3,0.3,0.3", FORWARD_POLL_INTERVAL_MS: "100", FORWARD_TIMEOUT_MS: "2000" });
+  env = await startTestEnvironment({
+    ALLOW_PRIVATE_DESTINATIONS: "1",
+    FORWARD_RETRY_SCHEDULE: "0,0.3,0.3,0.3",
+    FORWARD_POLL_INTERVAL_MS: "100",
+    FORWARD_TIMEOUT_MS: "2000",
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -61,7 +66,12 @@ async function forwardState(deliveryId: string, destinationId: string, want: str
 }
 
 const attemptsOf = async (deliveryId: string) =>
-  (await getPool().query("SELECT attempt, outcome, http_status, error, response_excerpt, next_retry_at FROM forwarding_attempts WHERE delivery_id = $1 ORDER BY attempt", [deliveryId])).rows;
+  (
+    await getPool().query(
+      "SELECT attempt, outcome, http_status, error, response_excerpt, next_retry_at FROM forwarding_attempts WHERE delivery_id = $1 ORDER BY attempt",
+      [deliveryId],
+    )
+  ).rows;
 
 describe("forwarding", () => {
   it("forwards a MaskIt delivery as multipart with the same metadata and image bytes, signed with Standard Webhooks headers", { timeout: 60_000 }, async () => {
@@ -118,7 +128,13 @@ describe("forwarding", () => {
   it("forwards a quarantined delivery once re-verification promotes it", { timeout: 60_000 }, async () => {
     const source = await env.createMaskitSource("late", ["whsec_late-source-secret-00000001"]);
     const { server, destination } = await destinationFor("late");
-    const failed = await postMaskit("late", "whsec_late-source-secret-00000001", "signed with a newer secret", await makeJpeg(64, 70), "whsec_the-secret-added-later-00001");
+    const failed = await postMaskit(
+      "late",
+      "whsec_late-source-secret-00000001",
+      "signed with a newer secret",
+      await makeJpeg(64, 70),
+      "whsec_the-secret-added-later-00001",
+    );
     expect(failed.status).not.toBe("verified");
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(server.receipts).toHaveLength(0);
@@ -140,7 +156,12 @@ describe("forwarding", () => {
     for (let index = 1; index < 4; index++) expect(receipts[index].at - receipts[index - 1].at).toBeGreaterThanOrEqual(250);
     await forwardState(id, destination.id, "delivered");
     const attempts = await attemptsOf(id);
-    expect(attempts.map((attempt) => [attempt.outcome, attempt.http_status])).toEqual([["retrying", 503], ["retrying", 503], ["retrying", 503], ["delivered", 204]]);
+    expect(attempts.map((attempt) => [attempt.outcome, attempt.http_status])).toEqual([
+      ["retrying", 503],
+      ["retrying", 503],
+      ["retrying", 503],
+      ["delivered", 204],
+    ]);
     expect(attempts[0].response_excerpt).toBe("busy");
     expect(attempts[0].next_retry_at).not.toBeNull();
     await new Promise((resolve) => setTimeout(resolve, 600));
@@ -200,7 +221,12 @@ describe("forwarding", () => {
 
   it("refuses link-local and metadata destinations when added, and again at send time", { timeout: 60_000 }, async () => {
     await env.createMaskitSource("meta", ["whsec_meta-source-secret-00000001"]);
-    for (const url of ["http://169.254.169.254/latest/meta-data/", "http://[fe80::1]/", "http://metadata.google.internal/computeMetadata/v1/", "ftp://example.com/"]) {
+    for (const url of [
+      "http://169.254.169.254/latest/meta-data/",
+      "http://[fe80::1]/",
+      "http://metadata.google.internal/computeMetadata/v1/",
+      "ftp://example.com/",
+    ]) {
       await expect(createDestination({ source: "meta", url, actor: ACTOR }), url).rejects.toThrow();
     }
     // A destination whose address became link-local after it was added (here: edited in the database).
@@ -234,7 +260,11 @@ describe("forwarding in the operator API", () => {
 
     const viewer = (await createApiToken({ name: "viewer", role: "viewer" })).token;
     const replay = (token: string, body?: unknown) =>
-      fetch(`${env.app.baseUrl}/api/deliveries/${id}/replay`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${env.app.baseUrl}/api/deliveries/${id}/replay`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     expect((await replay(viewer)).status).toBe(403);
     expect((await replay(env.adminToken, { destinationId: "not-a-uuid" })).status).toBe(400);
     const answer = await replay(env.adminToken);
@@ -252,7 +282,8 @@ describe("forwarding in the operator API", () => {
     let isDown = true;
     const { server, destination } = await destinationFor("bulk", () => (isDown ? { status: 404 } : { status: 200 }));
     const ids = [];
-    for (const label of ["one", "two", "three"]) ids.push((await postMaskit("bulk", "whsec_bulk-source-secret-00000001", label, await makeJpeg(64, 60 + ids.length))).id);
+    for (const label of ["one", "two", "three"])
+      ids.push((await postMaskit("bulk", "whsec_bulk-source-secret-00000001", label, await makeJpeg(64, 60 + ids.length))).id);
     for (const id of ids) await forwardState(id, destination.id, "failed");
     const failedView = await (await env.api("/api/deliveries?source=bulk&forwarding=failed")).json();
     expect(failedView.items.map((item: { id: string }) => item.id).sort()).toEqual([...ids].sort());
@@ -260,7 +291,11 @@ describe("forwarding in the operator API", () => {
 
     const view = `${env.app.baseUrl}/api/deliveries/replay?source=bulk&forwarding=failed`;
     const call = (method: string, body?: unknown, token = env.adminToken) =>
-      fetch(view, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(view, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     expect(await (await call("GET")).json()).toEqual({ count: 3 });
     const viewer = (await createApiToken({ name: "bulk viewer", role: "viewer" })).token;
     expect((await call("POST", { expectedCount: 3 }, viewer)).status).toBe(403);

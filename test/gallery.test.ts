@@ -66,7 +66,10 @@ describe("GET /api/gallery", () => {
     expect(items.map((tile) => [tile.deliveryId, tile.deliveryCount, tile.metadata])).toEqual([[ids.frontAgain, 2, "order-4004 front again"]]);
     const camB = await page("source=cam-b");
     expect(camB.items.map((tile) => tile.deliveryId)).toEqual([ids.side]);
-    expect(camB.items[0]).toMatchObject({ source: "cam-b", image: { mimeType: "image/jpeg", width: 64, height: 48, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(camB.items[0]).toMatchObject({
+      source: "cam-b",
+      image: { mimeType: "image/jpeg", width: 64, height: 48, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    });
     expect(camB.items[0].image.byteSize).toBeGreaterThan(100);
   });
 
@@ -99,7 +102,9 @@ describe("GET /api/gallery", () => {
     } while (cursor);
     expect(pages.slice(0, -1).every((items) => items.length === 37)).toBe(true);
     const tiles = pages.flat();
-    expect(tiles.map((tile) => [tile.image.id, tile.deliveryId, tile.deliveryCount])).toEqual(expected.map((row) => [row.image_id, row.delivery_id, row.count]));
+    expect(tiles.map((tile) => [tile.image.id, tile.deliveryId, tile.deliveryCount])).toEqual(
+      expected.map((row) => [row.image_id, row.delivery_id, row.count]),
+    );
     expect(new Set(tiles.map((tile) => tile.image.id)).size).toBe(tiles.length);
     expect(tiles.some((tile) => tile.deliveryCount >= 4)).toBe(true);
     const times = tiles.map((tile) => tile.receivedAt);
@@ -143,7 +148,15 @@ describe("GET /api/gallery", () => {
   });
 
   it("answers 400 for filters it cannot use", async () => {
-    for (const query of ["from=yesterday", "to=2025-13-01", "from=2025-03-02&to=2025-03-01", "limit=0", "limit=201", "cursor=bm90LWEtY3Vyc29y", "delivery=42"]) {
+    for (const query of [
+      "from=yesterday",
+      "to=2025-13-01",
+      "from=2025-03-02&to=2025-03-01",
+      "limit=0",
+      "limit=201",
+      "cursor=bm90LWEtY3Vyc29y",
+      "delivery=42",
+    ]) {
       const response = await env.api(`/api/gallery?${query}`);
       expect(response.status, query).toBe(400);
       expect((await response.json()).error, query).toMatch(/.+/);
@@ -177,7 +190,10 @@ async function allTiles(query: string): Promise<Tile[]> {
 async function seedBulk(): Promise<void> {
   const pool = getPool();
   const imageId = (expression: string) => `md5('bulk-image-' || (${expression}))::uuid`;
-  await pool.query(`INSERT INTO blobs (id, sha256, byte_size) SELECT md5('bulk-blob-' || i)::uuid, encode(sha256(('bulk-image-' || i)::bytea), 'hex'), 1000 FROM generate_series(0, $1) AS i`, [BULK_IMAGES]);
+  await pool.query(
+    `INSERT INTO blobs (id, sha256, byte_size) SELECT md5('bulk-blob-' || i)::uuid, encode(sha256(('bulk-image-' || i)::bytea), 'hex'), 1000 FROM generate_series(0, $1) AS i`,
+    [BULK_IMAGES],
+  );
   await pool.query(
     `INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id)
      SELECT ${imageId("i")}, encode(sha256(('bulk-image-' || i)::bytea), 'hex'), 'image/jpeg', 64, 48, 1000, md5('bulk-blob-' || i)::uuid FROM generate_series(0, $1) AS i`,
@@ -203,5 +219,7 @@ async function seedBulk(): Promise<void> {
      VALUES (gen_random_uuid(), $1, timestamptz '2025-02-02 00:00:30Z', 'failed', 401, 'bulk failed with an image', '{}', ${imageId("0")})`,
     [bulkSourceId],
   );
-  await pool.query(`INSERT INTO delivery_images (delivery_id, position, image_id, origin) SELECT id, 0, image_id, 'maskedImage' FROM deliveries WHERE metadata = 'bulk failed with an image'`);
+  await pool.query(
+    `INSERT INTO delivery_images (delivery_id, position, image_id, origin) SELECT id, 0, image_id, 'maskedImage' FROM deliveries WHERE metadata = 'bulk failed with an image'`,
+  );
 }

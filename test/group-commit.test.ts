@@ -55,7 +55,9 @@ describe("group commit", () => {
       expect(row.image!.sha256).toBe(sha256(images[n]));
     }
     // xmin is the transaction that inserted a row: fewer transactions than deliveries.
-    const { rows: transactions } = await getPool().query<{ count: string }>("SELECT count(DISTINCT xmin::text) FROM deliveries WHERE source_id = $1", [sourceId]);
+    const { rows: transactions } = await getPool().query<{ count: string }>("SELECT count(DISTINCT xmin::text) FROM deliveries WHERE source_id = $1", [
+      sourceId,
+    ]);
     expect(Number(transactions[0].count)).toBeLessThan(49);
   });
 
@@ -105,5 +107,9 @@ function pending(forSource: string, metadata: string): { facts: DeliveryFacts; i
     matchedCredential: null,
     durationMs: 1,
   };
-  return { facts, image: { spool, sha256: sha256(bytes), mimeType: "image/jpeg", width: 640, height: 360, origin: "maskedImage" }, key: `body:${sha256(bytes)}` };
+  return {
+    facts,
+    image: { spool, sha256: sha256(bytes), mimeType: "image/jpeg", width: 640, height: 360, origin: "maskedImage" },
+    key: `body:${sha256(bytes)}`,
+  };
 }

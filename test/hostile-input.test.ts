@@ -51,7 +51,9 @@ describe("hostile input", () => {
   it("keeps at most QUARANTINE_PER_MINUTE failed bodies a minute per source, and logs the rest without their body", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const response = await env.post("eden-hostile", Buffer.from(`{"job_id":"unsigned-${i}","pad":"${"p".repeat(100_000)}"}`), { "content-type": "application/json" });
+      const response = await env.post("eden-hostile", Buffer.from(`{"job_id":"unsigned-${i}","pad":"${"p".repeat(100_000)}"}`), {
+        "content-type": "application/json",
+      });
       expect(response.status).toBe(401);
       ids.push((await response.json()).id);
     }
@@ -64,7 +66,10 @@ describe("hostile input", () => {
   it("accepts a 30000x30000 PNG and serves a placeholder thumbnail, made once, instead of failing on every view", async () => {
     const png = pngHeaderOnly(30_000, 30_000);
     const delivery = maskitBody(png, "huge png", { filename: "huge.png", contentType: "image/png" });
-    const response = await env.post("search-cam", delivery.body, { "content-type": delivery.contentType, "x-signature": createHmac("sha256", SECRET).update(delivery.body).digest("hex") });
+    const response = await env.post("search-cam", delivery.body, {
+      "content-type": delivery.contentType,
+      "x-signature": createHmac("sha256", SECRET).update(delivery.body).digest("hex"),
+    });
     expect(response.status).toBe(200);
     const row = await getPrisma().delivery.findUniqueOrThrow({ where: { id: (await response.json()).id }, include: { image: true } });
     expect(row.image).toMatchObject({ width: 30_000, height: 30_000, mimeType: "image/png" });

@@ -49,28 +49,34 @@ afterAll(async () => {
 describe("hourly delivery counts", () => {
   it("match a direct count after concurrent inserts, re-verifications, compactions, deletions and a purge", async () => {
     // Receivers: 6 connections, each committing 25 batches of 1 to 12 deliveries spread over 30 hours.
-    const receivers = Array.from({ length: 6 }, (_, worker) => onOwnConnection(async (client) => {
-      for (let batch = 0; batch < 25; batch++) {
-        const size = 1 + ((worker * 7 + batch) % 12);
-        await client.query(
-          `INSERT INTO deliveries (id, source_id, received_at, status, http_status)
+    const receivers = Array.from({ length: 6 }, (_, worker) =>
+      onOwnConnection(async (client) => {
+        for (let batch = 0; batch < 25; batch++) {
+          const size = 1 + ((worker * 7 + batch) % 12);
+          await client.query(
+            `INSERT INTO deliveries (id, source_id, received_at, status, http_status)
            SELECT gen_random_uuid(), ($1::uuid[])[1 + (n + $3) % 3], $2::timestamptz - make_interval(secs => ((n * 7919 + $3 * 104729) % 108000)::float8),
                   (CASE (n + $3) % 3 WHEN 0 THEN 'verified' WHEN 1 THEN 'failed' ELSE 'rejected' END)::"DeliveryStatus", 200
              FROM generate_series(1, $4) AS n`,
-          [sources, NOW, worker * 1000 + batch, size],
-        );
-      }
-    }));
+            [sources, NOW, worker * 1000 + batch, size],
+          );
+        }
+      }),
+    );
     // Re-verifications at the same time: failed deliveries that turn out verified, a few at a time.
     const reverifier = onOwnConnection(async (client) => {
       for (let round = 0; round < 20; round++) {
-        await client.query(`UPDATE deliveries SET status = 'verified', http_status = 200 WHERE id IN (SELECT id FROM deliveries WHERE status = 'failed' ORDER BY random() LIMIT 3)`);
+        await client.query(
+          `UPDATE deliveries SET status = 'verified', http_status = 200 WHERE id IN (SELECT id FROM deliveries WHERE status = 'failed' ORDER BY random() LIMIT 3)`,
+        );
       }
     });
     // Two instances' compactions at the same time as all of that.
-    const compactions = [0, 1].map(() => onOwnConnection(async (client) => {
-      for (let round = 0; round < 15; round++) await compactHourCounts(client);
-    }));
+    const compactions = [0, 1].map(() =>
+      onOwnConnection(async (client) => {
+        for (let round = 0; round < 15; round++) await compactHourCounts(client);
+      }),
+    );
     await Promise.all([...receivers, reverifier, ...compactions]);
     await expectRollupToMatch();
 
@@ -92,7 +98,9 @@ describe("hourly delivery counts", () => {
     await expectRollupToMatch();
     expect(await countRollupRows("source_id = $1", [sources[2]])).toBe(0);
     // Compacted, each (source, hour, status) is one row.
-    const { rows: [groups] } = await getPool().query("SELECT count(*)::int AS rows, count(DISTINCT (source_id, hour, status))::int AS groups FROM delivery_hour_counts");
+    const {
+      rows: [groups],
+    } = await getPool().query("SELECT count(*)::int AS rows, count(DISTINCT (source_id, hour, status))::int AS groups FROM delivery_hour_counts");
     expect(groups.rows).toBe(groups.groups);
   });
 
@@ -103,8 +111,20 @@ describe("hourly delivery counts", () => {
       // Deliveries at the edges: the window's first instant, just before and after it, now, just after now.
       const since = new Date(now.getTime() - 24 * HOUR);
       const firstHour = new Date(Math.floor(now.getTime() / HOUR) * HOUR - 23 * HOUR);
-      for (const at of [since, new Date(since.getTime() + 1), new Date(since.getTime() - 1), firstHour, new Date(firstHour.getTime() - 1), now, new Date(now.getTime() + 1)]) {
-        await getPool().query(`INSERT INTO deliveries (id, source_id, received_at, status, http_status) VALUES ($1, $2, $3, 'verified', 200)`, [randomUUID(), sources[0], at]);
+      for (const at of [
+        since,
+        new Date(since.getTime() + 1),
+        new Date(since.getTime() - 1),
+        firstHour,
+        new Date(firstHour.getTime() - 1),
+        now,
+        new Date(now.getTime() + 1),
+      ]) {
+        await getPool().query(`INSERT INTO deliveries (id, source_id, received_at, status, http_status) VALUES ($1, $2, $3, 'verified', 200)`, [
+          randomUUID(),
+          sources[0],
+          at,
+        ]);
       }
       const listed = (await listSources({ now })).find((source) => source.id === sources[0])!;
       const recent = "source_id = $1 AND received_at > $2 AND received_at <= $3";

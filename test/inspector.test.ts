@@ -74,7 +74,11 @@ async function blobsLeft(blobIds: string[]): Promise<{ blobs: number; stored: nu
 }
 
 async function auditOf(deliveryId: string) {
-  return getPrisma().auditEvent.findMany({ where: { targetId: deliveryId }, orderBy: { at: "asc" }, select: { action: true, actorName: true, ip: true, detail: true } });
+  return getPrisma().auditEvent.findMany({
+    where: { targetId: deliveryId },
+    orderBy: { at: "asc" },
+    select: { action: true, actorName: true, ip: true, detail: true },
+  });
 }
 
 describe("re-verify", () => {
@@ -95,7 +99,13 @@ describe("re-verify", () => {
     expect(promoted).toMatchObject({ outcome: "verified", credential: { label: "the sender's secret" }, imageCount: 1 });
 
     const delivery = (await (await env.api(`/api/deliveries/${sent.id}`)).json()) as {
-      status: string; httpStatus: number; reason: string | null; matchedCredential: string; image: { id: string; sha256: string }; reverifiedAt: string; reverifiedBy: string;
+      status: string;
+      httpStatus: number;
+      reason: string | null;
+      matchedCredential: string;
+      image: { id: string; sha256: string };
+      reverifiedAt: string;
+      reverifiedBy: string;
     };
     expect(delivery.status).toBe("verified");
     // The log keeps what the sender was answered, and says who re-verified it when.
@@ -112,7 +122,9 @@ describe("re-verify", () => {
     const html = await (await fetch(`${env.app.baseUrl}/deliveries?source=cam`, { headers: { cookie: cookies.viewer } })).text();
     expect(html).toContain("re-verified");
     expect(delivery.matchedCredential).toMatch(/^the sender's secret \(/);
-    const listed = (await (await env.api("/api/deliveries?source=cam&status=verified")).json()) as { items: Array<{ id: string; image: { id: string } | null }> };
+    const listed = (await (await env.api("/api/deliveries?source=cam&status=verified")).json()) as {
+      items: Array<{ id: string; image: { id: string } | null }>;
+    };
     expect(listed.items.find((item) => item.id === sent.id)?.image?.id).toBe(delivery.image.id);
     const original = await env.api(`/api/images/${delivery.image.id}`);
     expect(Buffer.from(await original.arrayBuffer()).equals(photo)).toBe(true);
@@ -162,7 +174,13 @@ describe("deletion", () => {
     expect((await env.api(`/api/deliveries/${failed.id}`)).status).toBe(404);
     expect(await quarantineBlob(failed.id)).toBeNull();
     expect(await blobsLeft([blobId])).toEqual({ blobs: 0, stored: 0 });
-    expect(await auditOf(failed.id)).toEqual([expect.objectContaining({ action: "delivery.delete", actorName: admin.name, detail: expect.objectContaining({ source: "cam", status: "failed", quarantinedBodies: 1 }) })]);
+    expect(await auditOf(failed.id)).toEqual([
+      expect.objectContaining({
+        action: "delivery.delete",
+        actorName: admin.name,
+        detail: expect.objectContaining({ source: "cam", status: "failed", quarantinedBodies: 1 }),
+      }),
+    ]);
     await expect(deleteQuarantinedDelivery({ deliveryId: failed.id, ...changedBy })).rejects.toBeInstanceOf(DeliveryNotFoundError);
   });
 
@@ -199,22 +217,34 @@ describe("deletion", () => {
     expect(await countQuarantinedDeliveries({ filters, receivedUpTo: countedAt })).toBe(expected);
     const late = await deliver("bulk-cam", SECRETS.senders, "batch-x arrived after the count");
 
-    await expect(deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected - 1, ...changedBy })).rejects.toEqual(new MatchCountChangedError(expected));
+    await expect(deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected - 1, ...changedBy })).rejects.toEqual(
+      new MatchCountChangedError(expected),
+    );
     // The seeded bodies are all 'abc': one stored copy for all of them.
     expect(await blobsLeft(blobIds)).toEqual({ blobs: BULK + 3, stored: 4 });
 
-    expect(await deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected, ...changedBy })).toEqual({ deleted: expected, quarantinedBodies: BULK + 3 });
+    expect(await deleteQuarantinedDeliveries({ filters, receivedUpTo: countedAt, expectedCount: expected, ...changedBy })).toEqual({
+      deleted: expected,
+      quarantinedBodies: BULK + 3,
+    });
     expect(await blobsLeft(blobIds)).toEqual({ blobs: 0, stored: 0 });
-    const left = async () => (await getPrisma().delivery.findMany({ where: { sourceId: sourceIds["bulk-cam"] }, select: { id: true } })).map((row) => row.id).sort();
+    const left = async () =>
+      (await getPrisma().delivery.findMany({ where: { sourceId: sourceIds["bulk-cam"] }, select: { id: true } })).map((row) => row.id).sort();
     expect(await left()).toEqual([other.id, verified.id, late.id, rejectedId].sort());
-    const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "delivery.delete_quarantined" }, select: { targetName: true, detail: true } });
+    const audit = await getPrisma().auditEvent.findFirstOrThrow({
+      where: { action: "delivery.delete_quarantined" },
+      select: { targetName: true, detail: true },
+    });
     expect(audit).toEqual({ targetName: "source=bulk-cam q=BATCH-X", detail: expect.objectContaining({ deleted: expected, filters }) });
 
     // A status filter: the rejected delivery (refused before its body was read, so no body) goes, nothing else.
     const rejectedOnly = { source: "bulk-cam", status: "rejected" as const };
     const now = new Date();
     expect(await countQuarantinedDeliveries({ filters: rejectedOnly, receivedUpTo: now })).toBe(1);
-    expect(await deleteQuarantinedDeliveries({ filters: rejectedOnly, receivedUpTo: now, expectedCount: 1, ...changedBy })).toEqual({ deleted: 1, quarantinedBodies: 0 });
+    expect(await deleteQuarantinedDeliveries({ filters: rejectedOnly, receivedUpTo: now, expectedCount: 1, ...changedBy })).toEqual({
+      deleted: 1,
+      quarantinedBodies: 0,
+    });
     expect(await left()).toEqual([other.id, verified.id, late.id].sort());
     // Asking for verified ones deletes nothing.
     expect(await countQuarantinedDeliveries({ filters: { source: "bulk-cam", status: "verified" }, receivedUpTo: new Date() })).toBe(0);
@@ -227,7 +257,8 @@ describe("deletion", () => {
 describe("the inspector page", () => {
   it("names the revoked secret a delivery was signed with, and holds no secret", async () => {
     await addSecret(getPrisma(), { sourceId: sourceIds["revoke-cam"], secret: Buffer.from(SECRETS.current), label: "current secret" });
-    const revokedId = (await addSecret(getPrisma(), { sourceId: sourceIds["revoke-cam"], secret: Buffer.from(SECRETS.revoked), label: "old camera secret" })).id;
+    const revokedId = (await addSecret(getPrisma(), { sourceId: sourceIds["revoke-cam"], secret: Buffer.from(SECRETS.revoked), label: "old camera secret" }))
+      .id;
     await revokeCredential({ credentialId: revokedId, ...changedBy });
     const failed = await deliver("revoke-cam", SECRETS.revoked, "signed with the revoked secret");
     const verified = await deliver("revoke-cam", SECRETS.current, "signed with the current secret");
@@ -263,7 +294,11 @@ describe("the inspector page", () => {
     const log = (cookie: string) => fetch(`${env.app.baseUrl}/deliveries?source=revoke-cam`, { headers: { cookie } }).then((response) => response.text());
     expect(await log(cookies.admin)).toContain("Delete 1 quarantined…");
     expect(await log(cookies.viewer)).not.toContain("quarantined…");
-    expect(await fetch(`${env.app.baseUrl}/deliveries?source=revoke-cam&status=verified`, { headers: { cookie: cookies.admin } }).then((response) => response.text())).not.toContain("quarantined…");
+    expect(
+      await fetch(`${env.app.baseUrl}/deliveries?source=revoke-cam&status=verified`, { headers: { cookie: cookies.admin } }).then((response) =>
+        response.text(),
+      ),
+    ).not.toContain("quarantined…");
   });
 
   it("answers 404 for a delivery that does not exist, and sends a stranger to sign in", async () => {

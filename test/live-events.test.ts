@@ -26,7 +26,12 @@ beforeAll(async () => {
   await env.createMaskitSource("live-camera", [SECRET]);
   secondDataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-second-"));
   await chmod(secondDataDir, 0o755);
-  second = await startAppServer({ DATABASE_URL: env.db.url, DATA_DIR: secondDataDir, BLOB_DIR: path.join(env.dataDir, "blobs"), ENCRYPTION_KEY: process.env.ENCRYPTION_KEY! });
+  second = await startAppServer({
+    DATABASE_URL: env.db.url,
+    DATA_DIR: secondDataDir,
+    BLOB_DIR: path.join(env.dataDir, "blobs"),
+    ENCRYPTION_KEY: process.env.ENCRYPTION_KEY!,
+  });
   image = await makeJpeg(320, 240);
 });
 
@@ -76,8 +81,8 @@ describe("GET /api/events", () => {
     await Promise.all(streams.map((stream) => stream.ready));
     const { id } = await deliver();
     for (const stream of streams) await stream.waitFor((candidate) => JSON.parse(candidate.data).id === id);
-    const { rows } = await getPool().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN deliveries'");
+    const { rows } = await getPool().query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN deliveries%'"); // the same connection LISTENs for forwarding changes too
     expect(rows[0].n).toBe(2); // instance A and instance B
-    streams.forEach((stream) => stream.close());
+    for (const stream of streams) stream.close();
   });
 });

@@ -106,7 +106,8 @@ describe("multipart bodies refused part-way (maskit)", () => {
     expect(spooledWhileStalled.length).toBeGreaterThan(0); // the stall did hold spool files
     expect(answer?.status ?? null).not.toBe(200);
     // The cut-off connection can close a moment before its refusal is written: wait for the row.
-    const find = () => getPrisma().delivery.findFirst({ where: { receivedAt: { gte: new Date(startedAt.getTime() - 1_000) }, reason: { contains: "no body bytes arrived" } } });
+    const find = () =>
+      getPrisma().delivery.findFirst({ where: { receivedAt: { gte: new Date(startedAt.getTime() - 1_000) }, reason: { contains: "no body bytes arrived" } } });
     let row = await find();
     for (let tries = 0; !row && tries < 50; tries++) row = await new Promise((resolve) => setTimeout(resolve, 100)).then(find);
     expect(row).toMatchObject({ status: "rejected", httpStatus: 408 });

@@ -27,7 +27,10 @@ beforeAll(async () => {
   await createUser({ email: "redirect@example.com", role: "viewer", password: PASSWORD });
   await env.createMaskitSource("header-camera", ["whsec_header-camera-secret-0001"]);
   const { body, contentType } = maskitBody(await makeJpeg(64, 48), "headers");
-  const stored = await env.post("header-camera", body, { "content-type": contentType, "x-signature": createHmac("sha256", "whsec_header-camera-secret-0001").update(body).digest("hex") });
+  const stored = await env.post("header-camera", body, {
+    "content-type": contentType,
+    "x-signature": createHmac("sha256", "whsec_header-camera-secret-0001").update(body).digest("hex"),
+  });
   const delivery = await (await env.api(`/api/deliveries/${((await stored.json()) as { id: string }).id}`)).json();
   imageId = delivery.image.id;
 });
@@ -37,15 +40,18 @@ afterAll(async () => {
 });
 
 describe("the return path after sign-in", () => {
-  it.each(["/%09/evil.example/", "//evil.example/", "/%5Cevil.example/", "/%0A/evil.example", "https://evil.example/"])("never leaves the site for next=%s", async (next) => {
-    const response = await signIn("redirect@example.com", PASSWORD, { next: decodeURIComponent(next) });
-    expect(response.headers.get("set-cookie")).toContain("webhook_inbox_session=");
-    const location = response.headers.get("x-action-redirect") ?? response.headers.get("location");
-    expect(location, "the action redirects").toBeTruthy();
-    const target = new URL(location!.split(";")[0], env.app.baseUrl);
-    expect(target.origin).toBe(env.app.baseUrl);
-    expect(target.pathname).toBe("/gallery");
-  });
+  it.each(["/%09/evil.example/", "//evil.example/", "/%5Cevil.example/", "/%0A/evil.example", "https://evil.example/"])(
+    "never leaves the site for next=%s",
+    async (next) => {
+      const response = await signIn("redirect@example.com", PASSWORD, { next: decodeURIComponent(next) });
+      expect(response.headers.get("set-cookie")).toContain("webhook_inbox_session=");
+      const location = response.headers.get("x-action-redirect") ?? response.headers.get("location");
+      expect(location, "the action redirects").toBeTruthy();
+      const target = new URL(location!.split(";")[0], env.app.baseUrl);
+      expect(target.origin).toBe(env.app.baseUrl);
+      expect(target.pathname).toBe("/gallery");
+    },
+  );
 
   it("keeps a path on this site", async () => {
     const response = await signIn("redirect@example.com", PASSWORD, { next: "/deliveries?status=failed" });
@@ -113,11 +119,17 @@ describe("sign-in limits", () => {
     const checkedAnswers = texts.filter((text) => text.includes("do not match"));
     expect(refused.length + checkedAnswers.length, env.app.output().slice(-2000)).toBe(40);
     expect(checkedAnswers.length).toBeLessThanOrEqual(5);
-    const checked = await getPrisma().auditEvent.count({ where: { action: "auth.sign_in_failed", targetName: "admin@example.com", detail: { path: ["reason"], equals: "wrong email or password" } } });
+    const checked = await getPrisma().auditEvent.count({
+      where: { action: "auth.sign_in_failed", targetName: "admin@example.com", detail: { path: ["reason"], equals: "wrong email or password" } },
+    });
     expect(checked).toBeLessThanOrEqual(5);
     // Sequential guesses from that address are refused too, even the right password now.
     for (let i = 0; i < 5; i++) await (await signIn("admin@example.com", `late guess ${i}`, { headers: attacker })).text();
-    expect(await getPrisma().auditEvent.count({ where: { action: "auth.sign_in_failed", targetName: "admin@example.com", detail: { path: ["reason"], equals: "wrong email or password" } } })).toBe(5);
+    expect(
+      await getPrisma().auditEvent.count({
+        where: { action: "auth.sign_in_failed", targetName: "admin@example.com", detail: { path: ["reason"], equals: "wrong email or password" } },
+      }),
+    ).toBe(5);
     expect(await (await signIn("admin@example.com", PASSWORD, { headers: attacker })).text()).toContain("Too many failed sign-ins");
   });
 
@@ -152,10 +164,19 @@ describe("sign-in limits", () => {
     const usersPage = await (await fetch(`${env.app.baseUrl}/users`, { headers: { cookie } })).text();
     expect(usersPage).toContain("Unlock (1 failed)");
     const unlock = listServerActions().find((action) => action.name === "unlockUserAction")!;
-    const answer = await callServerAction({ baseUrl: env.app.baseUrl, pagePath: "/users", actionId: unlock.id, fields: { email: "redirect@example.com" }, headers: { cookie }, previousState: { status: "idle", message: null } });
+    const answer = await callServerAction({
+      baseUrl: env.app.baseUrl,
+      pagePath: "/users",
+      actionId: unlock.id,
+      fields: { email: "redirect@example.com" },
+      headers: { cookie },
+      previousState: { status: "idle", message: null },
+    });
     expect(await answer.text()).toContain("redirect@example.com can sign in again (1 failed sign-in forgotten)");
     expect(await getPrisma().signInAttempt.count({ where: { email: "redirect@example.com", succeeded: false } })).toBe(0);
-    expect(await getPrisma().auditEvent.count({ where: { action: "user.unlock", targetName: "redirect@example.com", actorName: "admin@example.com" } })).toBe(1);
+    expect(await getPrisma().auditEvent.count({ where: { action: "user.unlock", targetName: "redirect@example.com", actorName: "admin@example.com" } })).toBe(
+      1,
+    );
   });
 });
 

@@ -77,7 +77,9 @@ describe("operator API", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (await get(`/api/deliveries?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).json();
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await (
+        await get(`/api/deliveries?limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+      ).json();
       seen.push(...page.items.map((item) => item.id));
       cursor = page.nextCursor;
     } while (cursor);

@@ -37,7 +37,13 @@ afterAll(async () => {
 async function insertDeliveries(sourceId: string, entries: Array<{ at: Date; status: "verified" | "failed" | "rejected" }>): Promise<void> {
   for (const entry of entries) {
     const httpStatus = entry.status === "verified" ? 200 : entry.status === "failed" ? 401 : 400;
-    await getPool().query("INSERT INTO deliveries (id, source_id, received_at, status, http_status) VALUES ($1, $2, $3, $4, $5)", [randomUUID(), sourceId, entry.at, entry.status, httpStatus]);
+    await getPool().query("INSERT INTO deliveries (id, source_id, received_at, status, http_status) VALUES ($1, $2, $3, $4, $5)", [
+      randomUUID(),
+      sourceId,
+      entry.at,
+      entry.status,
+      httpStatus,
+    ]);
   }
 }
 
@@ -46,7 +52,7 @@ const ago = (ms: number, from = NOW) => new Date(from.getTime() - ms);
 describe("last 24 hours per source", () => {
   it("counts each clock hour, and the failure rate, from the current hour and the 23 before it", async () => {
     const busy = await createSource({ kind: "maskit", slug: "busy-camera", name: "Busy camera" });
-    const quiet = await createSource({ kind: "edenai", slug: "quiet-jobs", name: "Quiet jobs" });
+    await createSource({ kind: "edenai", slug: "quiet-jobs", name: "Quiet jobs" });
     const firstHour = new Date("2026-11-29T13:00:00.000Z");
     await insertDeliveries(busy.id, [
       { at: ago(10 * MINUTE), status: "verified" },
@@ -67,7 +73,9 @@ describe("last 24 hours per source", () => {
     expect(busyRow.hours).toHaveLength(24);
     expect(busyRow.hours[0].hour.toISOString()).toBe("2026-11-29T13:00:00.000Z");
     expect(busyRow.hours[23].hour.toISOString()).toBe("2026-11-30T12:00:00.000Z");
-    const nonEmpty = busyRow.hours.flatMap((hour, index) => (hour.verified + hour.failed + hour.rejected > 0 ? [[index, hour.verified, hour.failed, hour.rejected]] : []));
+    const nonEmpty = busyRow.hours.flatMap((hour, index) =>
+      hour.verified + hour.failed + hour.rejected > 0 ? [[index, hour.verified, hour.failed, hour.rejected]] : [],
+    );
     expect(nonEmpty).toEqual([
       [0, 1, 0, 0],
       [18, 0, 0, 1],
@@ -144,10 +152,17 @@ describe("silence alerts", () => {
 
     const answer = await setThreshold(cookies.admin, { sourceId: source.id, silenceUnit: "hours", silenceAmount: "1" });
     expect(answer).toContain("Warns after 1 h without a delivery.");
-    expect(await setThreshold(cookies.admin, { sourceId: calm.id, silenceUnit: "minutes", silenceAmount: "180" })).toContain("Warns after 3 h without a delivery.");
+    expect(await setThreshold(cookies.admin, { sourceId: calm.id, silenceUnit: "minutes", silenceAmount: "180" })).toContain(
+      "Warns after 3 h without a delivery.",
+    );
     expect((await getPrisma().source.findUniqueOrThrow({ where: { id: source.id } })).silenceAlertMinutes).toBe(60);
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "source.silence_alert", targetId: source.id } });
-    expect(audit).toMatchObject({ actorKind: "user", actorName: "overview-admin@example.com", targetName: "alerting-camera", detail: { fromMinutes: null, toMinutes: 60 } });
+    expect(audit).toMatchObject({
+      actorKind: "user",
+      actorName: "overview-admin@example.com",
+      targetName: "alerting-camera",
+      detail: { fromMinutes: null, toMinutes: 60 },
+    });
 
     const html = await page("/overview", cookies.admin);
     expect(text(cardOf(html, "alerting-camera"))).toMatch(/Silent for 2 h.*The alert is set at 1 h ?\./);
@@ -196,7 +211,9 @@ describe("the bucket query", () => {
     expect(lines, lines).toMatch(/on delivery_hour_counts/);
     expect(lines, lines).not.toMatch(/Seq Scan on deliveries/);
     // The current hour's half hour of deliveries (at most), not the day's ~2,200.
-    const deliveryRows = [...lines.matchAll(/(?:Index|Index Only|Bitmap Heap) Scan (?:using \S+ )?on deliveries.*actual [^)]*rows=([\d.]+)/g)].map((match) => Number(match[1]));
+    const deliveryRows = [...lines.matchAll(/(?:Index|Index Only|Bitmap Heap) Scan (?:using \S+ )?on deliveries.*actual [^)]*rows=([\d.]+)/g)].map((match) =>
+      Number(match[1]),
+    );
     expect(deliveryRows.length, lines).toBeGreaterThan(0);
     expect(Math.max(...deliveryRows), lines).toBeLessThanOrEqual(100);
     const execution = Number(/Execution Time: ([\d.]+) ms/.exec(lines)![1]);
@@ -211,7 +228,14 @@ describe("the bucket query", () => {
 
 async function setThreshold(cookie: string, fields: Record<string, string>): Promise<string> {
   const action = listServerActions().find((candidate) => candidate.name === "setSilenceAlertAction")!;
-  const response = await callServerAction({ baseUrl: env.app.baseUrl, pagePath: "/overview", actionId: action.id, fields, headers: { cookie }, previousState: { error: null } });
+  const response = await callServerAction({
+    baseUrl: env.app.baseUrl,
+    pagePath: "/overview",
+    actionId: action.id,
+    fields,
+    headers: { cookie },
+    previousState: { error: null },
+  });
   return response.text();
 }
 
@@ -230,5 +254,9 @@ function cardOf(html: string, slug: string): string {
 }
 
 function text(html: string): string {
-  return html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/&#x27;/g, "'").replace(/\s+/g, " ");
+  return html
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#x27;/g, "'")
+    .replace(/\s+/g, " ");
 }

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPool, getPrisma } from "@/lib/db.ts";
+import { getPrisma } from "@/lib/db.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { canonicalForms, type CanonicalForm } from "@/lib/signatures/edenai-canonical.ts";
 import { signEdenaiPayload } from "@/lib/signatures/edenai.ts";
@@ -20,7 +20,10 @@ let env: TestEnvironment;
 function post(body: string, options: { form?: CanonicalForm; key?: typeof eden.privateKey; headers?: Record<string, string | null> } = {}) {
   const raw = Buffer.from(body);
   const signedBytes = canonicalForms(raw).find(({ form }) => form === (options.form ?? "sorted-utf8"))!.bytes;
-  const headers: Record<string, string> = { "content-type": "application/json", "x-edenai-signature": signEdenaiPayload(signedBytes, options.key ?? eden.privateKey) };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "x-edenai-signature": signEdenaiPayload(signedBytes, options.key ?? eden.privateKey),
+  };
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (value === null) delete headers[name];
     else headers[name] = value;
@@ -44,23 +47,42 @@ afterAll(async () => {
 describe("POST /api/webhooks/<slug> (edenai)", () => {
   it("starts a new source with Eden AI's published key", async () => {
     const credentials = await getPrisma().credential.findMany({ where: { source: { slug: "eden" } }, orderBy: { createdAt: "asc" } });
-    expect(credentials[0]).toMatchObject({ kind: "rsa_public_key", label: "Eden AI published key", fingerprint: "3e527dfdfa4d5a03a411f548ad292923e3739ce21ded3031fa901338d6ba0965" });
+    expect(credentials[0]).toMatchObject({
+      kind: "rsa_public_key",
+      label: "Eden AI published key",
+      fingerprint: "3e527dfdfa4d5a03a411f548ad292923e3739ce21ded3031fa901338d6ba0965",
+    });
     expect(credentials).toHaveLength(2);
   });
 
   for (const form of ["sorted-utf8", "python-json-dumps", "js-json-stringify", "raw-body"] as const) {
     it(`verifies a signature over the ${form} form and records the form`, async () => {
-      const response = await post(`{"job_id":"job-${form}","status":"success","provider":"amazon","feature":"ocr","subfeature":"ocr_async","cost":"0.0015","output":{"score":1.0,"text":"café"}}`, { form });
+      const response = await post(
+        `{"job_id":"job-${form}","status":"success","provider":"amazon","feature":"ocr","subfeature":"ocr_async","cost":"0.0015","output":{"score":1.0,"text":"café"}}`,
+        { form },
+      );
       expect(response.status).toBe(200);
       const row = await deliveryRow((await response.json()).id);
-      expect(row).toMatchObject({ status: "verified", signatureForm: form, jobId: `job-${form}`, jobStatus: "success", provider: "amazon", feature: "ocr", subfeature: "ocr_async" });
+      expect(row).toMatchObject({
+        status: "verified",
+        signatureForm: form,
+        jobId: `job-${form}`,
+        jobStatus: "success",
+        provider: "amazon",
+        feature: "ocr",
+        subfeature: "ocr_async",
+      });
     });
   }
 
   it("accepts the misspelt X-Edenai-Signautre of the older docs, and an older payload with public_id", async () => {
     const body = '{"public_id":"legacy-1","status":"finished","results":{"google":{"status":"success"}}}';
     const signature = signEdenaiPayload(canonicalForms(Buffer.from(body)).find(({ form }) => form === "python-json-dumps")!.bytes, eden.privateKey);
-    const response = await env.post("eden", Buffer.from(body), { "content-type": "application/json", "x-edenai-signautre": signature, "x-edenai-hash-algorithm": "SHA256" });
+    const response = await env.post("eden", Buffer.from(body), {
+      "content-type": "application/json",
+      "x-edenai-signautre": signature,
+      "x-edenai-hash-algorithm": "SHA256",
+    });
     expect(response.status).toBe(200);
     expect(await deliveryRow((await response.json()).id)).toMatchObject({ jobId: "legacy-1", provider: "google" });
   });
@@ -82,7 +104,13 @@ describe("POST /api/webhooks/<slug> (edenai)", () => {
 
   it("extracts a base64 PNG into the gallery and never fetches URLs", async () => {
     const png = await makePng(96, 64);
-    const body = JSON.stringify({ job_id: "img-1", status: "success", feature: "image", subfeature: "generation", output: { items: [{ image: png.toString("base64"), image_resource_url: "http://198.51.100.7/never-fetched.png" }] } });
+    const body = JSON.stringify({
+      job_id: "img-1",
+      status: "success",
+      feature: "image",
+      subfeature: "generation",
+      output: { items: [{ image: png.toString("base64"), image_resource_url: "http://198.51.100.7/never-fetched.png" }] },
+    });
     const response = await post(body);
     expect(response.status).toBe(200);
     const { id } = await response.json();
@@ -116,23 +144,36 @@ describe("POST /api/webhooks/<slug> (edenai)", () => {
   it("answers 401 when a value changed after signing", async () => {
     const signed = Buffer.from('{"job_id":"changed","status":"success"}');
     const signature = signEdenaiPayload(canonicalForms(signed)[0].bytes, eden.privateKey);
-    const response = await env.post("eden", Buffer.from('{"job_id":"changed","status":"failed"}'), { "content-type": "application/json", "x-edenai-signature": signature });
+    const response = await env.post("eden", Buffer.from('{"job_id":"changed","status":"failed"}'), {
+      "content-type": "application/json",
+      "x-edenai-signature": signature,
+    });
     expect(response.status).toBe(401);
   });
 
   it("answers 401 when a number was rewritten (1.0 to 1)", async () => {
     const signed = Buffer.from('{"job_id":"number","score":1.0}');
     const signature = signEdenaiPayload(canonicalForms(signed)[0].bytes, eden.privateKey);
-    const response = await env.post("eden", Buffer.from('{"job_id":"number","score":1}'), { "content-type": "application/json", "x-edenai-signature": signature });
+    const response = await env.post("eden", Buffer.from('{"job_id":"number","score":1}'), {
+      "content-type": "application/json",
+      "x-edenai-signature": signature,
+    });
     expect(response.status).toBe(401);
   });
 
   it("tells the sender of a body signed with a revoked key only that the signature does not match", async () => {
-    const source = await createSource({ kind: "edenai", slug: "eden-revoked", publicKeyPems: [stranger.publicKey.export({ type: "spki", format: "pem" }).toString()] });
+    const source = await createSource({
+      kind: "edenai",
+      slug: "eden-revoked",
+      publicKeyPems: [stranger.publicKey.export({ type: "spki", format: "pem" }).toString()],
+    });
     const key = await getPrisma().credential.findFirstOrThrow({ where: { sourceId: source.id, label: { not: "Eden AI published key" } } });
     await getPrisma().credential.update({ where: { id: key.id }, data: { revokedAt: new Date() } });
     const raw = Buffer.from('{"job_id":"revoked-key"}');
-    const response = await env.post("eden-revoked", raw, { "content-type": "application/json", "x-edenai-signature": signEdenaiPayload(canonicalForms(raw)[0].bytes, stranger.privateKey) });
+    const response = await env.post("eden-revoked", raw, {
+      "content-type": "application/json",
+      "x-edenai-signature": signEdenaiPayload(canonicalForms(raw)[0].bytes, stranger.privateKey),
+    });
     expect(response.status).toBe(401);
     const answer = await response.text();
     expect(JSON.parse(answer).error).toBe("the signature does not match");
@@ -142,7 +183,11 @@ describe("POST /api/webhooks/<slug> (edenai)", () => {
 
   it("answers 400 for invalid JSON and 415 for a non-JSON Content-Type", async () => {
     // A signature of a key's length: a shorter one is refused (401) before the body is parsed.
-    expect((await env.post("eden", Buffer.from('{"job_id":'), { "content-type": "application/json", "x-edenai-signature": "ab".repeat(256) })).status).toBe(400);
-    expect((await env.post("eden", Buffer.from("job_id=1"), { "content-type": "application/x-www-form-urlencoded", "x-edenai-signature": "ab" })).status).toBe(415);
+    expect((await env.post("eden", Buffer.from('{"job_id":'), { "content-type": "application/json", "x-edenai-signature": "ab".repeat(256) })).status).toBe(
+      400,
+    );
+    expect((await env.post("eden", Buffer.from("job_id=1"), { "content-type": "application/x-www-form-urlencoded", "x-edenai-signature": "ab" })).status).toBe(
+      415,
+    );
   });
 });

@@ -157,14 +157,18 @@ describe("POST /api/webhooks/<slug> (maskit)", () => {
     const [revoked, expired] = await getPrisma().credential.findMany({ where: { sourceId: source.id }, orderBy: { label: "asc" } });
     await getPrisma().credential.update({ where: { id: revoked.id }, data: { revokedAt: new Date() } });
     await getPrisma().credential.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    for (const [secret, credential, word] of [["whsec_old-secret-that-was-revoked-01", revoked, "revoked"], ["whsec_old-secret-that-has-expired-02", expired, "expired"]] as const) {
+    for (const [secret, credential, word] of [
+      ["whsec_old-secret-that-was-revoked-01", revoked, "revoked"],
+      ["whsec_old-secret-that-has-expired-02", expired, "expired"],
+    ] as const) {
       const delivery = maskitBody(photo, `signed with the ${word} one`);
       const response = await env.post("camera-rotated", delivery.body, headersFor(delivery, sign(delivery.body, secret)));
       expect(response.status).toBe(401);
       const answer = await response.text();
       // The unauthenticated sender learns only that the signature did not match.
       expect(JSON.parse(answer).error).toBe("the signature does not match");
-      for (const secretFact of [credential.label, credential.fingerprint, credential.fingerprint.slice(0, 12), word, "active secret"]) expect(answer).not.toContain(secretFact);
+      for (const secretFact of [credential.label, credential.fingerprint, credential.fingerprint.slice(0, 12), word, "active secret"])
+        expect(answer).not.toContain(secretFact);
       const row = await deliveryRow(JSON.parse(answer).id);
       expect(row.reason).toContain(`"${credential.label}" (${credential.fingerprint}), ${word}`);
     }

@@ -16,7 +16,10 @@ let image: Buffer;
 
 const signed = (metadata: string) => {
   const delivery = maskitBody(image, metadata);
-  return { body: delivery.body, headers: { "content-type": delivery.contentType, "x-signature": createHmac("sha256", SECRET).update(delivery.body).digest("hex") } };
+  return {
+    body: delivery.body,
+    headers: { "content-type": delivery.contentType, "x-signature": createHmac("sha256", SECRET).update(delivery.body).digest("hex") },
+  };
 };
 
 beforeAll(async () => {

@@ -22,7 +22,6 @@ import { callServerAction, listServerActions } from "./helpers/server-actions.ts
 // forever", so it has nothing to do while the tests call the purge themselves.
 
 const SECRET = "whsec_retention-test-secret-0123456789";
-const DAY = 24 * 60 * 60 * 1000;
 const eden = generateKeyPairSync("rsa", { modulusLength: 2048 });
 let env: TestEnvironment;
 let cookies: { admin: string; viewer: string };
@@ -51,7 +50,13 @@ async function postMaskit(image: Buffer, metadata: string, options: { isTampered
 }
 
 async function postEden(image: Buffer, jobId: string): Promise<string> {
-  const payloadText = JSON.stringify({ job_id: jobId, status: "success", feature: "image", subfeature: "generation", output: { items: [{ image: image.toString("base64") }] } });
+  const payloadText = JSON.stringify({
+    job_id: jobId,
+    status: "success",
+    feature: "image",
+    subfeature: "generation",
+    output: { items: [{ image: image.toString("base64") }] },
+  });
   const signed = signEdenaiDelivery({ payloadText, form: "sorted-utf8", privateKey: eden.privateKey });
   const response = await env.post("eden", signed.body, signed.headers);
   expect(response.status).toBe(200);
@@ -91,7 +96,9 @@ async function counts() {
 /** Waits until the app has made the thumbnails of every stored image (it does so after commit). */
 async function thumbnailsMade(): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt++) {
-    const { rows } = await getPool().query<{ missing: number }>("SELECT count(*)::int AS missing FROM images i WHERE NOT EXISTS (SELECT 1 FROM renditions r WHERE r.image_id = i.id AND r.kind = 'thumbnail')");
+    const { rows } = await getPool().query<{ missing: number }>(
+      "SELECT count(*)::int AS missing FROM images i WHERE NOT EXISTS (SELECT 1 FROM renditions r WHERE r.image_id = i.id AND r.kind = 'thumbnail')",
+    );
     if (rows[0].missing === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -110,7 +117,12 @@ async function purge(options: RetentionPurgeOptions) {
 
 describe("retention purge", () => {
   it("removes exactly the expired quarantined bodies and images, with their blobs, and keeps every delivery", async () => {
-    const [oldPhoto, sharedPhoto, newPhoto, edenPng] = await Promise.all([makeJpeg(640, 480, { seed: 1 }), makeJpeg(640, 480, { seed: 2 }), makeJpeg(640, 480, { seed: 3 }), makePng(96, 64)]);
+    const [oldPhoto, sharedPhoto, newPhoto, edenPng] = await Promise.all([
+      makeJpeg(640, 480, { seed: 1 }),
+      makeJpeg(640, 480, { seed: 2 }),
+      makeJpeg(640, 480, { seed: 3 }),
+      makePng(96, 64),
+    ]);
     const oldDelivery = await postMaskit(oldPhoto, "old, alone");
     const oldShared = await postMaskit(sharedPhoto, "old, shared");
     const newShared = await postMaskit(sharedPhoto, "new, same image");
@@ -129,7 +141,10 @@ describe("retention purge", () => {
     const { rows: expected } = await getPool().query<{ bytes: string; stored: number }>(
       `SELECT sum(b.byte_size)::text AS bytes, count(DISTINCT b.sha256)::int AS stored FROM blobs b
         WHERE b.id = ANY($1::uuid[]) OR b.id IN (SELECT blob_id FROM renditions WHERE image_id = ANY($2::uuid[]))`,
-      [[expiredImage.blobId, expiredEdenImage.blobId, ...(await blobIdsOf(oldFailed, oldEden))], [expiredImage.imageId, expiredEdenImage.imageId]],
+      [
+        [expiredImage.blobId, expiredEdenImage.blobId, ...(await blobIdsOf(oldFailed, oldEden))],
+        [expiredImage.imageId, expiredEdenImage.imageId],
+      ],
     );
     const before = await counts();
     const now = new Date();
@@ -158,7 +173,16 @@ describe("retention purge", () => {
 
     const rows = await getPrisma().delivery.findMany({
       where: { id: { in: [oldDelivery, oldShared, newShared, newDelivery, oldFailed, newFailed, oldEden] } },
-      select: { id: true, status: true, reason: true, imageId: true, rawBodyBlobId: true, purgedAt: true, bodySha256: true, quarantine: { select: { blobId: true } } },
+      select: {
+        id: true,
+        status: true,
+        reason: true,
+        imageId: true,
+        rawBodyBlobId: true,
+        purgedAt: true,
+        bodySha256: true,
+        quarantine: { select: { blobId: true } },
+      },
     });
     const byId = new Map(rows.map((row) => [row.id, row]));
     expect(byId.get(oldDelivery)).toMatchObject({ status: "verified", imageId: null, purgedAt: now });
@@ -178,7 +202,15 @@ describe("retention purge", () => {
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "retention.purge" }, orderBy: { at: "desc" } });
     expect(audit).toMatchObject({
       actorKind: "system",
-      detail: { quarantinedBodies: 1, images: 2, thumbnails: 2, rawBodies: 1, bytesFreed: result.status === "done" ? result.bytesFreed : -1, quarantineDays: 30, imageDays: 30 },
+      detail: {
+        quarantinedBodies: 1,
+        images: 2,
+        thumbnails: 2,
+        rawBodies: 1,
+        bytesFreed: result.status === "done" ? result.bytesFreed : -1,
+        quarantineDays: 30,
+        imageDays: 30,
+      },
     });
 
     // Nothing left to remove: no second entry.
@@ -222,7 +254,9 @@ describe("retention settings", () => {
       { quarantineMode: "sometimes", imageMode: "forever" },
     ];
     for (const fields of refused) {
-      expect(await saveRetention(cookies.admin, fields), JSON.stringify(fields)).toMatch(/at least 1 day|At most 3650 days|whole number|number of days|keep forever/);
+      expect(await saveRetention(cookies.admin, fields), JSON.stringify(fields)).toMatch(
+        /at least 1 day|At most 3650 days|whole number|number of days|keep forever/,
+      );
     }
     expect(await saveRetention(cookies.viewer, { quarantineMode: "days", quarantineDays: "7", imageMode: "days", imageDays: "7" })).toMatch(/admin role/i);
     expect(await getRetentionSettings()).toEqual({ quarantineDays: null, imageDays: null });
@@ -232,7 +266,10 @@ describe("retention settings", () => {
     expect(await saveRetention(cookies.admin, { quarantineMode: "days", quarantineDays: "30", imageMode: "forever", imageDays: "30" })).toContain("Saved.");
     expect(await getRetentionSettings()).toEqual({ quarantineDays: 30, imageDays: null });
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "settings.retention" } });
-    expect(audit).toMatchObject({ actorName: "retention-admin@example.com", detail: { from: { quarantineDays: null, imageDays: null }, to: { quarantineDays: 30, imageDays: null } } });
+    expect(audit).toMatchObject({
+      actorName: "retention-admin@example.com",
+      detail: { from: { quarantineDays: null, imageDays: null }, to: { quarantineDays: 30, imageDays: null } },
+    });
     expect(await saveRetention(cookies.admin, { quarantineMode: "days", quarantineDays: "30", imageMode: "forever" })).toContain("Unchanged.");
     expect(await getPrisma().auditEvent.count({ where: { action: "settings.retention" } })).toBe(1);
 
@@ -240,7 +277,12 @@ describe("retention settings", () => {
     expect(html).toContain('name="quarantineDays"');
     expect(html).toMatch(/value="30"/);
     // The last purge is the first test's, made before the settings existed.
-    expect(html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, "").replace(/\s+/g, " ")).toMatch(/removed 1 quarantined body and 2 images \(\d+ KB\)/);
+    expect(
+      html
+        .replace(/<!-- -->/g, "")
+        .replace(/<[^>]+>/g, "")
+        .replace(/\s+/g, " "),
+    ).toMatch(/removed 1 quarantined body and 2 images \(\d+ KB\)/);
     const denied = await fetch(`${env.app.baseUrl}/settings`, { headers: { cookie: cookies.viewer }, redirect: "manual" });
     expect(denied.headers.get("location")).toContain("/gallery?denied=admin");
   });
@@ -261,7 +303,11 @@ describe("retention settings", () => {
     expect((await getPrisma().delivery.findUniqueOrThrow({ where: { id: expired } })).purgedAt).not.toBeNull();
     expect((await counts()).purges).toBe(purgesBefore + 1);
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "retention.purge" }, orderBy: { at: "desc" } });
-    expect(audit).toMatchObject({ actorKind: "system", actorName: "webhook-inbox", detail: { quarantinedBodies: 1, images: 0, quarantineDays: 30, imageDays: null } });
+    expect(audit).toMatchObject({
+      actorKind: "system",
+      actorName: "webhook-inbox",
+      detail: { quarantinedBodies: 1, images: 0, quarantineDays: 30, imageDays: null },
+    });
   });
 });
 
@@ -276,6 +322,13 @@ async function blobIdsOf(...deliveryIds: string[]): Promise<string[]> {
 
 async function saveRetention(cookie: string, fields: Record<string, string>): Promise<string> {
   const action = listServerActions().find((candidate) => candidate.name === "saveRetentionAction")!;
-  const response = await callServerAction({ baseUrl: env.app.baseUrl, pagePath: "/settings", actionId: action.id, fields, headers: { cookie }, previousState: { error: null } });
+  const response = await callServerAction({
+    baseUrl: env.app.baseUrl,
+    pagePath: "/settings",
+    actionId: action.id,
+    fields,
+    headers: { cookie },
+    previousState: { error: null },
+  });
   return response.text();
 }

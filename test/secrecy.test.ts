@@ -45,14 +45,33 @@ beforeAll(async () => {
   useDatabaseUrl(database.url);
   process.env.ALLOW_PRIVATE_DESTINATIONS = "1";
   const source = await createSource({ kind: "maskit", slug: "secret-camera", secret: Buffer.from(SECRET) });
-  app = await startAppServer({ DATABASE_URL: database.url, DATA_DIR: dataDir, ENCRYPTION_KEY: "", ALERT_INTERVAL_SECONDS: "0.3", ALERT_RETRY_BASE_SECONDS: "0.2", ALERT_MAX_ATTEMPTS: "2", ALLOW_PRIVATE_DESTINATIONS: "1" });
+  app = await startAppServer({
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+    ENCRYPTION_KEY: "",
+    ALERT_INTERVAL_SECONDS: "0.3",
+    ALERT_RETRY_BASE_SECONDS: "0.2",
+    ALERT_MAX_ATTEMPTS: "2",
+    ALLOW_PRIVATE_DESTINATIONS: "1",
+  });
   // Alert channels hold secrets too (a Slack URL, an SMTP password): the same secret in each,
   // and a rule that fires at once, so the app tries them, fails (nothing listens) and shows why.
   const system = { kind: "system", name: "secrecy test" } as const;
   await createChannel({ actor: system, name: "secret chat", config: { kind: "slack", url: `http://127.0.0.1:9/services/${SECRET}` } });
-  await createChannel({ actor: system, name: "secret mail", config: { kind: "email", to: ["ops@example.com"], smtpUrl: `smtp://mailer:${SECRET}@127.0.0.1:9` } });
+  await createChannel({
+    actor: system,
+    name: "secret mail",
+    config: { kind: "email", to: ["ops@example.com"], smtpUrl: `smtp://mailer:${SECRET}@127.0.0.1:9` },
+  });
   await createRule({ actor: system, kind: "silence", params: { thresholdSeconds: 1 } });
-  await waitFor(() => getPrisma().alertSend.count({ where: { status: "failed" } }).then((count) => count >= 2), 30_000, "the alert sends to fail");
+  await waitFor(
+    () =>
+      getPrisma()
+        .alertSend.count({ where: { status: "failed" } })
+        .then((count) => count >= 2),
+    30_000,
+    "the alert sends to fail",
+  );
   // A forwarding destination's signing secret, printed once when it is made, is held to the same rule.
   destination = await startDestinationServer();
   const { secret: signingSecret } = await createDestination({ source: "secret-camera", url: destination.url, actor: { kind: "system", name: "test" } });
@@ -61,10 +80,17 @@ beforeAll(async () => {
 
   const image = await makeJpeg(800, 600);
   const deliveryIds: string[] = [];
-  for (const [metadata, secret] of [["good", SECRET], ["bad", "whsec_some-other-secret-entirely-000"]]) {
+  for (const [metadata, secret] of [
+    ["good", SECRET],
+    ["bad", "whsec_some-other-secret-entirely-000"],
+  ]) {
     const { body, contentType } = maskitBody(image, metadata);
     const signature = createHmac("sha256", secret).update(body).digest("hex");
-    const response = await fetch(`${app.baseUrl}/api/webhooks/secret-camera`, { method: "POST", body: new Uint8Array(body), headers: { "content-type": contentType, "x-signature": signature } });
+    const response = await fetch(`${app.baseUrl}/api/webhooks/secret-camera`, {
+      method: "POST",
+      body: new Uint8Array(body),
+      headers: { "content-type": contentType, "x-signature": signature },
+    });
     deliveryIds.push((await keep(response)).id);
   }
   await destination.waitFor(1); // the verified one was forwarded, and its attempt logged
@@ -123,7 +149,7 @@ describe("a shared secret is never shown again", () => {
 
 async function keep(response: Response) {
   const text = await response.text();
-  responses.push([...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n") + "\n\n" + text);
+  responses.push(`${[...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n")}\n\n${text}`);
   try {
     return JSON.parse(text);
   } catch {

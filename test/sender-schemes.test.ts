@@ -35,7 +35,9 @@ const CHECKS: Record<string, Check> = {
     }
   },
   "/standard-webhooks-v1a": (body, headers) => {
-    const signature = String(headers["webhook-signature"]).split(" ").find((entry) => entry.startsWith("v1a,"));
+    const signature = String(headers["webhook-signature"])
+      .split(" ")
+      .find((entry) => entry.startsWith("v1a,"));
     const message = Buffer.concat([Buffer.from(`${headers["webhook-id"]}.${headers["webhook-timestamp"]}.`), body]);
     return Boolean(signature) && verifyEd25519(null, message, ed25519.publicKey, Buffer.from(signature!.slice(4), "base64"));
   },
@@ -88,8 +90,12 @@ function send(args: string[], input = ""): Promise<{ code: number | null; stderr
 
 describe("npm run send, new kinds", () => {
   it("sends Standard Webhooks deliveries the standardwebhooks library verifies, v1 and v1a", async () => {
-    expect(await send(["standard-webhooks", "--url", `${baseUrl}/standard-webhooks`, "--secret-stdin", "--count", "3"], `${SW_SECRET}\n`)).toMatchObject({ code: 0 });
-    expect(await send(["standard-webhooks", "--url", `${baseUrl}/standard-webhooks-v1a`, "--key-file", path.join(keyDir, "ed25519.pem")])).toMatchObject({ code: 0 });
+    expect(await send(["standard-webhooks", "--url", `${baseUrl}/standard-webhooks`, "--secret-stdin", "--count", "3"], `${SW_SECRET}\n`)).toMatchObject({
+      code: 0,
+    });
+    expect(await send(["standard-webhooks", "--url", `${baseUrl}/standard-webhooks-v1a`, "--key-file", path.join(keyDir, "ed25519.pem")])).toMatchObject({
+      code: 0,
+    });
     const ids = received.filter((request) => request.path === "/standard-webhooks").map((request) => request.headers["webhook-id"]);
     expect(new Set(ids).size).toBe(3);
   });
@@ -97,7 +103,20 @@ describe("npm run send, new kinds", () => {
   it("sends GitHub, Stripe and generic HMAC deliveries their verifiers accept", async () => {
     expect(await send(["github", "--url", `${baseUrl}/github`, "--secret-stdin"], SECRET)).toMatchObject({ code: 0 });
     expect(await send(["stripe", "--url", `${baseUrl}/stripe`, "--secret-stdin", "--count", "2"], "whsec_stripe_sender_test\n")).toMatchObject({ code: 0 });
-    const hmacFlags = ["--header", "X-Sig", "--algorithm", "sha384", "--encoding", "base64", "--prefix", "v1=", "--signed-string", "timestamp.body", "--timestamp-header", "X-Ts"];
+    const hmacFlags = [
+      "--header",
+      "X-Sig",
+      "--algorithm",
+      "sha384",
+      "--encoding",
+      "base64",
+      "--prefix",
+      "v1=",
+      "--signed-string",
+      "timestamp.body",
+      "--timestamp-header",
+      "X-Ts",
+    ];
     expect(await send(["hmac", "--url", `${baseUrl}/hmac`, "--secret-stdin", ...hmacFlags], SECRET)).toMatchObject({ code: 0 });
   });
 
@@ -106,7 +125,9 @@ describe("npm run send, new kinds", () => {
     expect(await send(["stripe", "--url", `${baseUrl}/stripe`, "--wrong-secret"])).toMatchObject({ code: 0 });
     const before = received.length;
     expect(await send(["hmac", "--url", `${baseUrl}/hmac`, "--secret-stdin"], SECRET)).toMatchObject({ code: 2 });
-    expect((await send(["hmac", "--url", `${baseUrl}/hmac`, "--secret-stdin", "--header", "X-Sig", "--algorithm", "md5"], SECRET)).stderr).toContain("algorithm must be");
+    expect((await send(["hmac", "--url", `${baseUrl}/hmac`, "--secret-stdin", "--header", "X-Sig", "--algorithm", "md5"], SECRET)).stderr).toContain(
+      "algorithm must be",
+    );
     expect(received.length).toBe(before);
   });
 });

@@ -45,7 +45,7 @@ const url = (slug: string) => `${env.app.baseUrl}/api/webhooks/${slug}`;
 async function deliveriesOf(slug: string) {
   const response = await env.api(`/api/deliveries?source=${slug}&limit=200`);
   expect(response.status).toBe(200);
-  return (await response.json()).items as Array<Record<string, any>>;
+  return (await response.json()).items as Array<{ status: string; metadata: string; fileName: string | null; [field: string]: unknown }>;
 }
 
 beforeAll(async () => {
@@ -73,7 +73,7 @@ describe("npm run send -- maskit", () => {
     const items = await deliveriesOf("send-ok");
     expect(items).toHaveLength(3);
     expect(items.every((item) => item.status === "verified")).toBe(true);
-    const byNumber = items.map((item) => item.metadata.match(/^run (\d{8}T\d{6}Z-[0-9a-f]{4}) #(\d) (\S+)$/)).sort((a, b) => Number(a[2]) - Number(b[2]));
+    const byNumber = items.map((item) => item.metadata.match(/^run (\d{8}T\d{6}Z-[0-9a-f]{4}) #(\d) (\S+)$/)!).sort((a, b) => Number(a[2]) - Number(b[2]));
     expect(byNumber.map((match) => `${match[2]} ${match[3]}`)).toEqual(["1 a.jpg", "2 b.png", "3 c.jpg"]);
     expect(new Set(byNumber.map((match) => match[1])).size).toBe(1);
     const png = items.find((item) => item.fileName === "b.png")!;
@@ -105,7 +105,9 @@ describe("npm run send -- maskit", () => {
     for (const n of [1, 2, 3, 4]) {
       const headers = await readFile(path.join(dumpDir, `${n}.headers`), "utf8");
       const signature = headers.match(/^x-signature: ([0-9a-f]{64})$/m)![1];
-      const openssl = execFileSync("openssl", ["dgst", "-sha256", "-hmac", SECRET, "-hex"], { input: await readFile(path.join(dumpDir, `${n}.body`)) }).toString();
+      const openssl = execFileSync("openssl", ["dgst", "-sha256", "-hmac", SECRET, "-hex"], {
+        input: await readFile(path.join(dumpDir, `${n}.body`)),
+      }).toString();
       expect(openssl.trim().split(/\s+/).at(-1)).toBe(signature);
     }
     const items = await deliveriesOf("send-openssl");
@@ -156,7 +158,9 @@ describe("npm run send -- edenai", () => {
     const details = await Promise.all(items.map(async (item) => (await env.api(`/api/deliveries/${item.id}`)).json()));
     expect(details.map((detail) => detail.signatureForm)).toEqual(["sorted-utf8", "sorted-utf8"]);
     const generated = details.find((detail) => detail.images.length > 0);
-    expect(generated.images).toEqual([expect.objectContaining({ mimeType: "image/jpeg", width: 320, height: 240, sha256: sha256(images["c.jpg"]), origin: "$.output.items[0].image" })]);
+    expect(generated.images).toEqual([
+      expect.objectContaining({ mimeType: "image/jpeg", width: 320, height: 240, sha256: sha256(images["c.jpg"]), origin: "$.output.items[0].image" }),
+    ]);
   });
 
   it("--form python-json-dumps is verified over that form", async () => {

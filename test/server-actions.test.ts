@@ -26,13 +26,25 @@ const REVIEWED_ACTIONS = new Set([
   "app/(dashboard)/users/actions.ts#unlockUserAction",
   "app/(dashboard)/tokens/actions.ts#createTokenAction",
   "app/(dashboard)/tokens/actions.ts#revokeTokenAction",
-  ...["createSourceAction", "renameSourceAction", "setSourceEnabledAction", "deleteSourceAction", "addSecretAction", "rotateSecretAction", "revokeCredentialAction", "addPublicKeyAction"].map(
-    (name) => `app/(dashboard)/sources/actions.ts#${name}`,
+  ...[
+    "createSourceAction",
+    "renameSourceAction",
+    "setSourceEnabledAction",
+    "deleteSourceAction",
+    "addSecretAction",
+    "rotateSecretAction",
+    "revokeCredentialAction",
+    "addPublicKeyAction",
+  ].map((name) => `app/(dashboard)/sources/actions.ts#${name}`),
+  ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map(
+    (name) => `app/(dashboard)/deliveries/actions.ts#${name}`,
   ),
-  ...["reverifyDeliveryAction", "deleteQuarantinedDeliveryAction", "deleteQuarantinedDeliveriesAction"].map((name) => `app/(dashboard)/deliveries/actions.ts#${name}`),
+  ...["replayDeliveryAction", "replayFilteredAction"].map((name) => `app/(dashboard)/deliveries/replay-actions.ts#${name}`),
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
-  ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map((name) => `app/(dashboard)/alerts/actions.ts#${name}`),
+  ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map(
+    (name) => `app/(dashboard)/alerts/actions.ts#${name}`,
+  ),
   ...["addDestinationAction", "setDestinationEnabledAction", "removeDestinationAction"].map((name) => `app/(dashboard)/sources/destination-actions.ts#${name}`),
 ]);
 
@@ -63,15 +75,55 @@ beforeAll(async () => {
   // role check would have what it needs to change something.
   const id = source.id;
   fields = {
-    id, sourceId: id, credentialId: source.credentials[0].id, userId: viewer.id, tokenId: token.record.id,
-    slug: "target-camera", confirmSlug: "target-camera", confirmation: "target-camera", name: "Renamed by a viewer", label: "viewer label",
-    kind: "maskit", role: "admin", email: "made-by-viewer@example.com", password: "a long enough password", confirm: "a long enough password",
-    repeat: "a long enough password", passwordRepeat: "a long enough password", enabled: "false", generateSecret: "on", secret: "whsec_pasted-by-a-viewer-000000000",
-    pastedSecret: "whsec_pasted-by-a-viewer-000000000", preset: "24h", oldExpiresIn: "24h", expiry: "30d", expiresIn: "30d", pem: "-----BEGIN PUBLIC KEY-----",
-    deliveryId, source: "target-camera", status: "failed", expectedCount: "1", countedAt: new Date(Date.now() + 60_000).toISOString(),
-    channelId: channel.id, ruleId: rule.id, channelKind: "slack", url: "http://127.0.0.1:9/viewer-hook", addresses: "viewer@example.com", ruleKind: "silence", ruleSource: "",
-    silenceMinutes: "5", percent: "1", minDeliveries: "1", windowMinutes: "1",
-    silenceUnit: "minutes", silenceAmount: "5", destinationId: destination.id, quarantineMode: "days", quarantineDays: "1", imageMode: "days", imageDays: "1",
+    id,
+    sourceId: id,
+    credentialId: source.credentials[0].id,
+    userId: viewer.id,
+    tokenId: token.record.id,
+    slug: "target-camera",
+    confirmSlug: "target-camera",
+    confirmation: "target-camera",
+    name: "Renamed by a viewer",
+    label: "viewer label",
+    kind: "maskit",
+    role: "admin",
+    email: "made-by-viewer@example.com",
+    password: "a long enough password",
+    confirm: "a long enough password",
+    repeat: "a long enough password",
+    passwordRepeat: "a long enough password",
+    enabled: "false",
+    generateSecret: "on",
+    secret: "whsec_pasted-by-a-viewer-000000000",
+    pastedSecret: "whsec_pasted-by-a-viewer-000000000",
+    preset: "24h",
+    oldExpiresIn: "24h",
+    expiry: "30d",
+    expiresIn: "30d",
+    pem: "-----BEGIN PUBLIC KEY-----",
+    deliveryId,
+    source: "target-camera",
+    status: "failed",
+    expectedCount: "1",
+    countedAt: new Date(Date.now() + 60_000).toISOString(),
+    channelId: channel.id,
+    ruleId: rule.id,
+    channelKind: "slack",
+    url: "http://127.0.0.1:9/viewer-hook",
+    addresses: "viewer@example.com",
+    ruleKind: "silence",
+    ruleSource: "",
+    silenceMinutes: "5",
+    percent: "1",
+    minDeliveries: "1",
+    windowMinutes: "1",
+    silenceUnit: "minutes",
+    silenceAmount: "5",
+    destinationId: destination.id,
+    quarantineMode: "days",
+    quarantineDays: "1",
+    imageMode: "days",
+    imageDays: "1",
   };
 });
 
@@ -82,7 +134,10 @@ afterAll(async () => {
 describe("server actions", () => {
   it("are exactly the reviewed ones", () => {
     const exposed = listServerActions().map((action) => `${action.file}#${action.name}`);
-    expect(exposed.filter((name) => !REVIEWED_ACTIONS.has(name)), "server actions nobody has reviewed").toEqual([]);
+    expect(
+      exposed.filter((name) => !REVIEWED_ACTIONS.has(name)),
+      "server actions nobody has reviewed",
+    ).toEqual([]);
     expect(exposed).toContain("app/sign-in/actions.ts#signIn");
   });
 
@@ -105,7 +160,13 @@ describe("admin mutations", () => {
     expect(adminActions().length).toBeGreaterThan(10);
     const before = await databaseFingerprint();
     for (const action of adminActions()) {
-      const response = await callServerAction({ baseUrl: env.app.baseUrl, pagePath: "/sources", actionId: action.id, fields, headers: { cookie: cookies.viewer } });
+      const response = await callServerAction({
+        baseUrl: env.app.baseUrl,
+        pagePath: "/sources",
+        actionId: action.id,
+        fields,
+        headers: { cookie: cookies.viewer },
+      });
       expect(await response.text(), `${action.file}#${action.name}`).toMatch(/admin role/i);
     }
     expect(await databaseFingerprint()).toEqual(before);

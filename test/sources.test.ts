@@ -8,13 +8,7 @@ import { generateSecret } from "@/lib/sources/add-secret.ts";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { deleteSource } from "@/lib/sources/delete-source.ts";
 import { describeSourceDeletion } from "@/lib/sources/describe-source-deletion.ts";
-import {
-  CredentialInactiveError,
-  CredentialKindError,
-  DuplicateCredentialError,
-  InvalidPublicKeyError,
-  SlugConfirmationError,
-} from "@/lib/sources/errors.ts";
+import { CredentialInactiveError, CredentialKindError, DuplicateCredentialError, InvalidPublicKeyError, SlugConfirmationError } from "@/lib/sources/errors.ts";
 import { getSource } from "@/lib/sources/get-source.ts";
 import { listCredentials } from "@/lib/sources/list-credentials.ts";
 import { listSources } from "@/lib/sources/list-sources.ts";
@@ -77,7 +71,10 @@ describe("rotation", () => {
     const withOld = await deliver("rotating-camera", source.secret, "old secret, during the overlap");
     const withNew = await deliver("rotating-camera", rotated.secret, "new secret, during the overlap");
     expect([withOld.status, withNew.status]).toEqual([200, 200]);
-    const rows = await getPrisma().delivery.findMany({ where: { id: { in: [withOld.body.id, withNew.body.id] } }, select: { id: true, matchedCredentialId: true } });
+    const rows = await getPrisma().delivery.findMany({
+      where: { id: { in: [withOld.body.id, withNew.body.id] } },
+      select: { id: true, matchedCredentialId: true },
+    });
     expect(new Map(rows.map((row) => [row.id, row.matchedCredentialId]))).toEqual(
       new Map([
         [withOld.body.id, source.credentialId],
@@ -122,14 +119,19 @@ describe("revocation", () => {
     expect((await getPrisma().delivery.findUniqueOrThrow({ where: { id: refused.body.id } })).reason).toContain("matches none of the 1 active secret");
     expect((await deliver("revoked-camera", added.secret!, "signed with the other secret")).status).toBe(200);
 
-    const earlier = await getPrisma().delivery.findUniqueOrThrow({ where: { id: verified.body.id }, select: { status: true, matchedCredentialId: true, matchedCredential: true } });
+    const earlier = await getPrisma().delivery.findUniqueOrThrow({
+      where: { id: verified.body.id },
+      select: { status: true, matchedCredentialId: true, matchedCredential: true },
+    });
     expect(earlier).toEqual({ status: "verified", matchedCredentialId: source.credentialId, matchedCredential: expect.stringContaining("initial secret") });
 
     await expect(revokeCredential({ ...changedBy, credentialId: source.credentialId })).rejects.toThrow(CredentialInactiveError);
     // A revoked secret cannot come back by being pasted again.
     await expect(addSourceSecret({ ...changedBy, sourceId: source.id, pastedSecret: source.secret })).rejects.toThrow(DuplicateCredentialError);
     // Nor can it be rotated.
-    await expect(rotateSecret({ ...changedBy, credentialId: source.credentialId, oldExpiresAt: new Date(Date.now() + HOUR) })).rejects.toThrow(CredentialInactiveError);
+    await expect(rotateSecret({ ...changedBy, credentialId: source.credentialId, oldExpiresAt: new Date(Date.now() + HOUR) })).rejects.toThrow(
+      CredentialInactiveError,
+    );
   });
 
   it("reports when the last active credential is revoked", async () => {
@@ -198,15 +200,28 @@ describe("source settings", () => {
 describe("the kinds of lib/schemes", () => {
   it("creates sources of each new kind with their scheme options, and refuses bad options before writing anything", async () => {
     const standard = await createSource({ ...changedBy, kind: "standard-webhooks", slug: "sw-hook", name: "Svix", schemeOptions: { toleranceSeconds: 90 } });
-    const generic = await createSource({ ...changedBy, kind: "hmac", slug: "shop-hmac", name: "Shop", schemeOptions: { header: "X-Shop-Hmac", prefix: "sha256=" }, secret: Buffer.from("a shop secret of enough length") });
+    const generic = await createSource({
+      ...changedBy,
+      kind: "hmac",
+      slug: "shop-hmac",
+      name: "Shop",
+      schemeOptions: { header: "X-Shop-Hmac", prefix: "sha256=" },
+      secret: Buffer.from("a shop secret of enough length"),
+    });
     expect(standard.schemeOptions).toEqual({ toleranceSeconds: 90 });
     expect(generic.schemeOptions).toMatchObject({ header: "x-shop-hmac", prefix: "sha256=", algorithm: "sha256", encoding: "hex" });
     const listed = await getSource({ slug: "sw-hook" });
     expect(listed).toMatchObject({ kind: "standard-webhooks", schemeOptions: { toleranceSeconds: 90 } });
 
-    await expect(createSource({ ...changedBy, kind: "hmac", slug: "bad-hmac", name: "Bad", schemeOptions: { header: "X-Sig", algorithm: "md5" } })).rejects.toThrow(/algorithm must be/);
-    await expect(createSource({ ...changedBy, kind: "github", slug: "bad-gh", name: "Bad", schemeOptions: { toleranceSeconds: 10 } })).rejects.toThrow(/no option "toleranceSeconds"/);
-    await expect(createSource({ ...changedBy, kind: "standard-webhooks", slug: "bad-sw", name: "Bad", secret: Buffer.from("not base64 at all!!") })).rejects.toThrow(CredentialKindError);
+    await expect(
+      createSource({ ...changedBy, kind: "hmac", slug: "bad-hmac", name: "Bad", schemeOptions: { header: "X-Sig", algorithm: "md5" } }),
+    ).rejects.toThrow(/algorithm must be/);
+    await expect(createSource({ ...changedBy, kind: "github", slug: "bad-gh", name: "Bad", schemeOptions: { toleranceSeconds: 10 } })).rejects.toThrow(
+      /no option "toleranceSeconds"/,
+    );
+    await expect(
+      createSource({ ...changedBy, kind: "standard-webhooks", slug: "bad-sw", name: "Bad", secret: Buffer.from("not base64 at all!!") }),
+    ).rejects.toThrow(CredentialKindError);
     expect(await getSource({ slug: "bad-hmac" })).toBeNull();
     expect(await getSource({ slug: "bad-sw" })).toBeNull();
   });
@@ -253,7 +268,13 @@ describe("deletion", () => {
     const sharedImageId = (await db.delivery.findUniqueOrThrow({ where: { id: sharedThere.body.id }, select: { imageId: true } })).imageId!;
     const ownImageId = (await db.delivery.findUniqueOrThrow({ where: { id: ownHere.body.id }, select: { imageId: true } })).imageId!;
 
-    expect(await describeSourceDeletion({ sourceId: doomed.id })).toEqual({ deliveries: 3, quarantinedBodies: 1, credentials: 1, imagesOnlyHere: 1, imagesShared: 1 });
+    expect(await describeSourceDeletion({ sourceId: doomed.id })).toEqual({
+      deliveries: 3,
+      quarantinedBodies: 1,
+      credentials: 1,
+      imagesOnlyHere: 1,
+      imagesShared: 1,
+    });
     await expect(deleteSource({ ...changedBy, sourceId: doomed.id, confirmSlug: "keeper-camera" })).rejects.toThrow(SlugConfirmationError);
     expect(await db.delivery.count({ where: { sourceId: doomed.id } })).toBe(3);
 
@@ -288,11 +309,21 @@ describe("the sources list", () => {
     results.push(await deliver("counted-camera", "wrong secret entirely!!", "bad again"));
     expect(results.map((result) => result.status)).toEqual([200, 200, 200, 401, 401]);
     // One verified and one failed delivery are from yesterday: outside the window.
-    await getPool().query("UPDATE deliveries SET received_at = received_at - interval '25 hours' WHERE id = ANY($1::uuid[])", [[results[0].body.id, results[3].body.id]]);
+    await getPool().query("UPDATE deliveries SET received_at = received_at - interval '25 hours' WHERE id = ANY($1::uuid[])", [
+      [results[0].body.id, results[3].body.id],
+    ]);
 
     const sources = await listSources();
     const counted = sources.find((item) => item.slug === "counted-camera")!;
-    expect(counted).toMatchObject({ name: "Camera counted-camera", kind: "maskit", enabled: true, verified24h: 2, failed24h: 1, rejected24h: 0, activeCredentials: 1 });
+    expect(counted).toMatchObject({
+      name: "Camera counted-camera",
+      kind: "maskit",
+      enabled: true,
+      verified24h: 2,
+      failed24h: 1,
+      rejected24h: 0,
+      activeCredentials: 1,
+    });
     const last = await getPrisma().delivery.findUniqueOrThrow({ where: { id: results[4].body.id }, select: { receivedAt: true } });
     expect(counted.lastDeliveryAt).toEqual(last.receivedAt);
     expect(sources.find((item) => item.id === quiet.id)).toMatchObject({ lastDeliveryAt: null, verified24h: 0, failed24h: 0 });
@@ -302,14 +333,29 @@ describe("the sources list", () => {
 
 describe("the audit log", () => {
   it("has an entry for each kind of change, by the operator, and never a secret", async () => {
-    const events = await getPrisma().auditEvent.findMany({ where: { actorId: admin.id }, select: { action: true, actorName: true, targetType: true, detail: true, ip: true } });
+    const events = await getPrisma().auditEvent.findMany({
+      where: { actorId: admin.id },
+      select: { action: true, actorName: true, targetType: true, detail: true, ip: true },
+    });
     const actions = new Set(events.map((event) => event.action));
-    for (const action of ["source.create", "source.rename", "source.disable", "source.enable", "source.delete", "credential.add", "credential.rotate", "credential.revoke"]) {
+    for (const action of [
+      "source.create",
+      "source.rename",
+      "source.disable",
+      "source.enable",
+      "source.delete",
+      "credential.add",
+      "credential.rotate",
+      "credential.revoke",
+    ]) {
       expect(actions, action).toContain(action);
     }
     expect(events.every((event) => event.actorName === admin.name && event.ip === changedBy.ip)).toBe(true);
     const rotation = events.find((event) => event.action === "credential.rotate")!;
-    expect(rotation).toMatchObject({ targetType: "credential", detail: { source: "rotating-camera", old: { label: "initial secret", expiresAt: expect.any(String) }, new: { fingerprint: expect.any(String) } } });
+    expect(rotation).toMatchObject({
+      targetType: "credential",
+      detail: { source: "rotating-camera", old: { label: "initial secret", expiresAt: expect.any(String) }, new: { fingerprint: expect.any(String) } },
+    });
 
     const everything = JSON.stringify(events);
     expect(secretsSeen.length).toBeGreaterThan(5);

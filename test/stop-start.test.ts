@@ -67,7 +67,10 @@ describe("npm start under a supervisor", () => {
     try {
       const failed = launch({ PORT: String(port) });
       expect(await failed.exitCode).toBe(1);
-      const errors = failed.output().split("\n").filter((line) => /could not|error/i.test(line));
+      const errors = failed
+        .output()
+        .split("\n")
+        .filter((line) => /could not|error/i.test(line));
       expect(errors).toEqual([`[webhook-inbox] could not start: port ${port} is already in use (another webhook-inbox still running?): stop it, or set PORT`]);
       expect(existsSync(path.join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
     } finally {
@@ -79,7 +82,10 @@ describe("npm start under a supervisor", () => {
     const closedPort = await freePort();
     const failed = launch({ PORT: String(await freePort()), DATABASE_URL: `postgresql://postgres@localhost:${closedPort}/webhook_inbox` });
     expect(await failed.exitCode).toBe(1);
-    const errors = failed.output().split("\n").filter((line) => /could not|error/i.test(line));
+    const errors = failed
+      .output()
+      .split("\n")
+      .filter((line) => /could not|error/i.test(line));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(new RegExp(`^\\[webhook-inbox\\] could not start: connect ECONNREFUSED .*:${closedPort}`));
   });

@@ -30,7 +30,12 @@ afterAll(async () => {
   await env?.close();
 });
 
-const asOperator = (user: { id: string; email: string; role: "admin" | "viewer" }): Operator => ({ kind: "user", id: user.id, name: user.email, role: user.role });
+const asOperator = (user: { id: string; email: string; role: "admin" | "viewer" }): Operator => ({
+  kind: "user",
+  id: user.id,
+  name: user.email,
+  role: user.role,
+});
 const password = (label: string) => {
   const value = `pw-${label}-${Math.random().toString(36).slice(2)}-long-enough`;
   secrets.push(value);
@@ -49,7 +54,11 @@ describe("users", () => {
 
     const second = await addUser({ email: "second.admin@example.com", role: "admin", password: password("second"), actor: asOperator(first) });
     // Demoting oneself is allowed while another admin remains; then the other is the last one.
-    await expect(changeUserRole({ userId: first.id, role: "viewer", actor: asOperator(first) })).resolves.toMatchObject({ role: "viewer", previousRole: "admin", isChanged: true });
+    await expect(changeUserRole({ userId: first.id, role: "viewer", actor: asOperator(first) })).resolves.toMatchObject({
+      role: "viewer",
+      previousRole: "admin",
+      isChanged: true,
+    });
     await expect(removeUser({ userId: second.id, actor: asOperator(first) })).rejects.toBeInstanceOf(LastAdminError);
     await expect(changeUserRole({ userId: second.id, role: "viewer", actor: asOperator(second) })).rejects.toBeInstanceOf(LastAdminError);
 
@@ -75,7 +84,9 @@ describe("users", () => {
       await changeUserRole({ userId: a.id, role: "admin", actor: setup });
       await changeUserRole({ userId: b.id, role: "admin", actor: setup });
     }
-    await Promise.all([removeUser({ userId: a.id, actor: setup }), removeUser({ userId: b.id, actor: setup })].map((removal) => removal.catch((error) => error)));
+    await Promise.all(
+      [removeUser({ userId: a.id, actor: setup }), removeUser({ userId: b.id, actor: setup })].map((removal) => removal.catch((error) => error)),
+    );
     expect(await adminCount()).toBe(1);
     for (const other of others) await changeUserRole({ userId: other.id, role: "admin", actor: setup });
   });
@@ -138,7 +149,12 @@ describe("API tokens", () => {
   it("lists tokens with their status, prefix and use, never the token or its hash", async () => {
     const tokens = await listApiTokens();
     const byName = (name: string) => tokens.find((token) => token.name === name);
-    expect(byName("reporting job")).toMatchObject({ status: "revoked", role: "viewer", prefix: expect.stringMatching(/^whi_.{6}$/), lastUsedAt: expect.any(Date) });
+    expect(byName("reporting job")).toMatchObject({
+      status: "revoked",
+      role: "viewer",
+      prefix: expect.stringMatching(/^whi_.{6}$/),
+      lastUsedAt: expect.any(Date),
+    });
     expect(byName("expired")).toMatchObject({ status: "expired", lastUsedAt: null });
     expect(byName("test admin")).toMatchObject({ status: "active", expiresAt: null });
     for (const token of tokens) expect(Object.keys(token)).not.toContain("tokenHash");
@@ -149,14 +165,23 @@ describe("audit log", () => {
   it("records every user and token change with its actor, target and detail", async () => {
     const { items } = await listAuditEvents({ limit: 200 });
     const find = (action: string, targetName: string) => items.find((item) => item.action === action && item.targetName === targetName);
-    expect(find("user.create", "first.admin@example.com")).toMatchObject({ actorKind: "token", actorName: "test setup", targetType: "user", detail: { email: "first.admin@example.com", role: "admin" } });
+    expect(find("user.create", "first.admin@example.com")).toMatchObject({
+      actorKind: "token",
+      actorName: "test setup",
+      targetType: "user",
+      detail: { email: "first.admin@example.com", role: "admin" },
+    });
     expect(find("user.create", "second.admin@example.com")).toMatchObject({ actorKind: "user", actorName: "first.admin@example.com" });
     expect(items.filter((item) => item.action === "user.role_change" && item.targetName === "first.admin@example.com")).toContainEqual(
       expect.objectContaining({ actorName: "first.admin@example.com", detail: { email: "first.admin@example.com", from: "admin", to: "viewer" } }),
     );
     expect(find("user.remove", "second.admin@example.com")).toMatchObject({ actorName: "first.admin@example.com", detail: { role: "admin" } });
     expect(find("user.remove", "leaving@example.com")).toMatchObject({ detail: { role: "viewer", sessionsEnded: 2 } });
-    expect(find("token.create", "reporting job")).toMatchObject({ targetType: "token", ip: "203.0.113.9", detail: { role: "viewer", prefix: expect.stringMatching(/^whi_/), expiresAt: null } });
+    expect(find("token.create", "reporting job")).toMatchObject({
+      targetType: "token",
+      ip: "203.0.113.9",
+      detail: { role: "viewer", prefix: expect.stringMatching(/^whi_/), expiresAt: null },
+    });
     expect(find("token.create", "expires soon")).toMatchObject({ detail: { expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) } });
     expect(find("token.revoke", "reporting job")).toMatchObject({ actorName: "test setup", detail: { name: "reporting job" } });
     // Refused changes leave no entry: the last-admin refusals above changed nothing.
@@ -178,10 +203,31 @@ describe("audit log", () => {
     const day = (iso: string) => new Date(iso);
     await prisma.auditEvent.createMany({
       data: [
-        { at: day("2020-03-01T23:59:59.999Z"), actorKind: "user", actorName: "old.admin@example.com", action: "source.create", targetType: "source", targetName: "cam-1" },
-        { at: day("2020-03-02T00:00:00.000Z"), actorKind: "user", actorName: "old.admin@example.com", action: "credential.rotate", targetType: "source", targetName: "cam-1" },
+        {
+          at: day("2020-03-01T23:59:59.999Z"),
+          actorKind: "user",
+          actorName: "old.admin@example.com",
+          action: "source.create",
+          targetType: "source",
+          targetName: "cam-1",
+        },
+        {
+          at: day("2020-03-02T00:00:00.000Z"),
+          actorKind: "user",
+          actorName: "old.admin@example.com",
+          action: "credential.rotate",
+          targetType: "source",
+          targetName: "cam-1",
+        },
         { at: day("2020-03-02T12:00:00.000Z"), actorKind: "anonymous", actorName: "someone@example.com", action: "auth.sign_in_failed" },
-        { at: day("2020-03-03T00:00:00.000Z"), actorKind: "user", actorName: "Other@Example.com", action: "source.disable", targetType: "source", targetName: "cam-1" },
+        {
+          at: day("2020-03-03T00:00:00.000Z"),
+          actorKind: "user",
+          actorName: "Other@Example.com",
+          action: "source.disable",
+          targetType: "source",
+          targetName: "cam-1",
+        },
       ],
     });
     const actions = async (query: Parameters<typeof listAuditEvents>[0]) => (await listAuditEvents(query)).items.map((item) => item.action);

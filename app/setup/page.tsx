@@ -21,7 +21,11 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
           </>
         ) : (
           <p className="mt-3 text-sm text-slate-600">
-            This setup link is not valid: setup may be complete already, or the link expired. <Link href="/sign-in" className="font-medium text-slate-900 underline">Sign in</Link>, or restart the app for a new link while no administrator exists.
+            This setup link is not valid: setup may be complete already, or the link expired.{" "}
+            <Link href="/sign-in" className="font-medium text-slate-900 underline">
+              Sign in
+            </Link>
+            , or restart the app for a new link while no administrator exists.
           </p>
         )}
       </div>

@@ -27,7 +27,11 @@ export function SetupForm({ token }: { token: string }) {
           {state.error}
         </p>
       )}
-      <button type="submit" disabled={isPending} className="w-full rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60">
+      <button
+        type="submit"
+        disabled={isPending}
+        className="w-full rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60"
+      >
         {isPending ? "Creating…" : "Create administrator"}
       </button>
     </form>

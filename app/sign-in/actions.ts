@@ -20,7 +20,10 @@ export interface SignInState {
 }
 
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
-  const email = String(form.get("email") ?? "").trim().toLowerCase().slice(0, 320);
+  const email = String(form.get("email") ?? "")
+    .trim()
+    .toLowerCase()
+    .slice(0, 320);
   const password = String(form.get("password") ?? "");
   if (!email || !password) return { error: "Enter your email and password.", email };
   const ip = await clientAddress();
@@ -44,6 +47,12 @@ export async function signOut(): Promise<void> {
   const operator = await findSessionOperator(token);
   await revokeSession(token);
   jar.delete(SESSION_COOKIE);
-  if (operator) await recordAudit(getPrisma(), { actor: operator, action: "auth.sign_out", target: { type: "user", id: operator.id, name: operator.name }, ip: await clientAddress() });
+  if (operator)
+    await recordAudit(getPrisma(), {
+      actor: operator,
+      action: "auth.sign_out",
+      target: { type: "user", id: operator.id, name: operator.name },
+      ip: await clientAddress(),
+    });
   redirect("/sign-in");
 }

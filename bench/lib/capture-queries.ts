@@ -16,7 +16,8 @@ export async function captureQueries(run: () => Promise<unknown>): Promise<Captu
     function (this: unknown, ...args: unknown[]) {
       const [first, second] = args;
       if (typeof first === "string") captured.push({ text: first, values: Array.isArray(second) ? second : [] });
-      else if (first && typeof first === "object" && "text" in first) captured.push({ text: String(first.text), values: (first as { values?: unknown[] }).values ?? [] });
+      else if (first && typeof first === "object" && "text" in first)
+        captured.push({ text: String(first.text), values: (first as { values?: unknown[] }).values ?? [] });
       return original.apply(this, args);
     };
   pg.Client.prototype.query = record(originals[0] as never) as never;

@@ -10,7 +10,7 @@ export interface CpuProfile {
 export function summarizeProfile(profile: CpuProfile, deliveries: number, top: number): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000));
+  for (const [index, id] of profile.samples.entries()) selfMs.set(id, (selfMs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0) / 1000);
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
   let totalMs = 0;
@@ -44,7 +44,7 @@ function add(map: Map<string, number>, key: string, ms: number): void {
 function shortUrl(url: string): string {
   const packageAt = url.lastIndexOf("node_modules/");
   if (packageAt >= 0) return url.slice(packageAt + "node_modules/".length);
-  const root = process.cwd() + "/";
+  const root = `${process.cwd()}/`;
   return url.replace("file://", "").replace(root, "");
 }
 

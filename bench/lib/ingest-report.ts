@@ -51,10 +51,21 @@ export function printLoadTable(concurrency: number, rows: Row[]): void {
   console.log("| receiver | deliveries/s | p50 ms | p99 ms | / reference | / durable-floor | app CPU ms | PostgreSQL CPU ms | peak RSS MB | statuses |");
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) {
-    const cells = [row.perSecond.toFixed(0), row.p50.toFixed(1), row.p99.toFixed(1), ratio(row, reference), ratio(row, durableFloor), cpuCell(row.app), cpuCell(row.postgres), row.peakRssMB.toFixed(0), JSON.stringify(row.statuses)];
+    const cells = [
+      row.perSecond.toFixed(0),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      ratio(row, reference),
+      ratio(row, durableFloor),
+      cpuCell(row.app),
+      cpuCell(row.postgres),
+      row.peakRssMB.toFixed(0),
+      JSON.stringify(row.statuses),
+    ];
     console.log(`| ${row.name} | ${cells.join(" | ")} |`);
   }
-  for (const row of rows) if (row.store) console.log(`${row.name}: the local S3 server (a remote service in production) used ${cpuCell(row.store)} ms per delivery`);
+  for (const row of rows)
+    if (row.store) console.log(`${row.name}: the local S3 server (a remote service in production) used ${cpuCell(row.store)} ms per delivery`);
   printOthers(rows);
 }
 
@@ -62,7 +73,9 @@ export function printLargeTable(rows: Row[]): void {
   console.log("\n16 clients x 25 MB at once (RSS of the receiving process: before, and its peak during the uploads)");
   console.log("| receiver | statuses | seconds | RSS before MB | peak RSS MB | app CPU ms/upload | PostgreSQL CPU ms/upload |\n|---|---|---|---|---|---|---|");
   for (const row of rows) {
-    console.log(`| ${row.name} | ${JSON.stringify(row.statuses)} | ${row.seconds.toFixed(1)} | ${row.rssBeforeMB.toFixed(0)} | ${row.peakRssMB.toFixed(0)} | ${cpuCell(row.app)} | ${cpuCell(row.postgres)} |`);
+    console.log(
+      `| ${row.name} | ${JSON.stringify(row.statuses)} | ${row.seconds.toFixed(1)} | ${row.rssBeforeMB.toFixed(0)} | ${row.peakRssMB.toFixed(0)} | ${cpuCell(row.app)} | ${cpuCell(row.postgres)} |`,
+    );
   }
   printOthers(rows);
 }

@@ -36,7 +36,11 @@ export async function measureLoad(target: Target, requests: PreparedRequest[], c
   // Every other target's processes, a shared one (the floors' cluster) counted once.
   const owners = new Map<number, string[]>();
   for (const other of all) {
-    const roles: [number | undefined, string][] = [[other.appPid, ""], [other.postgresPid, "'s PostgreSQL"], [other.storePid, "'s S3 server"]];
+    const roles: [number | undefined, string][] = [
+      [other.appPid, ""],
+      [other.postgresPid, "'s PostgreSQL"],
+      [other.storePid, "'s S3 server"],
+    ];
     for (const [pid, role] of roles) if (pid !== undefined && !own.includes(pid)) owners.set(pid, [...(owners.get(pid) ?? []), `${other.name}${role}`]);
   }
   const others = new Map([...owners].map(([pid, names]) => [pid, names.join(" = ")]));
@@ -57,5 +61,14 @@ export async function measureLoad(target: Target, requests: PreparedRequest[], c
   const othersMsPerSecond = othersUsed.reduce((sum, { ms }) => sum + ms, 0) / result.seconds;
   const split = (index: number): CpuSplit | null =>
     own[index] === undefined ? null : { during: (end[index] - before[index]) / result.count, after: (idle[index] - end[index]) / result.count };
-  return { ...result, app: split(0)!, postgres: split(1), store: split(2), rssBeforeMB, peakRssMB, othersMsPerSecond, busiestOther: othersUsed[0]?.name ?? "none" };
+  return {
+    ...result,
+    app: split(0)!,
+    postgres: split(1),
+    store: split(2),
+    rssBeforeMB,
+    peakRssMB,
+    othersMsPerSecond,
+    busiestOther: othersUsed[0]?.name ?? "none",
+  };
 }

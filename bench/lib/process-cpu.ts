@@ -57,7 +57,10 @@ function statFields(pid: number): { utime: number; stime: number; cutime: number
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name, which is in parentheses and may hold spaces: state is [0],
     // so utime (field 14 of the whole line) is [11], stime [12], cutime [13], cstime [14].
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    const fields = stat
+      .slice(stat.lastIndexOf(")") + 2)
+      .split(" ")
+      .map(Number);
     return { utime: fields[11], stime: fields[12], cutime: fields[13], cstime: fields[14] };
   } catch {
     return null; // the process ended while we looked

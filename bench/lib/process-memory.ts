@@ -20,7 +20,10 @@ export function samplePeakRss(rootPid: number, intervalMs = 100): { stop(): numb
   let ticks = 0;
   const timer = setInterval(() => {
     if (++ticks % Math.max(1, Math.round(1000 / intervalMs)) === 0) pids = [rootPid, ...descendants(rootPid)];
-    peak = Math.max(peak, pids.reduce((total, pid) => total + rssBytes(pid), 0));
+    peak = Math.max(
+      peak,
+      pids.reduce((total, pid) => total + rssBytes(pid), 0),
+    );
   }, intervalMs);
   return {
     stop() {

@@ -30,7 +30,10 @@ export function sampleReceiverWaits(port: number, secret: string, concurrency: n
         { name: "maskedImage", filename: "dot.png", contentType: "image/png", data: PNG },
       ]);
       const sent = performance.now();
-      const status = await post(agent, port, `/api/webhooks/${slug}`, body, { "content-type": contentType, "x-signature": createHmac("sha256", secret).update(body).digest("hex") });
+      const status = await post(agent, port, `/api/webhooks/${slug}`, body, {
+        "content-type": contentType,
+        "x-signature": createHmac("sha256", secret).update(body).digest("hex"),
+      });
       latencies.push(performance.now() - sent);
       statuses[status] = (statuses[status] ?? 0) + 1;
     }
@@ -39,7 +42,13 @@ export function sampleReceiverWaits(port: number, secret: string, concurrency: n
     /** The figures since the last mark, and a fresh start. */
     mark(): WaitFigures {
       const sorted = latencies.sort((a, b) => a - b);
-      const figures = { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? 0, p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0, max: sorted.at(-1) ?? 0, statuses };
+      const figures = {
+        count: sorted.length,
+        p50: sorted[Math.floor(sorted.length / 2)] ?? 0,
+        p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
+        max: sorted.at(-1) ?? 0,
+        statuses,
+      };
       latencies = [];
       statuses = {};
       return figures;
@@ -54,10 +63,13 @@ export function sampleReceiverWaits(port: number, secret: string, concurrency: n
 
 function post(agent: http.Agent, port: number, path: string, body: Buffer, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve) => {
-    const request = http.request({ host: "127.0.0.1", port, method: "POST", path, agent, headers: { ...headers, "content-length": body.length } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
+    const request = http.request(
+      { host: "127.0.0.1", port, method: "POST", path, agent, headers: { ...headers, "content-length": body.length } },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on("error", () => resolve(0));
     request.end(body);
   });

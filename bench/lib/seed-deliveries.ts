@@ -7,8 +7,11 @@ import type pg from "pg";
 export async function seedDeliveries(client: pg.ClientBase, options: { sourceId: string; count: number; imageCount: number }): Promise<void> {
   const { sourceId, count, imageCount } = options;
   await client.query("BEGIN");
-  await client.query(`CREATE TEMP TABLE seed_images ON COMMIT DROP AS
-    SELECT i, gen_random_uuid() AS image_id, gen_random_uuid() AS blob_id FROM generate_series(1, $1) AS i`, [imageCount]);
+  await client.query(
+    `CREATE TEMP TABLE seed_images ON COMMIT DROP AS
+    SELECT i, gen_random_uuid() AS image_id, gen_random_uuid() AS blob_id FROM generate_series(1, $1) AS i`,
+    [imageCount],
+  );
   // Rows only: the dashboard's queries never read the bytes (and the sweep is not run here).
   await client.query("INSERT INTO blobs (id, sha256, byte_size) SELECT blob_id, encode(sha256(image_id::text::bytea), 'hex'), 170000 FROM seed_images");
   await client.query(`INSERT INTO images (id, sha256, mime_type, width, height, byte_size, blob_id)
@@ -26,9 +29,12 @@ export async function seedDeliveries(client: pg.ClientBase, options: { sourceId:
                                   CASE k.status WHEN 'verified' THEN NULL WHEN 'failed' THEN 'X-Signature matches none of the 1 active secret(s)' ELSE 'not multipart' END AS reason) AS s`,
     [sourceId, count, imageCount],
   );
-  await client.query(`INSERT INTO delivery_images (delivery_id, position, image_id, origin)
+  await client.query(
+    `INSERT INTO delivery_images (delivery_id, position, image_id, origin)
     SELECT id, 0, image_id, 'maskedImage' FROM deliveries WHERE image_id IS NOT NULL AND source_id = $1
-    ON CONFLICT DO NOTHING`, [sourceId]);
+    ON CONFLICT DO NOTHING`,
+    [sourceId],
+  );
   await client.query("COMMIT");
   await client.query("ANALYZE");
 }

@@ -89,8 +89,12 @@ export async function seedScale(client: pg.ClientBase, options: SeedScaleOptions
     `INSERT INTO dedupe_keys (source_id, key, delivery_id)
      SELECT source_id, CASE WHEN is_edenai THEN md5('job' || g)::uuid::text ELSE md5(g::text) || md5(id::text) END, id FROM seed_plan WHERE status = 'verified'`,
   );
-  await client.query(`CREATE UNLOGGED TABLE seed_quarantine AS SELECT id AS delivery_id, gen_random_uuid() AS blob_id, received_at FROM seed_plan WHERE status = 'failed'`);
-  await client.query(`INSERT INTO blobs (id, sha256, byte_size, created_at) SELECT blob_id, $1, 170400, received_at FROM seed_quarantine`, [sharedQuarantineBlob]);
+  await client.query(
+    `CREATE UNLOGGED TABLE seed_quarantine AS SELECT id AS delivery_id, gen_random_uuid() AS blob_id, received_at FROM seed_plan WHERE status = 'failed'`,
+  );
+  await client.query(`INSERT INTO blobs (id, sha256, byte_size, created_at) SELECT blob_id, $1, 170400, received_at FROM seed_quarantine`, [
+    sharedQuarantineBlob,
+  ]);
   await client.query(`INSERT INTO quarantined_bodies (delivery_id, blob_id) SELECT delivery_id, blob_id FROM seed_quarantine`);
   await client.query("DROP TABLE seed_plan, seed_images, seed_quarantine");
   // What autovacuum would have done by the time an installation holds this much: statistics,

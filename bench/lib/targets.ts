@@ -61,7 +61,13 @@ export async function startFloorCluster(dataDir: string): Promise<{ urls: Record
  * (one installation records one blob store), and a MaskIt source `bench` with `secret`. The CLI
  * that adds the source gets the same environment, so that it records the same store.
  */
-export async function startWebhookInbox(store: BlobStoreName, dataDir: string, secret: string, storeEnv: Record<string, string> = {}, storePid?: number): Promise<Target> {
+export async function startWebhookInbox(
+  store: BlobStoreName,
+  dataDir: string,
+  secret: string,
+  storeEnv: Record<string, string> = {},
+  storePid?: number,
+): Promise<Target> {
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o755);
   const env = { DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "", BLOB_STORE: store, ...storeEnv };
@@ -73,7 +79,15 @@ export async function startWebhookInbox(store: BlobStoreName, dataDir: string, s
   const app = await startAppServer(env);
   const appPid = Number(/serving on .* \(pid (\d+)[;)]/.exec(app.output())?.[1]);
   if (!appPid) throw new Error(`webhook-inbox printed no app server pid:\n${app.output()}`);
-  return { name: `webhook-inbox/${store}`, port: app.port, path: "/api/webhooks/bench", appPid, postgresPid: postmasterPid(path.join(dataDir, "postgres")), storePid, stop: () => app.stop() };
+  return {
+    name: `webhook-inbox/${store}`,
+    port: app.port,
+    path: "/api/webhooks/bench",
+    appPid,
+    postgresPid: postmasterPid(path.join(dataDir, "postgres")),
+    storePid,
+    stop: () => app.stop(),
+  };
 }
 
 /**
@@ -99,8 +113,10 @@ export async function startNextFloor(secret: string): Promise<Target> {
   const dir = "bench/peers/next-floor";
   execFileSync(process.execPath, [...next, "build", dir], { stdio: "ignore", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   const port = await freePort();
-  const child = spawn(process.execPath, [...next, "start", dir, "--port", String(port)], { env: { ...process.env, BENCH_SECRET: secret, NODE_ENV: "production" }, stdio: "ignore" });
+  const child = spawn(process.execPath, [...next, "start", dir, "--port", String(port)], {
+    env: { ...process.env, BENCH_SECRET: secret, NODE_ENV: "production" },
+    stdio: "ignore",
+  });
   while (!(await fetch(`http://127.0.0.1:${port}/floor`).catch(() => null))) await new Promise((resolve) => setTimeout(resolve, 200));
   return { name: "next-floor", port, path: "/floor", appPid: child.pid!, stop: () => stopChild(child) };
 }
-

@@ -20,7 +20,9 @@ app.use("/webhook", express.raw({ type: "*/*", limit: "64mb" }));
 app.post("/webhook", (req, res) => {
   const signatureHeader = req.header("x-signature");
   if (!signatureHeader) return void res.status(401).send("missing signature");
-  const computed = createHmac("sha256", secret).update(req.body as Buffer).digest("hex");
+  const computed = createHmac("sha256", secret)
+    .update(req.body as Buffer)
+    .digest("hex");
   if (computed.toLowerCase() !== signatureHeader.toLowerCase()) return void res.status(401).send("invalid signature");
   const replay = Object.assign(Readable.from([req.body as Buffer]), { headers: req.headers });
   upload.any()(replay as unknown as express.Request, res, (error?: unknown) => {

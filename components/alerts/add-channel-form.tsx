@@ -47,7 +47,9 @@ export function AddChannelForm() {
             {kind === "slack" ? "Incoming-webhook URL" : "URL"}
             <input name="url" type="password" required placeholder="https://…" autoComplete="off" className={inputClass} />
             <span className={helpClass}>
-              {kind === "slack" ? "Slack, Mattermost and Rocket.Chat incoming webhooks accept the same message. " : "Signed with Standard Webhooks headers; the secret is shown once after adding. "}
+              {kind === "slack"
+                ? "Slack, Mattermost and Rocket.Chat incoming webhooks accept the same message. "
+                : "Signed with Standard Webhooks headers; the secret is shown once after adding. "}
               Kept encrypted, never shown again.
             </span>
           </label>
@@ -63,7 +65,7 @@ export function AddChannelForm() {
 
 function SigningSecret({ secret }: { secret: string }) {
   return (
-    <div role="region" aria-label="New signing secret" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+    <section aria-label="New signing secret" className="space-y-2 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
       <p className="font-semibold text-amber-900">Copy the signing secret now. It will not be shown again.</p>
       <p className="text-amber-900/80">The receiver verifies each alert&apos;s webhook-signature header with it (Standard Webhooks).</p>
       <div className="flex items-start gap-2">
@@ -72,6 +74,6 @@ function SigningSecret({ secret }: { secret: string }) {
         </code>
         <CopyButton value={secret} label="Copy secret" />
       </div>
-    </div>
+    </section>
   );
 }

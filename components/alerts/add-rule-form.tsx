@@ -6,7 +6,7 @@ import { FormFeedback } from "@/components/sources/form-feedback.tsx";
 import { helpClass, inputClass, primaryButtonClass } from "@/components/sources/styles.ts";
 import { submitWith } from "@/components/overview/submit-with.ts";
 
-type Kind = "silence" | "failure_rate" | "credential";
+type Kind = "silence" | "failure_rate" | "credential" | "destination_paused" | "forwarding_backlog";
 
 /** Admins: a rule for one source or all of them; empty thresholds take the defaults shown. */
 export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: string }> }) {
@@ -21,6 +21,8 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
             <option value="failure_rate">Failure rate</option>
             <option value="silence">Silence</option>
             <option value="credential">Credential expiring or revoked one used</option>
+            <option value="destination_paused">Forwarding destination paused</option>
+            <option value="forwarding_backlog">Forwarding backlog</option>
           </select>
         </label>
         <label className="block text-sm font-medium">
@@ -44,6 +46,7 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
             <NumberField name="windowMinutes" label="In (minutes)" placeholder="15" />
           </>
         )}
+        {kind === "forwarding_backlog" && <NumberField name="backlogMinutes" label="Oldest waiting for more than (minutes)" placeholder="15" />}
         {kind === "credential" && (
           <>
             <NumberField name="expiringWithinDays" label="Expires within (days)" placeholder="7" />
@@ -51,7 +54,10 @@ export function AddRuleForm({ sources }: { sources: Array<{ slug: string; name: 
           </>
         )}
       </div>
-      <p className={helpClass}>A source&apos;s own rule takes the place of the rule for all sources. The overview&apos;s per-source silence setting counts as that source&apos;s silence rule.</p>
+      <p className={helpClass}>
+        A source&apos;s own rule takes the place of the rule for all sources. The overview&apos;s per-source silence setting counts as that source&apos;s
+        silence rule.
+      </p>
       <button type="submit" disabled={isPending} className={primaryButtonClass}>
         {isPending ? "Adding…" : "Add rule"}
       </button>

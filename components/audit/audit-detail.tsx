@@ -15,8 +15,7 @@ export function AuditDetail({ detail }: { detail: Prisma.JsonValue | null }) {
     <dl className="flex flex-wrap gap-x-3 gap-y-1 text-xs">
       {entries.map(([key, value]) => (
         <div key={key} className="flex min-w-0 gap-1">
-          <dt className="text-slate-500">{key}</dt>{" "}
-          <dd className="min-w-0 font-mono break-all text-slate-800">{formatValue(value)}</dd>
+          <dt className="text-slate-500">{key}</dt> <dd className="min-w-0 font-mono break-all text-slate-800">{formatValue(value)}</dd>
         </div>
       ))}
     </dl>

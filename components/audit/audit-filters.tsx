@@ -22,7 +22,10 @@ const ACTION_GROUPS = [
 
 /** A plain GET form: the filters live in the URL, so a filtered view can be bookmarked or shared. */
 export function AuditFilters({ values }: { values: AuditFilterValues }) {
-  const groups = values.action && !ACTION_GROUPS.some((group) => group.value === values.action) ? [...ACTION_GROUPS, { value: values.action, label: values.action }] : ACTION_GROUPS;
+  const groups =
+    values.action && !ACTION_GROUPS.some((group) => group.value === values.action)
+      ? [...ACTION_GROUPS, { value: values.action, label: values.action }]
+      : ACTION_GROUPS;
   const isFiltered = Object.values(values).some(Boolean);
   return (
     <Form action="/audit" className="rounded-lg border border-slate-200 bg-white p-4" aria-label="Filter the audit log">

@@ -9,12 +9,24 @@ export function AuditTable({ events }: { events: AuditEventSummary[] }) {
       <table className={TABLE} aria-label="Audit log">
         <thead className={THEAD}>
           <tr>
-            <th scope="col" className={HEAD_CELL}>Time (UTC)</th>
-            <th scope="col" className={HEAD_CELL}>Actor</th>
-            <th scope="col" className={HEAD_CELL}>Action</th>
-            <th scope="col" className={HEAD_CELL}>Target</th>
-            <th scope="col" className={HEAD_CELL}>Detail</th>
-            <th scope="col" className={HEAD_CELL}>IP</th>
+            <th scope="col" className={HEAD_CELL}>
+              Time (UTC)
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Actor
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Action
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Target
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Detail
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              IP
+            </th>
           </tr>
         </thead>
         <tbody className={TBODY}>
@@ -24,16 +36,22 @@ export function AuditTable({ events }: { events: AuditEventSummary[] }) {
                 <DateTime value={event.at} precision="second" />
               </td>
               <td className={`${CELL} max-sm:break-all sm:whitespace-nowrap`}>
-                <span className={MOBILE_LABEL} aria-hidden>Actor</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Actor
+                </span>
                 {event.actorName}
                 {event.actorKind !== "user" && <span className="ml-1.5 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">{event.actorKind}</span>}
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Action</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Action
+                </span>
                 <code className="font-mono text-xs whitespace-nowrap text-slate-900">{event.action}</code>
               </td>
               <td className={`${CELL} max-sm:break-all sm:whitespace-nowrap`}>
-                <span className={MOBILE_LABEL} aria-hidden>Target</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Target
+                </span>
                 {event.targetType ? (
                   <>
                     <span className="text-xs text-slate-500">{event.targetType} </span>
@@ -44,11 +62,15 @@ export function AuditTable({ events }: { events: AuditEventSummary[] }) {
                 )}
               </td>
               <td className={`${CELL} max-sm:col-span-2 sm:max-w-md`}>
-                <span className={MOBILE_LABEL} aria-hidden>Detail</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Detail
+                </span>
                 <AuditDetail detail={event.detail} />
               </td>
               <td className={`${CELL} font-mono text-xs text-slate-500 max-sm:col-span-2`}>
-                <span className={`${MOBILE_LABEL} font-sans`} aria-hidden>IP</span>
+                <span className={`${MOBILE_LABEL} font-sans`} aria-hidden>
+                  IP
+                </span>
                 {event.ip ? displayAddress(event.ip) : "—"}
               </td>
             </tr>

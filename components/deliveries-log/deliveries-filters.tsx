@@ -8,7 +8,15 @@ export interface DeliveryFilterValues {
   q?: string;
   from?: string;
   to?: string;
+  /** The log only: deliveries with a forward in this state (lib/forwarding). */
+  forwarding?: string;
 }
+
+const FORWARDING_STATES = [
+  { value: "waiting", label: "waiting to be forwarded" },
+  { value: "delivered", label: "forwarded" },
+  { value: "failed", label: "failed to forward" },
+] as const;
 
 /**
  * A plain GET form: the filters live in the URL, so a filtered view can be bookmarked, shared or exported.
@@ -26,11 +34,14 @@ export function DeliveriesFilters({
   hasStatus?: boolean;
 }) {
   // A deleted source's slug can still be in a bookmarked URL: keep it selectable.
-  const options = values.source && !sources.some((source) => source.slug === values.source) ? [...sources, { slug: values.source, name: values.source }] : sources;
+  const options =
+    values.source && !sources.some((source) => source.slug === values.source) ? [...sources, { slug: values.source, name: values.source }] : sources;
   const isFiltered = Object.values(values).some(Boolean);
   return (
     <Form action={action} className="rounded-lg border border-slate-200 bg-white p-4" aria-label={hasStatus ? "Filter deliveries" : "Filter images"}>
-      <div className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1.6fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}>
+      <div
+        className={`grid gap-3 sm:grid-cols-2 lg:items-end ${hasStatus ? "lg:grid-cols-[1.2fr_1fr_1fr_1.4fr_1fr_1fr_auto]" : "lg:grid-cols-[1.2fr_1.8fr_1fr_1fr_auto]"}`}
+      >
         <label className="block text-sm font-medium">
           Source
           <select name="source" defaultValue={values.source ?? ""} className={FILTER_FIELD}>
@@ -50,6 +61,19 @@ export function DeliveriesFilters({
               {deliveryStatuses.map((status) => (
                 <option key={status} value={status}>
                   {status}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {hasStatus && (
+          <label className="block text-sm font-medium">
+            Forwarding
+            <select name="forwarding" defaultValue={values.forwarding ?? ""} className={FILTER_FIELD}>
+              <option value="">Any</option>
+              {FORWARDING_STATES.map((state) => (
+                <option key={state.value} value={state.value}>
+                  {state.label}
                 </option>
               ))}
             </select>

@@ -72,7 +72,9 @@ export function DeliveryRow({ delivery, isNew = false }: { delivery: DeliveryLog
         <span className={MOBILE_LABEL} aria-hidden>
           Size
         </span>
-        <span title={delivery.bodySize === null ? "not read (refused before the body)" : `${delivery.bodySize.toLocaleString("en-US")} bytes`}>{formatBytes(delivery.bodySize)}</span>
+        <span title={delivery.bodySize === null ? "not read (refused before the body)" : `${delivery.bodySize.toLocaleString("en-US")} bytes`}>
+          {formatBytes(delivery.bodySize)}
+        </span>
       </td>
       <td className={CELL}>
         <span className={MOBILE_LABEL} aria-hidden>

@@ -6,6 +6,9 @@ import type { DeliveryLogRow } from "./delivery-log-row.ts";
 
 /** What the live event alone can decide, before the row is fetched. */
 export function mayMatchFilters(event: { source: string; status: string }, filters: DeliveryFilters): boolean {
+  // A forward's state moves on after the delivery arrives, and the event does not carry it: a
+  // view filtered by forwarding state shows what it held when rendered (reload for more).
+  if (filters.forwarding) return false;
   return (!filters.source || event.source === filters.source) && (!filters.status || event.status === filters.status);
 }
 

@@ -18,14 +18,18 @@ function AddDestinationFormBody({ slug, onDone }: { slug: string; onDone: () => 
   const [state, action, isPending] = useActionState<AddDestinationState, FormData>(addDestinationAction, { error: null });
   if (state.created) {
     return (
-      <div role="region" aria-label="New signing secret" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
+      <section aria-label="New signing secret" className="space-y-3 rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm">
         <FormFeedback error={null} message={state.message} />
         <p className="font-semibold text-amber-900">Copy this signing secret now. It will not be shown again.</p>
         <p className="text-amber-900/80">
-          {state.created.url} receives Standard Webhooks headers signed with it: verify <span className="font-mono">webhook-signature</span> with any Standard Webhooks library.
+          {state.created.url} receives Standard Webhooks headers signed with it: verify <span className="font-mono">webhook-signature</span> with any Standard
+          Webhooks library.
         </p>
         <div className="flex items-start gap-2">
-          <code data-secret className="min-w-0 flex-1 break-all rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-sm text-slate-900 select-all">
+          <code
+            data-secret
+            className="min-w-0 flex-1 break-all rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-sm text-slate-900 select-all"
+          >
             {state.created.secret}
           </code>
           <CopyButton value={state.created.secret} label="Copy secret" />
@@ -33,14 +37,16 @@ function AddDestinationFormBody({ slug, onDone }: { slug: string; onDone: () => 
         <button type="button" onClick={onDone} className="rounded-md bg-amber-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-amber-800">
           I have stored it
         </button>
-      </div>
+      </section>
     );
   }
   return (
     <form action={action} className="space-y-4">
       <input type="hidden" name="slug" value={slug} />
       <Field label="URL" help="http or https. Link-local and cloud metadata addresses are refused.">
-        {(control) => <input {...control} name="url" type="url" required placeholder="https://example.com/hooks/maskit" autoComplete="off" className={inputClass} />}
+        {(control) => (
+          <input {...control} name="url" type="url" required placeholder="https://example.com/hooks/maskit" autoComplete="off" className={inputClass} />
+        )}
       </Field>
       <Field label="Name" isOptional>
         {(control) => <input {...control} name="name" maxLength={100} autoComplete="off" placeholder="Image pipeline" className={inputClass} />}

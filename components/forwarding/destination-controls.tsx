@@ -21,7 +21,10 @@ export function DestinationControls({ destinationId, slug, name, isEnabled }: { 
             {isEnabled ? "Pause" : "Resume"}
           </button>
         </form>
-        <form action={remove} onSubmit={(event) => !window.confirm(`Remove ${name}? Its waiting deliveries and attempt log go with it.`) && event.preventDefault()}>
+        <form
+          action={remove}
+          onSubmit={(event) => !window.confirm(`Remove ${name}? Its waiting deliveries and attempt log go with it.`) && event.preventDefault()}
+        >
           <input type="hidden" name="destinationId" value={destinationId} />
           <input type="hidden" name="slug" value={slug} />
           <button type="submit" disabled={isRemoving} className={smallDangerButtonClass} aria-label={`Remove ${name}`}>

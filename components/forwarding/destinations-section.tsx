@@ -10,7 +10,10 @@ export function DestinationsSection({ slug, destinations, canManage }: { slug: s
         <h2 id="destinations-heading" className="text-base font-semibold">
           Forwarding
         </h2>
-        <p className="mt-1 text-sm text-slate-500">Each verified delivery is sent on to every enabled destination in the provider&apos;s own shape, signed with Standard Webhooks headers, and retried until it is accepted.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Each verified delivery is sent on to every enabled destination in the provider&apos;s own shape, signed with Standard Webhooks headers, and retried
+          until it is accepted.
+        </p>
       </div>
       {destinations.length === 0 ? (
         <p className="text-sm text-slate-500">No destinations: deliveries stay here.</p>

@@ -54,8 +54,12 @@ export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, 
       {tile && (
         <div className="flex h-full flex-col lg:flex-row">
           <div className="relative flex min-h-0 flex-1 items-center justify-center bg-black p-2">
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img key={tile.image.id} src={`/api/images/${tile.image.id}/display`} alt={caption ? `Image: ${caption}` : "Delivered image"} className="max-h-full max-w-full object-contain" />
+            <img
+              key={tile.image.id}
+              src={`/api/images/${tile.image.id}/display`}
+              alt={caption ? `Image: ${caption}` : "Delivered image"}
+              className="max-h-full max-w-full object-contain"
+            />
             <NavButton label="Previous image" isDisabled={!hasPrevious} onClick={() => onMove(-1)} side="left" />
             <NavButton label="Next image" isDisabled={!hasNext} onClick={() => onMove(1)} side="right" />
           </div>
@@ -64,7 +68,12 @@ export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, 
               <h2 id={titleId} className="min-w-0 text-base font-semibold break-words">
                 {caption || <span className="text-slate-400 italic">no metadata</span>}
               </h2>
-              <button type="button" onClick={() => ref.current?.close()} ref={closeButton} className="shrink-0 rounded-md border border-slate-600 px-2 py-1 text-slate-200 hover:bg-slate-800">
+              <button
+                type="button"
+                onClick={() => ref.current?.close()}
+                ref={closeButton}
+                className="shrink-0 rounded-md border border-slate-600 px-2 py-1 text-slate-200 hover:bg-slate-800"
+              >
                 Close
               </button>
             </div>
@@ -89,7 +98,11 @@ export function GalleryLightbox({ tile, position, onMove, onClose, hasPrevious, 
               <Link href={`/deliveries/${tile.deliveryId}`} className="rounded-md bg-white px-3 py-1.5 font-medium text-slate-900 hover:bg-slate-200">
                 Open the delivery
               </Link>
-              <a href={`/api/images/${tile.image.id}?download=1`} download className="rounded-md border border-slate-500 px-3 py-1.5 font-medium text-slate-100 hover:bg-slate-800">
+              <a
+                href={`/api/images/${tile.image.id}?download=1`}
+                download
+                className="rounded-md border border-slate-500 px-3 py-1.5 font-medium text-slate-100 hover:bg-slate-800"
+              >
                 Download
               </a>
             </div>

@@ -14,9 +14,12 @@ export function GalleryTile({ tile, isNew, onOpen }: { tile: GalleryTileData; is
       data-new={isNew || undefined}
       className={`overflow-hidden rounded-lg border shadow-sm transition-colors duration-1000 ${isNew ? "border-sky-300 bg-sky-50 ring-2 ring-sky-200" : "border-slate-200 bg-white"}`}
     >
-      <button type="button" onClick={onOpen} className="relative block aspect-[4/3] w-full cursor-zoom-in bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600">
+      <button
+        type="button"
+        onClick={onOpen}
+        className="relative block aspect-[4/3] w-full cursor-zoom-in bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-600"
+      >
         {/* Thumbnails come from an authenticated route, so next/image's optimizer is not used. */}
-        {/* eslint-disable-next-line @next/next/no-img-element */}
         <img
           src={`/api/images/${tile.image.id}/thumbnail`}
           alt={caption ? `Image: ${caption}` : "Delivered image"}
@@ -27,7 +30,10 @@ export function GalleryTile({ tile, isNew, onOpen }: { tile: GalleryTileData; is
           className="h-full w-full object-contain"
         />
         {tile.deliveryCount > 1 && (
-          <span className="absolute top-2 right-2 rounded-full bg-slate-900/80 px-2 py-0.5 text-xs font-semibold text-white tabular-nums" title={`Delivered ${tile.deliveryCount} times; the newest is shown`}>
+          <span
+            className="absolute top-2 right-2 rounded-full bg-slate-900/80 px-2 py-0.5 text-xs font-semibold text-white tabular-nums"
+            title={`Delivered ${tile.deliveryCount} times; the newest is shown`}
+          >
             ×{tile.deliveryCount}
             <span className="sr-only"> deliveries of this image</span>
           </span>

@@ -131,7 +131,8 @@ function EmptyState({ isFiltered, hasSources }: { isFiltered: boolean; hasSource
           <Link href="/sources" className="font-medium underline">
             Add the first source
           </Link>{" "}
-          (an admin, on the Sources page, or <code className="font-mono text-sm">npm run cli -- source add</code>) and give the sender its receiver URL and secret.
+          (an admin, on the Sources page, or <code className="font-mono text-sm">npm run cli -- source add</code>) and give the sender its receiver URL and
+          secret.
         </>
       ) : isFiltered ? (
         <>

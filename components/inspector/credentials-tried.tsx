@@ -45,7 +45,10 @@ export function CredentialsTried({ credentials }: { credentials: CredentialResul
               </td>
               <td className={CELL}>
                 <span className={MOBILE_LABEL}>State</span>
-                <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE[credential.state]}`} title={describeRetirement(credential)}>
+                <span
+                  className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATE[credential.state]}`}
+                  title={describeRetirement(credential)}
+                >
                   {credential.state}
                 </span>
               </td>

@@ -35,7 +35,8 @@ export function DeletedNotice({ count }: { count: string | undefined }) {
   if (!count || !Number.isInteger(deleted) || deleted < 1) return null;
   return (
     <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
-      Deleted {deleted === 1 ? "1 failed or rejected delivery" : `${deleted} failed or rejected deliveries`}, with {deleted === 1 ? "its" : "their"} quarantined {deleted === 1 ? "body" : "bodies"}.
+      Deleted {deleted === 1 ? "1 failed or rejected delivery" : `${deleted} failed or rejected deliveries`}, with {deleted === 1 ? "its" : "their"} quarantined{" "}
+      {deleted === 1 ? "body" : "bodies"}.
     </p>
   );
 }

@@ -34,16 +34,34 @@ export function DeliveryFacts({ inspected }: { inspected: InspectedDelivery }) {
       ),
     },
     { label: "Processing time", value: delivery.durationMs === null ? <Missing /> : `${delivery.durationMs.toFixed(1)} ms` },
-    { label: "Body", value: delivery.bodySize === null ? <Missing>not read</Missing> : `${delivery.bodySize.toLocaleString("en-US")} bytes (${formatBytes(delivery.bodySize)})` },
+    {
+      label: "Body",
+      value:
+        delivery.bodySize === null ? <Missing>not read</Missing> : `${delivery.bodySize.toLocaleString("en-US")} bytes (${formatBytes(delivery.bodySize)})`,
+    },
     { label: "Content-Type", value: delivery.contentType ?? <Missing />, isCode: Boolean(delivery.contentType) },
     delivery.bodySha256 !== null && { label: "Body SHA-256", value: delivery.bodySha256, isCode: true },
-    source.kind === "maskit" && { label: "Metadata", value: delivery.metadata === null ? <Missing /> : delivery.metadata === "" ? <Missing>empty</Missing> : <span className="whitespace-pre-wrap">{delivery.metadata}</span> },
+    source.kind === "maskit" && {
+      label: "Metadata",
+      value:
+        delivery.metadata === null ? (
+          <Missing />
+        ) : delivery.metadata === "" ? (
+          <Missing>empty</Missing>
+        ) : (
+          <span className="whitespace-pre-wrap">{delivery.metadata}</span>
+        ),
+    },
     // The sender's file name, as text only: it is never used as a path or a link.
     source.kind === "maskit" && { label: "File name (as sent)", value: delivery.fileName ?? <Missing />, isCode: Boolean(delivery.fileName) },
     delivery.jobId !== null && { label: "Eden AI job", value: delivery.jobId, isCode: true },
     delivery.jobStatus !== null && { label: "Job status", value: delivery.jobStatus },
     Boolean(feature || delivery.provider) && { label: "Feature · provider", value: [feature, delivery.provider].filter(Boolean).join(" · ") },
-    isVerified && { label: "Matched credential", value: delivery.matchedCredential ?? <Missing>not recorded</Missing>, isCode: Boolean(delivery.matchedCredential) },
+    isVerified && {
+      label: "Matched credential",
+      value: delivery.matchedCredential ?? <Missing>not recorded</Missing>,
+      isCode: Boolean(delivery.matchedCredential),
+    },
     isVerified && source.kind === "edenai" && { label: "Eden AI form", value: delivery.signatureForm ?? <Missing />, isCode: Boolean(delivery.signatureForm) },
     !isVerified && !inspected.diagnosis && delivery.signature !== null && { label: "Signature received", value: delivery.signature, isCode: true },
     { label: "Delivery id", value: delivery.id, isCode: true },

@@ -13,8 +13,7 @@ export function DeliveryImages({ images }: { images: DeliveryImage[] }) {
         <li key={`${image.id}-${image.origin}`} className="min-w-0 overflow-hidden rounded-md border border-slate-200">
           <a href={`/api/images/${image.id}`} target="_blank" rel="noreferrer" className="block aspect-[4/3] bg-slate-100" title="Open the original">
             {/* An authenticated route: next/image's optimizer is not used. */}
-            {/* eslint-disable-next-line @next/next/no-img-element */}
-            <img src={`/api/images/${image.id}/thumbnail`} alt={`Delivered image (${image.origin})`} className="h-full w-full object-contain" />
+            <img src={`/api/images/${image.id}/thumbnail`} alt={`Thumbnail of ${image.origin}`} className="h-full w-full object-contain" />
           </a>
           <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 p-3 text-xs">
             <dt className="text-slate-500">Type</dt>
@@ -28,7 +27,11 @@ export function DeliveryImages({ images }: { images: DeliveryImage[] }) {
             <dt className="text-slate-500">SHA-256</dt>
             <dd className="break-all font-mono text-slate-900">{image.sha256}</dd>
           </dl>
-          <a href={`/api/images/${image.id}?download=1`} download className="block border-t border-slate-200 px-3 py-2 text-xs font-medium text-slate-700 hover:bg-slate-50">
+          <a
+            href={`/api/images/${image.id}?download=1`}
+            download
+            className="block border-t border-slate-200 px-3 py-2 text-xs font-medium text-slate-700 hover:bg-slate-50"
+          >
             Download original
           </a>
         </li>

@@ -17,6 +17,7 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
       {sortFindings(findings).map((finding, index) => {
         const look = LOOK[finding.severity];
         return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders; two findings may share a kind
           <li key={`${finding.kind}-${index}`} data-finding={finding.kind} className={`flex gap-3 rounded-md border p-3 ${look.frame}`}>
             <span aria-hidden className={`mt-0.5 inline-flex size-5 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.badge}`}>
               {look.icon}
@@ -29,7 +30,8 @@ export function FindingsList({ findings }: { findings: Finding[] }) {
               <p className="break-words text-sm text-slate-700">{finding.detail}</p>
               {finding.credential && (
                 <p className="break-all text-xs text-slate-500">
-                  {finding.credential.label} · <span className="font-mono">{shortFingerprint(finding.credential.fingerprint)}</span> · {finding.credential.state}
+                  {finding.credential.label} · <span className="font-mono">{shortFingerprint(finding.credential.fingerprint)}</span> ·{" "}
+                  {finding.credential.state}
                 </p>
               )}
             </div>

@@ -14,7 +14,10 @@ export function ReverifyButton({ deliveryId }: { deliveryId: string }) {
         {isPending ? "Re-verifying…" : "Re-verify"}
       </button>
       {state.message && (
-        <p role={state.status === "error" ? "alert" : "status"} className={`break-words rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-amber-50 text-amber-900" : "bg-emerald-50 text-emerald-800"}`}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={`break-words rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-amber-50 text-amber-900" : "bg-emerald-50 text-emerald-800"}`}
+        >
           {state.message}
         </p>
       )}

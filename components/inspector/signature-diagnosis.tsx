@@ -15,7 +15,11 @@ import { UnverifiedNote } from "./unverified-note.tsx";
 export function SignatureDiagnosis({ diagnosis }: { diagnosis: QuarantineDiagnosis }) {
   return (
     <div className="space-y-6">
-      <Section id="findings-heading" title="What went wrong" description="Worked out from the quarantined body and every credential of the source, revoked and expired ones too.">
+      <Section
+        id="findings-heading"
+        title="What went wrong"
+        description="Worked out from the quarantined body and every credential of the source, revoked and expired ones too."
+      >
         <FindingsList findings={diagnosis.findings} />
       </Section>
       <Section id="received-heading" title="What was received">
@@ -31,7 +35,11 @@ export function SignatureDiagnosis({ diagnosis }: { diagnosis: QuarantineDiagnos
           ]}
         />
       </Section>
-      <Section id="credentials-heading" title="Credentials tried" description="Secrets and keys are named by label and fingerprint; their values never leave the server.">
+      <Section
+        id="credentials-heading"
+        title="Credentials tried"
+        description="Secrets and keys are named by label and fingerprint; their values never leave the server."
+      >
         <CredentialsTried credentials={diagnosis.credentials} />
       </Section>
       {diagnosis.kind === "edenai" ? <EdenaiDetails diagnosis={diagnosis} /> : <MaskitDetails diagnosis={diagnosis} />}
@@ -43,7 +51,11 @@ function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
   const labels = new Map(diagnosis.credentials.map((credential) => [credential.id, credential.label]));
   return (
     <>
-      <Section id="forms-heading" title="Eden AI forms tried" description="The serializations of the payload Eden AI's docs have described, each checked against every key, as the receiver does.">
+      <Section
+        id="forms-heading"
+        title="Eden AI forms tried"
+        description="The serializations of the payload Eden AI's docs have described, each checked against every key, as the receiver does."
+      >
         <ul className="divide-y divide-slate-100 text-sm" aria-label="Eden AI forms tried">
           {diagnosis.attempts.map((attempt) => {
             const matched = attempt.results.filter((result) => result.isMatch).map((result) => labels.get(result.keyId) ?? result.keyId);
@@ -54,7 +66,9 @@ function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
                   <span className="block text-xs text-slate-500">{attempt.description}</span>
                 </span>
                 <span className={`text-xs font-medium ${matched.length > 0 ? "text-emerald-700" : "text-slate-600"}`}>
-                  {matched.length > 0 ? `matches ${matched.map((label) => `“${label}”`).join(", ")}` : `no match with ${attempt.results.length === 1 ? "the key" : `any of ${attempt.results.length} keys`}`}
+                  {matched.length > 0
+                    ? `matches ${matched.map((label) => `“${label}”`).join(", ")}`
+                    : `no match with ${attempt.results.length === 1 ? "the key" : `any of ${attempt.results.length} keys`}`}
                 </span>
               </li>
             );
@@ -85,7 +99,11 @@ function EdenaiDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
             />
           </div>
         )}
-        {diagnosis.payloadPreview ? <PayloadView text={diagnosis.payloadPreview} label="Unverified payload, as received" /> : <Missing>The body is empty.</Missing>}
+        {diagnosis.payloadPreview ? (
+          <PayloadView text={diagnosis.payloadPreview} label="Unverified payload, as received" />
+        ) : (
+          <Missing>The body is empty.</Missing>
+        )}
       </Section>
     </>
   );
@@ -95,7 +113,11 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
   const { parts, problem } = diagnosis.multipart;
   return (
     <>
-      <Section id="bodies-heading" title="Bodies checked" description="Each secret's HMAC-SHA256 was computed over the body as received and over the changes senders and proxies are known to make.">
+      <Section
+        id="bodies-heading"
+        title="Bodies checked"
+        description="Each secret's HMAC-SHA256 was computed over the body as received and over the changes senders and proxies are known to make."
+      >
         <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
           {diagnosis.bodiesChecked.map((body) => (
             <li key={body}>{body}</li>
@@ -109,6 +131,7 @@ function MaskitDetails({ diagnosis }: { diagnosis: Extract<QuarantineDiagnosis, 
         ) : (
           <ul className="space-y-3" aria-label="Parts of the unverified body">
             {parts.map((part, index) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a server-rendered list that never reorders
               <li key={index} className="rounded-md border border-slate-200 p-3">
                 <Facts
                   columns={2}

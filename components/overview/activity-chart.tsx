@@ -27,8 +27,19 @@ export function ActivityChart({ hours, label }: { hours: HourBucket[]; label: st
               <title>{`${hourLabel(hour.hour)} UTC: ${hour.verified} verified, ${unverified} failed or rejected`}</title>
               {/* The hour's slot, so that an empty hour still shows where it is. */}
               <rect x={x} y={HEIGHT - 1} width={BAR} height={1} className="fill-slate-200" />
-              {hour.verified > 0 && <rect x={x} y={HEIGHT - verifiedHeight} width={BAR} height={verifiedHeight} className="fill-emerald-500" data-kind="verified" />}
-              {unverified > 0 && <rect x={x} y={HEIGHT - verifiedHeight - unverifiedHeight} width={BAR} height={unverifiedHeight} className="fill-red-500" data-kind="unverified" />}
+              {hour.verified > 0 && (
+                <rect x={x} y={HEIGHT - verifiedHeight} width={BAR} height={verifiedHeight} className="fill-emerald-500" data-kind="verified" />
+              )}
+              {unverified > 0 && (
+                <rect
+                  x={x}
+                  y={HEIGHT - verifiedHeight - unverifiedHeight}
+                  width={BAR}
+                  height={unverifiedHeight}
+                  className="fill-red-500"
+                  data-kind="unverified"
+                />
+              )}
             </g>
           );
         })}

@@ -27,6 +27,7 @@ export function OverviewLiveRefresh() {
   };
 
   useDeliveryEvents(refreshSoon);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once; refreshSoon only touches refs and the router, which are stable
   useEffect(() => {
     const timer = setInterval(refreshSoon, IDLE_REFRESH_MS);
     return () => {

@@ -53,13 +53,7 @@ function SilenceFields({ idPrefix, minutes }: { idPrefix: string; minutes: numbe
       <label className="sr-only" htmlFor={`${idPrefix}-unit`}>
         Unit
       </label>
-      <select
-        id={`${idPrefix}-unit`}
-        name="silenceUnit"
-        defaultValue={savedUnit}
-        onChange={(event) => setUnit(event.target.value)}
-        className={controlClass}
-      >
+      <select id={`${idPrefix}-unit`} name="silenceUnit" defaultValue={savedUnit} onChange={(event) => setUnit(event.target.value)} className={controlClass}>
         <option value="minutes">minutes</option>
         <option value="hours">hours</option>
         <option value="off">off (no alert)</option>

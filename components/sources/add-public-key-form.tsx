@@ -16,12 +16,15 @@ export function AddPublicKeyForm({ sourceId, keyType = "rsa" }: { sourceId: stri
         help={
           keyType === "ed25519" ? (
             <>
-              The sender&apos;s ed25519 public key, as <span className="font-mono">whpk_</span> followed by base64, or as a <span className="font-mono">PUBLIC KEY</span> PEM. Never paste a private key (<span className="font-mono">whsk_</span>…): it would be refused and not kept.
+              The sender&apos;s ed25519 public key, as <span className="font-mono">whpk_</span> followed by base64, or as a{" "}
+              <span className="font-mono">PUBLIC KEY</span> PEM. Never paste a private key (<span className="font-mono">whsk_</span>…): it would be refused and
+              not kept.
             </>
           ) : (
-          <>
-            An RSA public key of at least 2048 bits, as <span className="font-mono">PUBLIC KEY</span> (SPKI) or <span className="font-mono">RSA PUBLIC KEY</span> (PKCS#1). Never paste a private key: it would be refused and not kept.
-          </>
+            <>
+              An RSA public key of at least 2048 bits, as <span className="font-mono">PUBLIC KEY</span> (SPKI) or{" "}
+              <span className="font-mono">RSA PUBLIC KEY</span> (PKCS#1). Never paste a private key: it would be refused and not kept.
+            </>
           )
         }
       >

@@ -43,7 +43,18 @@ function AddSecretFormBody({ sourceId, onDone }: { sourceId: string; onDone: () 
       </fieldset>
       {mode === "paste" && (
         <Field label="Shared secret" help="At least 16 characters. It is stored encrypted and never shown again, here or anywhere.">
-          {(control) => <input {...control} name="secret" type="password" required minLength={16} autoComplete="off" spellCheck={false} className={`${inputClass} font-mono`} />}
+          {(control) => (
+            <input
+              {...control}
+              name="secret"
+              type="password"
+              required
+              minLength={16}
+              autoComplete="off"
+              spellCheck={false}
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
       )}
       <Field label="Label" isOptional>

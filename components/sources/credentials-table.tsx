@@ -10,7 +10,11 @@ import { Timestamp } from "./timestamp.tsx";
 
 export function CredentialsTable({ credentials, now, canManage }: { credentials: CredentialSummary[]; now: Date; canManage: boolean }) {
   if (credentials.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-500">No credentials yet: every delivery fails until one is added.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-6 text-center text-sm text-slate-500">
+        No credentials yet: every delivery fails until one is added.
+      </p>
+    );
   }
   const activeCount = credentials.filter((credential) => isVerifying(credential.status)).length;
   return (
@@ -19,12 +23,24 @@ export function CredentialsTable({ credentials, now, canManage }: { credentials:
         <caption className="sr-only">Credentials</caption>
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-left text-xs text-slate-500 lg:table-header-group">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Label</th>
-            <th scope="col" className="px-4 py-2 font-medium">Fingerprint</th>
-            <th scope="col" className="px-4 py-2 font-medium">Created</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last matched</th>
-            <th scope="col" className="px-4 py-2 font-medium">Expiry</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Label
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Fingerprint
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Created
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last matched
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Expiry
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Status
+            </th>
             {canManage && (
               <th scope="col" className="px-4 py-2 font-medium">
                 <span className="sr-only">Actions</span>
@@ -36,10 +52,20 @@ export function CredentialsTable({ credentials, now, canManage }: { credentials:
           {credentials.map((credential) => {
             const isActive = isVerifying(credential.status);
             return (
-              <tr key={credential.id} className={`grid grid-cols-2 gap-x-4 gap-y-3 p-4 lg:table-row lg:p-0 ${isActive ? "" : "text-slate-500"}`} data-credential={credential.label}>
+              <tr
+                key={credential.id}
+                className={`grid grid-cols-2 gap-x-4 gap-y-3 p-4 lg:table-row lg:p-0 ${isActive ? "" : "text-slate-500"}`}
+                data-credential={credential.label}
+              >
                 <td className="col-span-2 min-w-0 lg:px-4 lg:py-3 lg:align-top">
                   <span className="font-medium">{credential.label}</span>
-                  <span className="block text-xs text-slate-500">{credential.kind === "hmac_secret" ? "Shared secret" : credential.kind === "ed25519_public_key" ? "Ed25519 public key" : `RSA ${credential.bits ?? "?"}-bit public key`}</span>
+                  <span className="block text-xs text-slate-500">
+                    {credential.kind === "hmac_secret"
+                      ? "Shared secret"
+                      : credential.kind === "ed25519_public_key"
+                        ? "Ed25519 public key"
+                        : `RSA ${credential.bits ?? "?"}-bit public key`}
+                  </span>
                 </td>
                 <td className="col-span-2 min-w-0 lg:col-span-1 lg:px-4 lg:py-3 lg:align-top">
                   <CellLabel>Fingerprint</CellLabel>

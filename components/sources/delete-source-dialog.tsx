@@ -30,7 +30,8 @@ function DeleteSourceForm({ source, impact, onCancel }: Props & { onCancel: () =
         <p>This cannot be undone. It deletes at once:</p>
         <ul className="list-disc space-y-1 pl-5">
           <li>
-            the source <span className="font-mono">{source.slug}</span> and its {plural(impact.credentials, "credential")}: senders posting to it get 404 from now on;
+            the source <span className="font-mono">{source.slug}</span> and its {plural(impact.credentials, "credential")}: senders posting to it get 404 from
+            now on;
           </li>
           <li>
             {impact.deliveries === 0 ? (
@@ -38,26 +39,36 @@ function DeleteSourceForm({ source, impact, onCancel }: Props & { onCancel: () =
             ) : (
               <>
                 its {plural(impact.deliveries, "delivery", "deliveries")} from the delivery log
-                {impact.quarantinedBodies > 0 && <>, with {plural(impact.quarantinedBodies, "quarantined body", "quarantined bodies")}</>};
+                {impact.quarantinedBodies > 0 ? <>, with {plural(impact.quarantinedBodies, "quarantined body", "quarantined bodies")};</> : ";"}
               </>
             )}
           </li>
           {impact.imagesOnlyHere > 0 && (
             <li>
-              from the gallery, the {plural(impact.imagesOnlyHere, "image")} only this source delivered. {impact.imagesOnlyHere === 1 ? "Its bytes stay" : "Their bytes stay"} in the database, unreferenced, until a clean-up removes them; webhook-inbox does not run one yet.
+              from the gallery, the {plural(impact.imagesOnlyHere, "image")} only this source delivered.{" "}
+              {impact.imagesOnlyHere === 1 ? "Its bytes stay" : "Their bytes stay"} in the database, unreferenced, until a clean-up removes them; webhook-inbox
+              does not run one yet.
             </li>
           )}
         </ul>
         {impact.imagesShared > 0 && (
           <p>
-            {plural(impact.imagesShared, "image")} also delivered to other sources {impact.imagesShared === 1 ? "stays" : "stay"}, with those sources&apos; deliveries.
+            {plural(impact.imagesShared, "image")} also delivered to other sources {impact.imagesShared === 1 ? "stays" : "stay"}, with those sources&apos;
+            deliveries.
           </p>
         )}
         <p>To stop receiving but keep the history, disable the source instead.</p>
       </div>
       <label className="block text-sm font-medium">
         Type <span className="font-mono">{source.slug}</span> to confirm
-        <input name="confirmSlug" autoComplete="off" spellCheck={false} value={typed} onChange={(event) => setTyped(event.target.value)} className={`${inputClass} font-mono`} />
+        <input
+          name="confirmSlug"
+          autoComplete="off"
+          spellCheck={false}
+          value={typed}
+          onChange={(event) => setTyped(event.target.value)}
+          className={`${inputClass} font-mono`}
+        />
       </label>
       <FormFeedback error={state.error} />
       <div className="flex flex-wrap justify-end gap-2">

@@ -43,8 +43,18 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
         <legend className="text-sm font-medium">Kind</legend>
         <div className="mt-1 grid gap-2 sm:grid-cols-2">
           {KINDS.map((option) => (
-            <label key={option.value} className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-slate-500 has-[:checked]:bg-slate-50">
-              <input type="radio" name="kind" value={option.value} defaultChecked={state.values.kind === option.value} onChange={() => setKind(option.value)} className="mt-0.5" />
+            <label
+              key={option.value}
+              className="flex cursor-pointer items-start gap-2 rounded-md border border-slate-200 p-3 text-sm has-[:checked]:border-slate-500 has-[:checked]:bg-slate-50"
+            >
+              <input
+                type="radio"
+                name="kind"
+                value={option.value}
+                defaultChecked={state.values.kind === option.value}
+                onChange={() => setKind(option.value)}
+                className="mt-0.5"
+              />
               <span>
                 <span className="font-medium">{option.label}</span>
                 <span className="block text-xs text-slate-500">{option.help}</span>
@@ -58,20 +68,50 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
           label="Slug"
           help={
             <>
-              Lowercase letters, digits and inner hyphens. It is part of the receiver URL, <span className="font-mono">/api/webhooks/&lt;slug&gt;</span>, and cannot be changed later.
+              Lowercase letters, digits and inner hyphens. It is part of the receiver URL, <span className="font-mono">/api/webhooks/&lt;slug&gt;</span>, and
+              cannot be changed later.
             </>
           }
         >
-          {(control) => <input {...control} name="slug" required autoComplete="off" spellCheck={false} defaultValue={state.values.slug} placeholder="lobby-camera" className={`${inputClass} font-mono`} />}
+          {(control) => (
+            <input
+              {...control}
+              name="slug"
+              required
+              autoComplete="off"
+              spellCheck={false}
+              defaultValue={state.values.slug}
+              placeholder="lobby-camera"
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
         <Field label="Name" isOptional help="The slug is used if empty. It can be changed later.">
-          {(control) => <input {...control} name="name" maxLength={100} autoComplete="off" defaultValue={state.values.name} placeholder="Lobby camera" className={inputClass} />}
+          {(control) => (
+            <input
+              {...control}
+              name="name"
+              maxLength={100}
+              autoComplete="off"
+              defaultValue={state.values.name}
+              placeholder="Lobby camera"
+              className={inputClass}
+            />
+          )}
         </Field>
       </div>
       <SchemeOptionsFields kind={kind} values={state.values.kind === kind ? state.values.options : undefined} />
       {kind !== "edenai" ? (
         <div className="flex items-start gap-2 text-sm">
-          <input key={kind} type="checkbox" id="new-source-generate" name="generateSecret" defaultChecked={kind !== "stripe"} aria-describedby="new-source-generate-help" className="mt-1" />
+          <input
+            key={kind}
+            type="checkbox"
+            id="new-source-generate"
+            name="generateSecret"
+            defaultChecked={kind !== "stripe"}
+            aria-describedby="new-source-generate-help"
+            className="mt-1"
+          />
           <div>
             <label htmlFor="new-source-generate">Generate the first shared secret now</label>
             <p id="new-source-generate-help" className={helpClass}>
@@ -81,7 +121,9 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
           </div>
         </div>
       ) : (
-        <p className="text-xs text-slate-500">An Eden AI source trusts Eden AI&apos;s published public key from the start; you can add your own keys on its page.</p>
+        <p className="text-xs text-slate-500">
+          An Eden AI source trusts Eden AI&apos;s published public key from the start; you can add your own keys on its page.
+        </p>
       )}
       <FormFeedback error={state.error} />
       <button type="submit" disabled={isPending} className={primaryButtonClass}>
@@ -94,7 +136,11 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
 const KINDS = [
   { value: "maskit", label: "MaskIt", help: "Multipart images signed with a shared secret (HMAC-SHA256)." },
   { value: "edenai", label: "Eden AI", help: "JSON job results signed with RSA; verified with public keys." },
-  { value: "standard-webhooks", label: "Standard Webhooks", help: "webhook-id, webhook-timestamp, webhook-signature: whsec_ secrets (v1) or ed25519 keys (v1a)." },
+  {
+    value: "standard-webhooks",
+    label: "Standard Webhooks",
+    help: "webhook-id, webhook-timestamp, webhook-signature: whsec_ secrets (v1) or ed25519 keys (v1a).",
+  },
   { value: "github", label: "GitHub", help: "X-Hub-Signature-256 (HMAC-SHA256 of the body) with the webhook's secret." },
   { value: "stripe", label: "Stripe", help: "Stripe-Signature (t=…, v1=…) with the endpoint's whsec_ signing secret." },
   { value: "hmac", label: "Generic HMAC", help: "Your own header, algorithm, encoding, prefix and signed string." },

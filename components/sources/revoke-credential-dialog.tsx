@@ -36,7 +36,8 @@ function RevokeCredentialForm({ credential, isLastActive, onCancel }: Props & { 
       <input type="hidden" name="credentialId" value={credential.id} />
       <div className="space-y-2 text-slate-700">
         <p>
-          From now on, deliveries signed with this {noun} (fingerprint <span className="break-all font-mono text-xs">{credential.fingerprint}</span>) fail with 401. Deliveries it already verified stay in the log and still show that it matched.
+          From now on, deliveries signed with this {noun} (fingerprint <span className="break-all font-mono text-xs">{credential.fingerprint}</span>) fail with
+          401. Deliveries it already verified stay in the log and still show that it matched.
         </p>
         <p>A revoked {noun} cannot be restored, nor added to this source again.</p>
         {isLastActive && (

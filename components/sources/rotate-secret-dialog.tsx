@@ -45,7 +45,10 @@ function RotateSecretForm({ credentialId, label, onClose }: { credentialId: stri
         <legend className="text-sm font-medium">Keep “{label}” working for</legend>
         <div className="mt-1 flex flex-wrap gap-2">
           {OLD_SECRET_EXPIRY_PRESETS.map((preset) => (
-            <label key={preset.value} className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-200 px-3 py-1.5 has-[:checked]:border-slate-500 has-[:checked]:bg-slate-50">
+            <label
+              key={preset.value}
+              className="flex cursor-pointer items-center gap-2 rounded-md border border-slate-200 px-3 py-1.5 has-[:checked]:border-slate-500 has-[:checked]:bg-slate-50"
+            >
               <input type="radio" name="preset" value={preset.value} defaultChecked={preset.value === DEFAULT_EXPIRY_PRESET} />
               {preset.label}
             </label>

@@ -14,10 +14,39 @@ export function SchemeOptionsFields({ kind, values = {} }: { kind: string; value
       <legend className="px-1 text-sm font-medium">Signature</legend>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Signature header" help="The header the sender puts its signature in.">
-          {(control) => <input {...control} name="option.header" defaultValue={values.header} required autoComplete="off" spellCheck={false} placeholder="X-Signature" className={`${inputClass} font-mono`} />}
+          {(control) => (
+            <input
+              {...control}
+              name="option.header"
+              defaultValue={values.header}
+              required
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="X-Signature"
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
-        <Field label="Prefix" isOptional help={<>Text before the digest, e.g. <span className="font-mono">sha256=</span>.</>}>
-          {(control) => <input {...control} name="option.prefix" defaultValue={values.prefix} autoComplete="off" spellCheck={false} placeholder="sha256=" className={`${inputClass} font-mono`} />}
+        <Field
+          label="Prefix"
+          isOptional
+          help={
+            <>
+              Text before the digest, e.g. <span className="font-mono">sha256=</span>.
+            </>
+          }
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="option.prefix"
+              defaultValue={values.prefix}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="sha256="
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
         <Field label="Algorithm" help="SHA-1 is accepted for old senders, and reported as weak.">
           {(control) => (
@@ -46,16 +75,54 @@ export function SchemeOptionsFields({ kind, values = {} }: { kind: string; value
           )}
         </Field>
         <Field label="Timestamp header" isOptional help="Required when the signed string is timestamp.body (Unix seconds).">
-          {(control) => <input {...control} name="option.timestampHeader" defaultValue={values.timestampHeader} autoComplete="off" spellCheck={false} placeholder="X-Timestamp" className={`${inputClass} font-mono`} />}
+          {(control) => (
+            <input
+              {...control}
+              name="option.timestampHeader"
+              defaultValue={values.timestampHeader}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="X-Timestamp"
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
       </div>
       <ToleranceField value={values.toleranceSeconds} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Deduplicate on a JSON field" isOptional help={<>A field of the payload that identifies a delivery, e.g. <span className="font-mono">data.id</span>.</>}>
-          {(control) => <input {...control} name="option.dedupeJsonField" defaultValue={values.dedupeJsonField} autoComplete="off" spellCheck={false} placeholder="id" className={`${inputClass} font-mono`} />}
+        <Field
+          label="Deduplicate on a JSON field"
+          isOptional
+          help={
+            <>
+              A field of the payload that identifies a delivery, e.g. <span className="font-mono">data.id</span>.
+            </>
+          }
+        >
+          {(control) => (
+            <input
+              {...control}
+              name="option.dedupeJsonField"
+              defaultValue={values.dedupeJsonField}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="id"
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
         <Field label="…or on a header" isOptional>
-          {(control) => <input {...control} name="option.dedupeHeader" defaultValue={values.dedupeHeader} autoComplete="off" spellCheck={false} placeholder="X-Request-Id" className={`${inputClass} font-mono`} />}
+          {(control) => (
+            <input
+              {...control}
+              name="option.dedupeHeader"
+              defaultValue={values.dedupeHeader}
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="X-Request-Id"
+              className={`${inputClass} font-mono`}
+            />
+          )}
         </Field>
       </div>
     </fieldset>
@@ -64,8 +131,24 @@ export function SchemeOptionsFields({ kind, values = {} }: { kind: string; value
 
 function ToleranceField({ value }: { value?: string }) {
   return (
-    <Field label="Timestamp tolerance (seconds)" isOptional help="Deliveries signed further from this server's clock are refused as possible replays. Default 300 (5 minutes).">
-      {(control) => <input {...control} name="option.toleranceSeconds" defaultValue={value} type="number" min={1} max={86400} inputMode="numeric" placeholder="300" className={`${inputClass} max-w-40`} />}
+    <Field
+      label="Timestamp tolerance (seconds)"
+      isOptional
+      help="Deliveries signed further from this server's clock are refused as possible replays. Default 300 (5 minutes)."
+    >
+      {(control) => (
+        <input
+          {...control}
+          name="option.toleranceSeconds"
+          defaultValue={value}
+          type="number"
+          min={1}
+          max={86400}
+          inputMode="numeric"
+          placeholder="300"
+          className={`${inputClass} max-w-40`}
+        />
+      )}
     </Field>
   );
 }

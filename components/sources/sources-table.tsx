@@ -9,7 +9,11 @@ import { Timestamp } from "./timestamp.tsx";
 
 export function SourcesTable({ sources, origin, now }: { sources: SourceSummary[]; origin: string | null; now: Date }) {
   if (sources.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-500">No sources yet. Each sending integration needs one: it gets its own receiver URL and credentials.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 bg-white p-10 text-center text-sm text-slate-500">
+        No sources yet. Each sending integration needs one: it gets its own receiver URL and credentials.
+      </p>
+    );
   }
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -17,12 +21,24 @@ export function SourcesTable({ sources, origin, now }: { sources: SourceSummary[
         <caption className="sr-only">Sources</caption>
         <thead className="hidden border-b border-slate-200 bg-slate-50 text-left text-xs font-medium text-slate-500 lg:table-header-group">
           <tr>
-            <th scope="col" className="px-4 py-2 font-medium">Source</th>
-            <th scope="col" className="px-4 py-2 font-medium">Kind</th>
-            <th scope="col" className="px-4 py-2 font-medium">Receiver URL</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last delivery</th>
-            <th scope="col" className="px-4 py-2 font-medium">Last 24 h</th>
-            <th scope="col" className="px-4 py-2 font-medium">Status</th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Source
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Kind
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Receiver URL
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last delivery
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Last 24 h
+            </th>
+            <th scope="col" className="px-4 py-2 font-medium">
+              Status
+            </th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-200">
@@ -40,7 +56,7 @@ export function SourcesTable({ sources, origin, now }: { sources: SourceSummary[
               </td>
               <td className="col-span-2 min-w-0 lg:col-span-1 lg:px-4 lg:py-3 lg:align-top">
                 <CellLabel>Receiver URL</CellLabel>
-                <ReceiverUrlField url={receiverUrl(origin, source.slug)} name={source.name} />
+                <ReceiverUrlField url={receiverUrl(origin, source.slug)} />
               </td>
               <td className="lg:px-4 lg:py-3 lg:align-top lg:whitespace-nowrap">
                 <CellLabel>Last delivery</CellLabel>

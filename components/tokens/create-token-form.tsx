@@ -37,7 +37,11 @@ export function CreateTokenForm() {
             </select>
           </label>
         </div>
-        <button type="submit" disabled={isPending} className="rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={isPending}
+          className="rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60"
+        >
           {isPending ? "Creating…" : "Create token"}
         </button>
         {state.status === "error" && state.message && (
@@ -59,7 +63,10 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
           Token “{created.name}” created ({created.role}
           {created.expiresAt ? `, expires ${created.expiresAt.slice(0, 10)}` : ", never expires"})
         </p>
-        <p className="mt-1 text-sm text-amber-900">Copy it now: it is shown only this once. webhook-inbox keeps only a hash of it, so it cannot show it again. If it is lost, revoke it and create another.</p>
+        <p className="mt-1 text-sm text-amber-900">
+          Copy it now: it is shown only this once. webhook-inbox keeps only a hash of it, so it cannot show it again. If it is lost, revoke it and create
+          another.
+        </p>
       </div>
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <label htmlFor="new-api-token" className="sr-only">
@@ -68,6 +75,7 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
         <input
           id="new-api-token"
           readOnly
+          // biome-ignore lint/a11y/noAutofocus: the new token is shown once, right after the user asked for it: focused, it can be copied at once
           autoFocus
           value={created.token}
           spellCheck={false}
@@ -77,7 +85,11 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
         />
         <div className="flex gap-2">
           <CopyButton value={created.token} label="Copy token" />
-          <button type="button" onClick={onDone} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
+          <button
+            type="button"
+            onClick={onDone}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+          >
             I have stored it
           </button>
         </div>

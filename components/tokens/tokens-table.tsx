@@ -12,21 +12,41 @@ const STATUS_STYLE: Record<ApiTokenStatus, string> = {
 
 export function TokensTable({ tokens }: { tokens: ApiTokenSummary[] }) {
   if (tokens.length === 0) {
-    return <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">No API tokens yet. Create one for each system that reads deliveries.</p>;
+    return (
+      <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
+        No API tokens yet. Create one for each system that reads deliveries.
+      </p>
+    );
   }
   return (
     <div className={TABLE_FRAME}>
       <table className={TABLE} aria-label="API tokens">
         <thead className={THEAD}>
           <tr>
-            <th scope="col" className={HEAD_CELL}>Name</th>
-            <th scope="col" className={HEAD_CELL}>Status</th>
-            <th scope="col" className={HEAD_CELL}>Role</th>
-            <th scope="col" className={HEAD_CELL}>Token</th>
-            <th scope="col" className={HEAD_CELL}>Created</th>
-            <th scope="col" className={HEAD_CELL}>Last used</th>
-            <th scope="col" className={HEAD_CELL}>Expires</th>
-            <th scope="col" className={HEAD_CELL}><span className="sr-only">Actions</span></th>
+            <th scope="col" className={HEAD_CELL}>
+              Name
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Status
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Role
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Token
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Created
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Last used
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Expires
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className={TBODY}>
@@ -36,7 +56,9 @@ export function TokensTable({ tokens }: { tokens: ApiTokenSummary[] }) {
                 {token.name}
               </th>
               <td className={CELL}>
-                <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[token.status]}`}>{token.status}</span>
+                <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${STATUS_STYLE[token.status]}`}>
+                  {token.status}
+                </span>
                 {token.revokedAt && (
                   <span className="mt-1 block text-xs text-slate-500">
                     <DateTime value={token.revokedAt} />
@@ -44,25 +66,35 @@ export function TokensTable({ tokens }: { tokens: ApiTokenSummary[] }) {
                 )}
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Role</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Role
+                </span>
                 {token.role}
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Token</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Token
+                </span>
                 <code className="font-mono text-xs whitespace-nowrap" title="The first characters only; the rest is never stored">
                   {token.prefix}…
                 </code>
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Created</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Created
+                </span>
                 <DateTime value={token.createdAt} />
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Last used</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Last used
+                </span>
                 <DateTime value={token.lastUsedAt} fallback="never" />
               </td>
               <td className={CELL}>
-                <span className={MOBILE_LABEL} aria-hidden>Expires</span>
+                <span className={MOBILE_LABEL} aria-hidden>
+                  Expires
+                </span>
                 <DateTime value={token.expiresAt} fallback="never" />
               </td>
               <td className={`${CELL} max-sm:col-span-2 sm:text-right`}>

@@ -32,13 +32,20 @@ export function AddUserForm() {
         </label>
       </div>
       <div className="flex flex-wrap items-center gap-3">
-        <button type="submit" disabled={isPending} className="rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={isPending}
+          className="rounded-md bg-slate-900 px-3 py-2 text-sm font-medium text-white hover:bg-slate-700 disabled:opacity-60"
+        >
           {isPending ? "Adding…" : "Add user"}
         </button>
         <p className="text-xs text-slate-500">At least 12 characters. Viewers see deliveries; admins also manage sources, users and tokens.</p>
       </div>
       {state.message && (
-        <p role={state.status === "error" ? "alert" : "status"} className={`rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-red-50 text-red-700" : "bg-emerald-50 text-emerald-800"}`}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={`rounded-md px-3 py-2 text-sm ${state.status === "error" ? "bg-red-50 text-red-700" : "bg-emerald-50 text-emerald-800"}`}
+        >
           {state.message}
         </p>
       )}

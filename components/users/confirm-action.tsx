@@ -46,21 +46,39 @@ export function ConfirmAction({ action, fields, label, accessibleLabel, question
           ))}
           <p className="text-xs text-red-800">{question}</p>
           <div className="flex flex-wrap gap-2">
-            <button type="submit" autoFocus disabled={isPending} className="rounded-md bg-red-700 px-2 py-1 text-xs font-medium text-white hover:bg-red-800 disabled:opacity-60">
+            <button
+              type="submit"
+              // biome-ignore lint/a11y/noAutofocus: a confirmation opened by the user's click; focus goes to its safe choice
+              autoFocus
+              disabled={isPending}
+              className="rounded-md bg-red-700 px-2 py-1 text-xs font-medium text-white hover:bg-red-800 disabled:opacity-60"
+            >
               {isPending ? "Working…" : confirmLabel}
             </button>
-            <button type="button" onClick={() => setIsAsking(false)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
+            <button
+              type="button"
+              onClick={() => setIsAsking(false)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+            >
               Cancel
             </button>
           </div>
         </form>
       ) : (
-        <button type="button" aria-label={accessibleLabel} onClick={() => setIsAsking(true)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-red-700 hover:border-red-300 hover:bg-red-50">
+        <button
+          type="button"
+          aria-label={accessibleLabel}
+          onClick={() => setIsAsking(true)}
+          className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-red-700 hover:border-red-300 hover:bg-red-50"
+        >
           {label}
         </button>
       )}
       {state.message && (
-        <p role={state.status === "error" ? "alert" : "status"} className={`text-xs sm:ml-auto sm:max-w-56 ${state.status === "error" ? "text-red-700" : "text-slate-600"}`}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={`text-xs sm:ml-auto sm:max-w-56 ${state.status === "error" ? "text-red-700" : "text-slate-600"}`}
+        >
           {state.message}
         </p>
       )}

@@ -41,10 +41,18 @@ export function RoleForm({ userId, email, role, isSelf, isLastAdmin }: RoleFormP
         </select>
         {isChanged && (
           <>
-            <button type="submit" disabled={isPending} className="rounded-md bg-slate-900 px-2 py-1 text-xs font-medium text-white hover:bg-slate-700 disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={isPending}
+              className="rounded-md bg-slate-900 px-2 py-1 text-xs font-medium text-white hover:bg-slate-700 disabled:opacity-60"
+            >
               {isPending ? "Saving…" : "Save role"}
             </button>
-            <button type="button" onClick={() => setSelected(role)} className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100">
+            <button
+              type="button"
+              onClick={() => setSelected(role)}
+              className="rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-100"
+            >
               Cancel
             </button>
           </>

@@ -12,12 +12,24 @@ export function UsersTable({ users, currentUserId }: { users: UserSummary[]; cur
       <table className={TABLE} aria-label="Users">
         <thead className={THEAD}>
           <tr>
-            <th scope="col" className={HEAD_CELL}>Email</th>
-            <th scope="col" className={HEAD_CELL}>Role</th>
-            <th scope="col" className={HEAD_CELL}>Added</th>
-            <th scope="col" className={HEAD_CELL}>Last sign-in</th>
-            <th scope="col" className={HEAD_CELL}>Signed in now</th>
-            <th scope="col" className={HEAD_CELL}><span className="sr-only">Actions</span></th>
+            <th scope="col" className={HEAD_CELL}>
+              Email
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Role
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Added
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Last sign-in
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              Signed in now
+            </th>
+            <th scope="col" className={HEAD_CELL}>
+              <span className="sr-only">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody className={TBODY}>
@@ -34,16 +46,28 @@ export function UsersTable({ users, currentUserId }: { users: UserSummary[]; cur
                   <RoleForm userId={user.id} email={user.email} role={user.role} isSelf={isSelf} isLastAdmin={isLastAdmin} />
                 </td>
                 <td className={CELL}>
-                  <span className={MOBILE_LABEL} aria-hidden>Added</span>
+                  <span className={MOBILE_LABEL} aria-hidden>
+                    Added
+                  </span>
                   <DateTime value={user.createdAt} />
                 </td>
                 <td className={CELL}>
-                  <span className={MOBILE_LABEL} aria-hidden>Last sign-in</span>
+                  <span className={MOBILE_LABEL} aria-hidden>
+                    Last sign-in
+                  </span>
                   <DateTime value={user.lastSignInAt} fallback="never" />
                 </td>
                 <td className={CELL}>
-                  <span className={MOBILE_LABEL} aria-hidden>Signed in now</span>
-                  {user.activeSessions === 0 ? <span className="text-slate-400">no</span> : user.activeSessions === 1 ? "1 session" : `${user.activeSessions} sessions`}
+                  <span className={MOBILE_LABEL} aria-hidden>
+                    Signed in now
+                  </span>
+                  {user.activeSessions === 0 ? (
+                    <span className="text-slate-400">no</span>
+                  ) : user.activeSessions === 1 ? (
+                    "1 session"
+                  ) : (
+                    `${user.activeSessions} sessions`
+                  )}
                 </td>
                 <td className={`${CELL} max-sm:col-span-2 space-y-2 sm:text-right`}>
                   {user.recentSignInFailures > 0 && (

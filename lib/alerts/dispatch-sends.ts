@@ -42,7 +42,12 @@ export async function dispatchDueSends(options: { notificationId?: string } = {}
   if (claimed.length === 0) return result;
   const messages = await loadMessages([...new Set(claimed.map((send) => send.notification_id))]);
   const channels = new Map(
-    (await getPrisma().alertChannel.findMany({ where: { id: { in: claimed.flatMap((send) => send.channel_id ?? []) } }, select: { id: true, configCiphertext: true } })).map((channel) => [channel.id, channel]),
+    (
+      await getPrisma().alertChannel.findMany({
+        where: { id: { in: claimed.flatMap((send) => send.channel_id ?? []) } },
+        select: { id: true, configCiphertext: true },
+      })
+    ).map((channel) => [channel.id, channel]),
   );
   await Promise.all(
     claimed.map(async (send) => {
@@ -60,7 +65,10 @@ export async function dispatchDueSends(options: { notificationId?: string } = {}
           result.failed += 1;
         } else {
           const delaySeconds = ALERT_RETRY_BASE_SECONDS * 2 ** (send.attempts - 1);
-          await getPool().query("UPDATE alert_sends SET status = 'pending', last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'sending'", [send.id, reason, delaySeconds]);
+          await getPool().query(
+            "UPDATE alert_sends SET status = 'pending', last_error = $2, next_attempt_at = now() + make_interval(secs => $3) WHERE id = $1 AND status = 'sending'",
+            [send.id, reason, delaySeconds],
+          );
           result.retrying += 1;
         }
       }
@@ -74,11 +82,16 @@ class PermanentFailure extends Error {}
 /** Records a send's last word and audits it in the same transaction. */
 async function finish(send: ClaimedSend, message: AlertMessage, outcome: { status: "sent" | "failed"; error: string | null }): Promise<void> {
   await getPrisma().$transaction(async (tx) => {
-    await tx.alertSend.update({ where: { id: send.id }, data: { status: outcome.status, lastError: outcome.error, sentAt: outcome.status === "sent" ? new Date() : null } });
+    await tx.alertSend.update({
+      where: { id: send.id },
+      data: { status: outcome.status, lastError: outcome.error, sentAt: outcome.status === "sent" ? new Date() : null },
+    });
     await recordAudit(tx, {
       actor: SYSTEM_ACTOR,
       action: outcome.status === "sent" ? "alert.sent" : "alert.send_failed",
-      target: message.alertId ? { type: "alert", id: message.alertId, name: message.title } : { type: "alert_channel", id: send.channel_id ?? undefined, name: send.channel_name },
+      target: message.alertId
+        ? { type: "alert", id: message.alertId, name: message.title }
+        : { type: "alert_channel", id: send.channel_id ?? undefined, name: send.channel_name },
       detail: { event: message.event, channel: send.channel_name, attempts: send.attempts, ...(outcome.error ? { error: outcome.error } : {}) },
     });
   });
@@ -93,8 +106,28 @@ async function loadMessages(notificationIds: string[]): Promise<Map<string, Aler
     notifications.map(({ id, event, alert }) => [
       id,
       alert
-        ? { notificationId: id, alertId: alert.id, event: event as NotificationEvent, kind: alert.kind, title: alert.title, detail: alert.detail, url: dashboardUrl(alert.linkPath), openedAt: alert.openedAt, resolvedAt: alert.resolvedAt }
-        : { notificationId: id, alertId: null, event: "test", kind: "test", title: "Test alert from webhook-inbox", detail: "An admin pressed \"send test alert\": this channel works.", url: dashboardUrl("/alerts"), openedAt: null, resolvedAt: null },
+        ? {
+            notificationId: id,
+            alertId: alert.id,
+            event: event as NotificationEvent,
+            kind: alert.kind,
+            title: alert.title,
+            detail: alert.detail,
+            url: dashboardUrl(alert.linkPath),
+            openedAt: alert.openedAt,
+            resolvedAt: alert.resolvedAt,
+          }
+        : {
+            notificationId: id,
+            alertId: null,
+            event: "test",
+            kind: "test",
+            title: "Test alert from webhook-inbox",
+            detail: 'An admin pressed "send test alert": this channel works.',
+            url: dashboardUrl("/alerts"),
+            openedAt: null,
+            resolvedAt: null,
+          },
     ]),
   );
 }
@@ -103,5 +136,8 @@ async function loadMessages(notificationIds: string[]): Promise<Map<string, Aler
 function describe(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
   const text = error instanceof Error ? `${error.message}${cause}` : "unknown error";
-  return text.split("\n")[0].replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, "$1").slice(0, 300);
+  return text
+    .split("\n")[0]
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/]*@/gi, "$1")
+    .slice(0, 300);
 }

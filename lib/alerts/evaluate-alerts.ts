@@ -42,9 +42,16 @@ async function applyConditions(conditions: Map<string, AlertCondition>, unknownK
     const open = await tx.alert.findMany({ where: { resolvedAt: null }, select: { id: true, key: true, kind: true, title: true, lastNotifiedAt: true } });
     const channels = await tx.alertChannel.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
     const notify = async (alert: { id: string; title: string; key: string }, event: NotificationEvent) => {
-      await tx.alertNotification.create({ data: { alertId: alert.id, event, sends: { create: channels.map((channel) => ({ channelId: channel.id, channelName: channel.name })) } } });
+      await tx.alertNotification.create({
+        data: { alertId: alert.id, event, sends: { create: channels.map((channel) => ({ channelId: channel.id, channelName: channel.name })) } },
+      });
       if (event === "repeated") return;
-      await recordAudit(tx, { actor: SYSTEM_ACTOR, action: `alert.${event}`, target: { type: "alert", id: alert.id, name: alert.title }, detail: { key: alert.key, channels: channels.map((channel) => channel.name) } as Prisma.InputJsonValue });
+      await recordAudit(tx, {
+        actor: SYSTEM_ACTOR,
+        action: `alert.${event}`,
+        target: { type: "alert", id: alert.id, name: alert.title },
+        detail: { key: alert.key, channels: channels.map((channel) => channel.name) } as Prisma.InputJsonValue,
+      });
     };
     const openKeys = new Set(open.map((alert) => alert.key));
     let fired = 0;
@@ -53,7 +60,16 @@ async function applyConditions(conditions: Map<string, AlertCondition>, unknownK
     for (const condition of conditions.values()) {
       if (openKeys.has(condition.key)) continue;
       const alert = await tx.alert.create({
-        data: { key: condition.key, kind: condition.kind, sourceId: condition.sourceId, title: condition.title, detail: condition.detail, linkPath: condition.linkPath, openedAt: now, lastNotifiedAt: now },
+        data: {
+          key: condition.key,
+          kind: condition.kind,
+          sourceId: condition.sourceId,
+          title: condition.title,
+          detail: condition.detail,
+          linkPath: condition.linkPath,
+          openedAt: now,
+          lastNotifiedAt: now,
+        },
         select: { id: true, key: true, title: true },
       });
       await notify(alert, "fired");

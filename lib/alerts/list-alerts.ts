@@ -22,7 +22,10 @@ export function listAlertHistory(options: { limit?: number } = {}) {
       event: true,
       createdAt: true,
       alert: { select: { id: true, title: true, linkPath: true, resolvedAt: true } },
-      sends: { orderBy: { channelName: "asc" }, select: { id: true, channelName: true, status: true, attempts: true, lastError: true, sentAt: true, nextAttemptAt: true } },
+      sends: {
+        orderBy: { channelName: "asc" },
+        select: { id: true, channelName: true, status: true, attempts: true, lastError: true, sentAt: true, nextAttemptAt: true },
+      },
     },
   });
 }

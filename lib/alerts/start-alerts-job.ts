@@ -12,7 +12,8 @@ export function startAlertsJob(intervalMs: number = getConfig().ALERT_INTERVAL_S
     const evaluation = await evaluateAlerts();
     const sends = await dispatchDueSends();
     const parts = [];
-    if (evaluation.status === "done" && evaluation.fired + evaluation.resolved + evaluation.repeated > 0) parts.push(`${evaluation.fired} fired, ${evaluation.repeated} repeated, ${evaluation.resolved} resolved`);
+    if (evaluation.status === "done" && evaluation.fired + evaluation.resolved + evaluation.repeated > 0)
+      parts.push(`${evaluation.fired} fired, ${evaluation.repeated} repeated, ${evaluation.resolved} resolved`);
     if (sends.sent + sends.failed + sends.retrying > 0) parts.push(`${sends.sent} sent, ${sends.retrying} to retry, ${sends.failed} failed`);
     return parts.length ? parts.join("; ") : null;
   });

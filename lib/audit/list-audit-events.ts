@@ -13,7 +13,13 @@ const day = z.iso.date("use a date like 2026-01-31");
 export const listAuditEventsQuery = z
   .object({
     /** A prefix of the dotted action: `user.` for every user change, or a whole action name. */
-    action: optional(z.string().trim().max(64).regex(/^[a-z_.]+$/, "an action looks like user. or user.create")),
+    action: optional(
+      z
+        .string()
+        .trim()
+        .max(64)
+        .regex(/^[a-z_.]+$/, "an action looks like user. or user.create"),
+    ),
     /** Part of the actor's email or token name, any case. */
     actor: optional(z.string().trim().max(200)),
     from: optional(day),

@@ -49,7 +49,7 @@ export interface Operator {
 /** The operator behind an `Authorization: Bearer …` header, or null. */
 export async function authenticateBearer(authorization: string | null): Promise<Operator | null> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
-  if (!match || !match[1].startsWith(TOKEN_PREFIX)) return null;
+  if (!match?.[1].startsWith(TOKEN_PREFIX)) return null;
   const prisma = getPrisma();
   const token = await prisma.apiToken.findUnique({
     where: { tokenHash: hashToken(match[1]) },

@@ -11,8 +11,7 @@ import { findSessionOperator, SESSION_COOKIE } from "./sessions.ts";
 
 export async function requireApiOperator(request: Request, role: Role = "viewer"): Promise<Operator> {
   const operator =
-    (await authenticateBearer(request.headers.get("authorization"))) ??
-    (await findSessionOperator((await cookies()).get(SESSION_COOKIE)?.value));
+    (await authenticateBearer(request.headers.get("authorization"))) ?? (await findSessionOperator((await cookies()).get(SESSION_COOKIE)?.value));
   if (!operator) throw new HttpError(401, "sign in or send an API token (Authorization: Bearer …)", { "www-authenticate": "Bearer" });
   if (role === "admin" && operator.role !== "admin") throw new HttpError(403, "this needs the admin role");
   return operator;

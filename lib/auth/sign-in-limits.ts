@@ -35,7 +35,9 @@ export async function reserveSignInAttempt(email: string, ip: string): Promise<S
          AND pg_try_advisory_xact_lock(hashtextextended(${`sign-in address ${ip}`}, 0)) AS locked`;
     if (!locked) return { refusal: "Another sign-in for this account is being checked. Try again in a moment." };
     const now = Date.now();
-    const [counts] = await tx.$queryRaw<{ pair_failures: number; pair_oldest: Date | null; address_failures: number; account_failures: number; account_newest: Date | null }[]>`
+    const [counts] = await tx.$queryRaw<
+      { pair_failures: number; pair_oldest: Date | null; address_failures: number; account_failures: number; account_newest: Date | null }[]
+    >`
       WITH since AS (
         SELECT greatest(${new Date(now - SIGN_IN_WINDOW_MS)}::timestamptz,
                         coalesce((SELECT max(at) FROM sign_in_attempts WHERE email = ${email} AND succeeded), '-infinity')) AS account_since

@@ -16,7 +16,13 @@ export async function unlockSignIn(options: { email: string; actor: AuditActor; 
     // The lock sign-in takes (which waits here: an unlock is rare), so no attempt is counted halfway.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`sign-in account ${email}`}, 0))`;
     const { count } = await tx.signInAttempt.deleteMany({ where: { email, succeeded: false } });
-    await recordAudit(tx, { actor: options.actor, action: "user.unlock", target: { type: "user", id: user.id, name: user.email }, detail: { failuresCleared: count }, ip: options.ip });
+    await recordAudit(tx, {
+      actor: options.actor,
+      action: "user.unlock",
+      target: { type: "user", id: user.id, name: user.email },
+      detail: { failuresCleared: count },
+      ip: options.ip,
+    });
     return { ...user, failuresCleared: count };
   });
 }

@@ -31,7 +31,7 @@ async function loadEncryptionKey(): Promise<Buffer> {
   const key = randomBytes(32);
   try {
     // `wx` fails if another process created the file first; then theirs is the key.
-    await writeFile(file, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    await writeFile(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
     await chmod(file, 0o600);
     return key;
   } catch (error) {

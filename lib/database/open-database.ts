@@ -17,9 +17,7 @@ export interface OpenDatabase {
  */
 export async function openDatabase(log: (message: string) => void = () => {}): Promise<OpenDatabase> {
   const { DATABASE_URL, dataDir } = getConfig();
-  const server = DATABASE_URL
-    ? { url: DATABASE_URL, stop: async () => {}, exited: new Promise<void>(() => {}) }
-    : await startEmbeddedPostgres(dataDir, log);
+  const server = DATABASE_URL ? { url: DATABASE_URL, stop: async () => {}, exited: new Promise<void>(() => {}) } : await startEmbeddedPostgres(dataDir, log);
   try {
     const { applied } = await applyMigrations(server.url);
     // A laptop on the embedded database forwards to localhost unless told otherwise (lib/forwarding).

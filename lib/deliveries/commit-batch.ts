@@ -37,9 +37,21 @@ export async function commitBatch(client: pg.ClientBase, blobs: BlobWriter, batc
     if (content.rawBody) rawBodies.push({ id: rawBodyBlobId!, sha256: delivery.bodySha256!, body: content.rawBody });
     return { delivery, rawBodyBlobId, firstImage: content.images[0] };
   });
-  const images = await storeImages(client, blobs, accepted.flatMap((index) => batch[index].content.images), rawBodies);
-  await insertDeliveries(client, rows.map(({ delivery, rawBodyBlobId, firstImage }) => ({ delivery, rawBodyBlobId, imageId: firstImage ? images.get(firstImage.sha256)!.imageId : null })));
-  await linkImages(client, accepted.map((index) => batch[index]), images);
+  const images = await storeImages(
+    client,
+    blobs,
+    accepted.flatMap((index) => batch[index].content.images),
+    rawBodies,
+  );
+  await insertDeliveries(
+    client,
+    rows.map(({ delivery, rawBodyBlobId, firstImage }) => ({ delivery, rawBodyBlobId, imageId: firstImage ? images.get(firstImage.sha256)!.imageId : null })),
+  );
+  await linkImages(
+    client,
+    accepted.map((index) => batch[index]),
+    images,
+  );
 
   // The image is new to the first delivery of the batch that carries it.
   const claimedNew = new Set<string>();
@@ -58,8 +70,14 @@ export async function commitBatch(client: pg.ClientBase, blobs: BlobWriter, batc
   for (const { delivery } of rows) if (delivery.matchedCredential) lastMatches.set(delivery.matchedCredential.id, delivery.receivedAt);
   for (const [credentialId, at] of lastMatches) await noteCredentialMatch(client, credentialId, at);
   // The forwarding outbox: one statement per batch, committed with the deliveries (lib/forwarding).
-  await enqueueForwards(client, rows.map(({ delivery }) => ({ id: delivery.id, sourceId: delivery.sourceId })));
-  await notifyDeliveries(client, rows.map((row) => row.delivery.id));
+  await enqueueForwards(
+    client,
+    rows.map(({ delivery }) => ({ id: delivery.id, sourceId: delivery.sourceId })),
+  );
+  await notifyDeliveries(
+    client,
+    rows.map((row) => row.delivery.id),
+  );
   return results;
 }
 
@@ -86,7 +104,10 @@ async function claimDedupeKeys(client: pg.ClientBase, batch: PendingDelivery[], 
   for (const index of claimants) {
     if (claimed.has(batch[index].delivery.id)) continue;
     const { sourceId } = batch[index].delivery;
-    const holder = await client.query<{ delivery_id: string }>("SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2", [sourceId, batch[index].dedupeKey]);
+    const holder = await client.query<{ delivery_id: string }>("SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2", [
+      sourceId,
+      batch[index].dedupeKey,
+    ]);
     results[index] = { isDuplicate: true, deliveryId: holder.rows[0].delivery_id };
   }
   for (const [index, first] of repeats) {
@@ -101,7 +122,12 @@ async function claimDedupeKeys(client: pg.ClientBase, batch: PendingDelivery[], 
  * use it. The new images' blob rows are inserted with `otherBlobs` (the batch's raw bodies), in
  * one statement. Re-verification (lib/inspection) stores a quarantined delivery's images with it too.
  */
-export async function storeImages(client: pg.ClientBase, blobs: BlobWriter, incoming: IncomingImage[], otherBlobs: NewBlobRow[] = []): Promise<Map<string, StoredImage>> {
+export async function storeImages(
+  client: pg.ClientBase,
+  blobs: BlobWriter,
+  incoming: IncomingImage[],
+  otherBlobs: NewBlobRow[] = [],
+): Promise<Map<string, StoredImage>> {
   const stored = new Map<string, StoredImage>();
   if (incoming.length === 0) {
     await insertBlobRows(client, blobs, otherBlobs);

@@ -10,7 +10,11 @@ const emptyToUndefined = (value: unknown) => (typeof value === "string" && value
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 // PostgreSQL text cannot hold NUL, and its timestamps cannot hold every date an ISO string can
 // name (year 0000): both are refused here (400), not left to fail in the query (500).
-const text = (max: number) => z.string().max(max).refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes("\u0000"), "must not contain a NUL character");
 const day = z.iso
   .date("use a date like 2026-01-31")
   .refine((value) => value >= "1970-01-01" && value <= "9999-12-30", "use a date between 1970-01-01 and 9999-12-30");
@@ -45,7 +49,9 @@ export function deliveryFilterConditions(filters: DeliveryFilters): Prisma.Deliv
     // Prisma puts `contains` between LIKE's wildcards as it is: its own `%` and `_` are escaped here.
     const contains = { contains: escapeLike(filters.q), mode: "insensitive" } as const;
     const isDeliveryId = z.uuid().safeParse(filters.q.trim()).success;
-    conditions.push({ OR: [{ metadata: contains }, { fileName: contains }, { jobId: contains }, ...(isDeliveryId ? [{ id: filters.q.trim().toLowerCase() }] : [])] });
+    conditions.push({
+      OR: [{ metadata: contains }, { fileName: contains }, { jobId: contains }, ...(isDeliveryId ? [{ id: filters.q.trim().toLowerCase() }] : [])],
+    });
   }
   if (filters.from) conditions.push({ receivedAt: { gte: startOfDay(filters.from) } });
   if (filters.to) conditions.push({ receivedAt: { lt: nextDay(filters.to) } });

@@ -29,12 +29,31 @@ function rowValues({ delivery, imageId, rawBodyBlobId }: DeliveryRow): unknown[]
   const credential = delivery.matchedCredential;
   const job = delivery.job;
   return [
-    delivery.id, delivery.sourceId, delivery.receivedAt, delivery.status, delivery.httpStatus, delivery.reason,
-    delivery.metadata, delivery.fileName, delivery.contentType, delivery.bodySha256, delivery.bodySize,
-    delivery.signature, JSON.stringify(delivery.headers), credential?.id ?? null,
-    credential ? `${credential.label} (${credential.fingerprint})` : null, imageId, delivery.durationMs,
-    job?.jobId ?? null, job?.jobStatus ?? null, job?.provider ?? null, job?.feature ?? null, job?.subfeature ?? null,
-    job?.signatureForm ?? null, job?.payload === undefined ? null : JSON.stringify(job.payload), rawBodyBlobId,
+    delivery.id,
+    delivery.sourceId,
+    delivery.receivedAt,
+    delivery.status,
+    delivery.httpStatus,
+    delivery.reason,
+    delivery.metadata,
+    delivery.fileName,
+    delivery.contentType,
+    delivery.bodySha256,
+    delivery.bodySize,
+    delivery.signature,
+    JSON.stringify(delivery.headers),
+    credential?.id ?? null,
+    credential ? `${credential.label} (${credential.fingerprint})` : null,
+    imageId,
+    delivery.durationMs,
+    job?.jobId ?? null,
+    job?.jobStatus ?? null,
+    job?.provider ?? null,
+    job?.feature ?? null,
+    job?.subfeature ?? null,
+    job?.signatureForm ?? null,
+    job?.payload === undefined ? null : JSON.stringify(job.payload),
+    rawBodyBlobId,
   ];
 }
 

@@ -9,7 +9,21 @@ import { afterCursor } from "./list-deliveries.ts";
 // leading apostrophe: metadata and reasons come from senders, who must not run code on an
 // operator's machine.
 
-export const CSV_COLUMNS = ["id", "received_at", "source", "status", "http_status", "reason", "metadata", "job_id", "body_size", "matched_credential", "image_sha256", "reverified_at", "reverified_by"] as const;
+export const CSV_COLUMNS = [
+  "id",
+  "received_at",
+  "source",
+  "status",
+  "http_status",
+  "reason",
+  "metadata",
+  "job_id",
+  "body_size",
+  "matched_credential",
+  "image_sha256",
+  "reverified_at",
+  "reverified_by",
+] as const;
 
 const DEFAULT_PAGE_SIZE = 1000;
 const encoder = new TextEncoder();

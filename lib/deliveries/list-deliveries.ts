@@ -73,7 +73,10 @@ export type DeliverySummary = ReturnType<typeof toDeliverySummary>;
  * `receivedAt <= ` is what the index scan starts from, so a deep page costs what the first does.
  */
 export function afterCursor(after: { receivedAt: Date; id: string }): Prisma.DeliveryWhereInput[] {
-  return [{ receivedAt: { lte: after.receivedAt } }, { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] }];
+  return [
+    { receivedAt: { lte: after.receivedAt } },
+    { OR: [{ receivedAt: { lt: after.receivedAt } }, { receivedAt: after.receivedAt, id: { lt: after.id } }] },
+  ];
 }
 
 function encodeCursor(row: { receivedAt: Date; id: string }): string {

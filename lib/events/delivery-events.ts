@@ -9,6 +9,8 @@ import { getPool } from "../db.ts";
 // reconnects and replays what was committed meanwhile, by sequence number.
 
 export const DELIVERY_CHANNEL = "deliveries";
+/** `NOTIFY forwarding, '<delivery id>'` when one of a delivery's forwards changes (an attempt, a replay). */
+export const FORWARDING_CHANNEL = "forwarding";
 
 export interface DeliveryEvent {
   seq: string;
@@ -18,9 +20,11 @@ export interface DeliveryEvent {
 }
 
 type Listener = (event: DeliveryEvent) => void;
+type ForwardingListener = (deliveryId: string) => void;
 
 interface Hub {
   listeners: Set<Listener>;
+  forwardingListeners: Set<ForwardingListener>;
   client: pg.Client | null;
   /** Settles once the current connection's LISTEN is in effect (or its attempt failed). */
   listening: Promise<void>;
@@ -38,6 +42,22 @@ export function subscribeToDeliveries(listener: Listener): () => void {
   hub.listeners.add(listener);
   if (!hub.client) void connect(hub);
   return () => hub.listeners.delete(listener);
+}
+
+/**
+ * Calls `listener` with the delivery's id whenever a forward of it changes, in any instance. The
+ * same LISTEN connection as deliveries; the ids are not looked up (a page that cares re-reads).
+ */
+export function subscribeToForwarding(listener: ForwardingListener): () => void {
+  const hub = getHub();
+  hub.forwardingListeners.add(listener);
+  if (!hub.client) void connect(hub);
+  return () => hub.forwardingListeners.delete(listener);
+}
+
+/** Tells every instance's open inspectors, on commit of `client`'s transaction, that this delivery's forwarding changed. */
+export async function notifyForwardingChange(client: { query(text: string, values: unknown[]): Promise<unknown> }, deliveryId: string): Promise<void> {
+  await client.query("SELECT pg_notify($1, $2)", [FORWARDING_CHANNEL, deliveryId]);
 }
 
 /**
@@ -70,6 +90,7 @@ export async function latestDeliverySeq(): Promise<string> {
 function getHub(): Hub {
   globalForEvents.webhookInboxEvents ??= {
     listeners: new Set(),
+    forwardingListeners: new Set(),
     client: null,
     listening: Promise.resolve(),
     pendingIds: new Set(),
@@ -89,19 +110,23 @@ async function connect(hub: Hub): Promise<void> {
     if (hub.client !== client) return;
     hub.client = null;
     client.end().catch(() => {});
-    setTimeout(() => hub.listeners.size > 0 && void connect(hub), hub.reconnectDelayMs);
+    setTimeout(() => hub.listeners.size + hub.forwardingListeners.size > 0 && void connect(hub), hub.reconnectDelayMs);
     hub.reconnectDelayMs = Math.min(hub.reconnectDelayMs * 2, 10_000);
   };
   client.on("error", retry);
   client.on("end", retry);
   client.on("notification", (message) => {
+    if (message.channel === FORWARDING_CHANNEL) {
+      if (message.payload) publishForwarding(hub, message.payload);
+      return;
+    }
     if (message.payload) hub.pendingIds.add(message.payload);
     // Notifications come in bursts under load: look them up together, a few ms later.
     hub.flushTimer ??= setTimeout(() => void flush(hub), 5);
   });
   try {
     await client.connect();
-    await client.query(`LISTEN ${DELIVERY_CHANNEL}`);
+    await client.query(`LISTEN ${DELIVERY_CHANNEL}; LISTEN ${FORWARDING_CHANNEL}`);
     settleListening();
     hub.reconnectDelayMs = 500;
     if (hub.lastSeq >= 0n) {
@@ -141,6 +166,16 @@ function publish(hub: Hub, event: DeliveryEvent): void {
       listener(event);
     } catch {
       // one broken stream must not stop the others
+    }
+  }
+}
+
+function publishForwarding(hub: Hub, deliveryId: string): void {
+  for (const listener of hub.forwardingListeners) {
+    try {
+      listener(deliveryId);
+    } catch {
+      // as above
     }
   }
 }

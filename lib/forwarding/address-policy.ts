@@ -14,10 +14,25 @@ alwaysRefused.addSubnet("fe80::", 10, "ipv6");
 alwaysRefused.addAddress("fd00:ec2::254", "ipv6"); // AWS's IPv6 metadata endpoint
 
 const privateRanges = new BlockList();
-for (const [net, prefix] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 3]] as const) {
+for (const [net, prefix] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["172.16.0.0", 12],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 3],
+] as const) {
   privateRanges.addSubnet(net, prefix, "ipv4");
 }
-for (const [net, prefix] of [["::", 128], ["::1", 128], ["fc00::", 7], ["ff00::", 8]] as const) privateRanges.addSubnet(net, prefix, "ipv6");
+for (const [net, prefix] of [
+  ["::", 128],
+  ["::1", 128],
+  ["fc00::", 7],
+  ["ff00::", 8],
+] as const)
+  privateRanges.addSubnet(net, prefix, "ipv6");
 
 export class RefusedDestinationError extends Error {
   constructor(message: string) {

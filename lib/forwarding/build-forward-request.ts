@@ -5,20 +5,43 @@ import { buildMultipart } from "../senders/multipart-body.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
 import type { ForwardRequest } from "./send-forward.ts";
+import { streamMaskitMultipart } from "./streamed-multipart.ts";
 
 // What a destination receives: the delivery in its provider's own shape, rebuilt from what is
 // stored (Eden AI: the JSON bytes as received; MaskIt: a multipart body with the same
 // `metadata` and `maskedImage` parts, the image's stored bytes), the provider's headers minus
 // hop-by-hop ones and credentials, and Standard Webhooks headers signed with the destination's
-// secret (`webhook-id` = the delivery id, the same on every retry and replay).
+// secret (`webhook-id` = the delivery id, the same on every retry and replay). An image larger
+// than STREAM_ABOVE_BYTES is streamed from the store into the request (./streamed-multipart.ts)
+// rather than read into memory: a few concurrent 60 MB forwards would otherwise cost hundreds of MB.
+
+const STREAM_ABOVE_BYTES = 1024 * 1024;
 
 /** Not forwarded: hop-by-hop (RFC 9110 §7.6.1), set by us for the new body, or credentials meant for us. */
 const DROPPED_HEADERS = new Set([
-  "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host", "expect",
-  "content-length", "content-type", "content-encoding",
-  "authorization", "proxy-authorization", "cookie", "x-api-key",
-  "x-signature", "x-edenai-signature", "x-edenai-signautre", "x-edenai-hash-algorithm",
-  "webhook-id", "webhook-timestamp", "webhook-signature",
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "expect",
+  "content-length",
+  "content-type",
+  "content-encoding",
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+  "x-signature",
+  "x-edenai-signature",
+  "x-edenai-signautre",
+  "x-edenai-hash-algorithm",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
 ]);
 
 export interface StoredDelivery {
@@ -30,10 +53,22 @@ export interface StoredDelivery {
   fileName: string | null;
   /** MaskIt: the image; Eden AI: the raw body. */
   blobSha256: string;
+  /** The blob's size as its row records it; unknown (or small) bodies are built in memory. */
+  blobSize?: number | null;
   imageMimeType: string | null;
 }
 
 export async function buildForwardRequest(store: BlobStore, delivery: StoredDelivery, url: string, secret: string, now = new Date()): Promise<ForwardRequest> {
+  if (delivery.kind === "maskit" && (delivery.blobSize ?? 0) > STREAM_ABOVE_BYTES) {
+    const image = {
+      metadata: delivery.metadata ?? "",
+      fileName: delivery.fileName ?? "image",
+      mimeType: delivery.imageMimeType ?? "application/octet-stream",
+      sha256: delivery.blobSha256,
+    };
+    const streamed = await streamMaskitMultipart(store, image, signingKey(secret), `${delivery.id}.${unixSeconds(now)}.`);
+    return { url, headers: forwardHeaders(delivery, streamed.contentType, now, `v1,${streamed.mac}`), body: streamed.body };
+  }
   const bytes = await readBlobBuffer(store, delivery.blobSha256);
   let body: Buffer;
   let contentType: string;
@@ -48,6 +83,10 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
     body = multipart.body;
     contentType = multipart.contentType;
   }
+  return { url, headers: forwardHeaders(delivery, contentType, now, signBody(secret, delivery.id, now, body)), body };
+}
+
+function forwardHeaders(delivery: StoredDelivery, contentType: string, now: Date, signature: string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(delivery.headers)) {
     if (DROPPED_HEADERS.has(name) || name.startsWith("proxy-") || value === "[redacted]") continue;
@@ -55,9 +94,9 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
   }
   headers["content-type"] = contentType;
   headers["webhook-id"] = delivery.id;
-  headers["webhook-timestamp"] = String(Math.floor(now.getTime() / 1000));
-  headers["webhook-signature"] = signBody(secret, delivery.id, now, body);
-  return { url, headers, body };
+  headers["webhook-timestamp"] = String(unixSeconds(now));
+  headers["webhook-signature"] = signature;
+  return headers;
 }
 
 /**
@@ -70,8 +109,17 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
  */
 function signBody(secret: string, id: string, at: Date, body: Buffer): string {
   if (isUtf8(body)) return new Webhook(secret).sign(id, at, body.toString("utf8"));
-  const key = Buffer.from(secret.replace(/^whsec_/, ""), "base64");
-  const timestamp = Math.floor(at.getTime() / 1000);
-  const mac = createHmac("sha256", key).update(`${id}.${timestamp}.`).update(body).digest("base64");
+  const mac = createHmac("sha256", signingKey(secret))
+    .update(`${id}.${unixSeconds(at)}.`)
+    .update(body)
+    .digest("base64");
   return `v1,${mac}`;
+}
+
+function signingKey(secret: string): Buffer {
+  return Buffer.from(secret.replace(/^whsec_/, ""), "base64");
+}
+
+function unixSeconds(at: Date): number {
+  return Math.floor(at.getTime() / 1000);
 }

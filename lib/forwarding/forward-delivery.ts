@@ -22,7 +22,7 @@ export async function forwardDelivery(job: ForwardJob, helpers: Parameters<Task>
   const config = getConfig();
   const pool = getPool();
   const forward = await loadForward(pool, job);
-  if (!forward || forward.state !== "waiting" || !forward.destination.enabled) return;
+  if (forward?.state !== "waiting" || !forward.destination.enabled) return;
 
   const running = inFlight.get(job.destinationId) ?? 0;
   if (running >= config.FORWARD_DESTINATION_CONCURRENCY) {

@@ -1,17 +1,11 @@
 import { getPool } from "../db.ts";
+import { listDestinations, type DestinationSummary } from "./list-destinations.ts";
 
-// The Forwarding page: per destination its backlog, the last 24 hours' attempts (success rate,
-// latency), the oldest forward still waiting, and the most recent forwards that failed.
+// The Forwarding page: per destination its backlog and the oldest forward still waiting (from
+// listDestinations), the last 24 hours' attempts (success rate, latency), and the most recent
+// forwards that failed.
 
-export interface DestinationHealth {
-  id: string;
-  source: string;
-  name: string;
-  url: string;
-  enabled: boolean;
-  pausedReason: string | null;
-  waiting: number;
-  oldestWaitingAt: Date | null;
+export interface DestinationHealth extends DestinationSummary {
   attempts24h: number;
   delivered24h: number;
   latencyP50Ms: number | null;
@@ -28,17 +22,16 @@ export interface FailedForward {
 
 export async function getForwardingOverview(): Promise<{ destinations: DestinationHealth[]; failed: FailedForward[] }> {
   const pool = getPool();
-  const [health, failed] = await Promise.all([
-    pool.query(
-      `SELECT d.id, s.slug AS source, d.name, d.url, d.enabled, d.paused_reason,
-              w.waiting, w.oldest, a.attempts, a.delivered, a.p50, a.p95
-         FROM destinations d JOIN sources s ON s.id = d.source_id
-         CROSS JOIN LATERAL (SELECT count(*)::int AS waiting, min(created_at) AS oldest FROM forwards f WHERE f.destination_id = d.id AND f.state = 'waiting') w
+  const [destinations, attempts, failed] = await Promise.all([
+    listDestinations(),
+    // Per destination, so that each reads its own range of the (destination_id, at) index.
+    pool.query<{ destination_id: string; attempts: number; delivered: number; p50: number | null; p95: number | null }>(
+      `SELECT d.id AS destination_id, a.attempts, a.delivered, a.p50, a.p95
+         FROM destinations d
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS attempts, count(*) FILTER (WHERE outcome = 'delivered')::int AS delivered,
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY latency_ms) AS p50, percentile_cont(0.95) WITHIN GROUP (ORDER BY latency_ms) AS p95
-             FROM forwarding_attempts fa WHERE fa.destination_id = d.id AND fa.at > now() - interval '24 hours') a
-        ORDER BY s.slug, d.created_at`,
+             FROM forwarding_attempts fa WHERE fa.destination_id = d.id AND fa.at > now() - interval '24 hours') a`,
     ),
     pool.query(
       `SELECT f.delivery_id, d.name, f.attempts, f.updated_at,
@@ -48,12 +41,24 @@ export async function getForwardingOverview(): Promise<{ destinations: Destinati
         ORDER BY f.updated_at DESC LIMIT 50`,
     ),
   ]);
+  const byDestination = new Map(attempts.rows.map((row) => [row.destination_id, row]));
   return {
-    destinations: health.rows.map((row) => ({
-      id: row.id, source: row.source, name: row.name, url: row.url, enabled: row.enabled, pausedReason: row.paused_reason,
-      waiting: row.waiting, oldestWaitingAt: row.oldest, attempts24h: row.attempts, delivered24h: row.delivered,
-      latencyP50Ms: row.p50 === null ? null : Number(row.p50), latencyP95Ms: row.p95 === null ? null : Number(row.p95),
+    destinations: destinations.map((destination) => {
+      const day = byDestination.get(destination.id);
+      return {
+        ...destination,
+        attempts24h: day?.attempts ?? 0,
+        delivered24h: day?.delivered ?? 0,
+        latencyP50Ms: day?.p50 == null ? null : Number(day.p50),
+        latencyP95Ms: day?.p95 == null ? null : Number(day.p95),
+      };
+    }),
+    failed: failed.rows.map((row) => ({
+      deliveryId: row.delivery_id,
+      destination: row.name,
+      attempts: row.attempts,
+      updatedAt: row.updated_at,
+      lastError: row.last_error,
     })),
-    failed: failed.rows.map((row) => ({ deliveryId: row.delivery_id, destination: row.name, attempts: row.attempts, updatedAt: row.updated_at, lastError: row.last_error })),
   };
 }

@@ -8,7 +8,6 @@ import { FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
 // so a delivery answered 200 always has its jobs. New jobs wake workers by LISTEN/NOTIFY; retries
 // set for later are found by polling. Its tables live in their own schema, `graphile_worker`.
 
-
 /** Creates or upgrades the `graphile_worker` schema (the library's own migrations, under its own lock). */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: quietLogger() });

@@ -16,7 +16,8 @@ export interface LoadedForward {
 export async function loadForward(pool: pg.Pool, job: ForwardJob): Promise<LoadedForward | null> {
   const { rows } = await pool.query(
     `SELECT f.state, f.attempts, d.url, d.enabled, d.secret_ciphertext, del.status, s.kind, del.headers, del.content_type, del.metadata, del.file_name,
-            CASE WHEN s.kind = 'edenai' THEN rb.sha256 ELSE img.sha256 END AS blob_sha256, img.mime_type
+            CASE WHEN s.kind = 'edenai' THEN rb.sha256 ELSE img.sha256 END AS blob_sha256,
+            CASE WHEN s.kind = 'edenai' THEN rb.byte_size ELSE img.byte_size END AS blob_size, img.mime_type
        FROM forwards f
        JOIN destinations d ON d.id = f.destination_id
        JOIN deliveries del ON del.id = f.delivery_id
@@ -41,6 +42,7 @@ export async function loadForward(pool: pg.Pool, job: ForwardJob): Promise<Loade
       metadata: row.metadata,
       fileName: row.file_name,
       blobSha256: row.blob_sha256,
+      blobSize: row.blob_size === null ? null : Number(row.blob_size),
       imageMimeType: row.mime_type,
     },
   };

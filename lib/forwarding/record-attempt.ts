@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { notifyForwardingChange } from "../events/delivery-events.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { classifyAttempt, nextRetryDelaySeconds } from "./classify-response.ts";
 import { FORWARD_TASK, forwardJobKey, type ForwardJob } from "./forward-job.ts";
@@ -22,7 +23,10 @@ export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: Atte
     // No WAL flush of its own: the queue's job completion that follows is a synchronous commit
     // and flushes this one with it; a crash in between sends the attempt again (at least once).
     await client.query("SET LOCAL synchronous_commit = off");
-    const { rows } = await client.query<{ attempts: number }>("SELECT attempts FROM forwards WHERE delivery_id = $1 AND destination_id = $2 FOR UPDATE", [job.deliveryId, job.destinationId]);
+    const { rows } = await client.query<{ attempts: number }>("SELECT attempts FROM forwards WHERE delivery_id = $1 AND destination_id = $2 FOR UPDATE", [
+      job.deliveryId,
+      job.destinationId,
+    ]);
     if (rows.length === 0) return "failed"; // the destination or delivery was removed meanwhile
     const attempt = rows[0].attempts + 1;
     const verdict = result.isRefused ? "fail" : classifyAttempt(result.httpStatus);
@@ -43,18 +47,29 @@ export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: Atte
     );
     // 410: the forward waits for the destination to be resumed.
     const state = outcome === "delivered" ? "delivered" : outcome === "failed" ? "failed" : "waiting";
-    await client.query("UPDATE forwards SET attempts = $3, state = $4, next_attempt_at = $5, updated_at = now() WHERE delivery_id = $1 AND destination_id = $2", [
-      job.deliveryId, job.destinationId, attempt, state, nextAt,
-    ]);
+    await client.query(
+      "UPDATE forwards SET attempts = $3, state = $4, next_attempt_at = $5, updated_at = now() WHERE delivery_id = $1 AND destination_id = $2",
+      [job.deliveryId, job.destinationId, attempt, state, nextAt],
+    );
+    // Open inspectors show the attempt as soon as it commits.
+    await notifyForwardingChange(client, job.deliveryId);
     if (nextAt) {
-      await client.query("SELECT graphile_worker.add_job($1, $2::json, job_key => $3, run_at => $4)", [FORWARD_TASK, JSON.stringify(job), forwardJobKey(job), nextAt]);
+      await client.query("SELECT graphile_worker.add_job($1, $2::json, job_key => $3, run_at => $4)", [
+        FORWARD_TASK,
+        JSON.stringify(job),
+        forwardJobKey(job),
+        nextAt,
+      ]);
     }
     if (outcome === "delivered") {
       await client.query("UPDATE destinations SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0", [job.destinationId]);
     } else if (outcome === "paused") {
       await pauseDestinationOn(client, job.destinationId, "the destination answered 410 Gone");
     } else {
-      const failures = await client.query<{ consecutive_failures: number }>("UPDATE destinations SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 RETURNING consecutive_failures", [job.destinationId]);
+      const failures = await client.query<{ consecutive_failures: number }>(
+        "UPDATE destinations SET consecutive_failures = consecutive_failures + 1 WHERE id = $1 RETURNING consecutive_failures",
+        [job.destinationId],
+      );
       if ((failures.rows[0]?.consecutive_failures ?? 0) >= policy.autoPauseAfter) {
         await pauseDestinationOn(client, job.destinationId, `${policy.autoPauseAfter} failed attempts in a row`);
       }

@@ -8,7 +8,10 @@ import { DestinationNotFoundError } from "./destination-errors.ts";
 
 export async function removeDestination(options: ChangedBy & { destinationId: string }) {
   return getPrisma().$transaction(async (tx) => {
-    const destination = await tx.destination.findUnique({ where: { id: options.destinationId }, select: { id: true, name: true, url: true, source: { select: { slug: true } } } });
+    const destination = await tx.destination.findUnique({
+      where: { id: options.destinationId },
+      select: { id: true, name: true, url: true, source: { select: { slug: true } } },
+    });
     if (!destination) throw new DestinationNotFoundError(options.destinationId);
     await tx.destination.delete({ where: { id: destination.id } });
     await recordAudit(tx, {

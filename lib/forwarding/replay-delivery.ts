@@ -1,4 +1,5 @@
 import { getPool } from "../db.ts";
+import { notifyForwardingChange } from "../events/delivery-events.ts";
 import { recordAuditOn } from "../inspection/audit-in-transaction.ts";
 import type { ChangedBy } from "../sources/changed-by.ts";
 import { withTransaction } from "../storage/transaction.ts";
@@ -34,7 +35,11 @@ export async function replayDelivery(options: ReplayOptions): Promise<{ destinat
       [options.deliveryId, rows[0].source_id, options.destinationId ?? null],
     );
     if (options.destinationId && targets.rows.length === 0) throw new ReplayRefusedError("that destination does not belong to this delivery's source");
-    const queued = await enqueueExistingForwards(client, "f.delivery_id = $1 AND f.destination_id = ANY($2::uuid[])", [options.deliveryId, targets.rows.map((row) => row.destination_id)]);
+    const queued = await enqueueExistingForwards(client, "f.delivery_id = $1 AND f.destination_id = ANY($2::uuid[])", [
+      options.deliveryId,
+      targets.rows.map((row) => row.destination_id),
+    ]);
+    await notifyForwardingChange(client, options.deliveryId);
     await recordAuditOn(client, {
       actor: options.actor,
       ip: options.ip,

@@ -7,7 +7,7 @@ import { enqueueExistingForwards } from "./enqueue-forwards.ts";
 import { ReplayRefusedError } from "./replay-delivery.ts";
 
 // Replay of the log's filtered view, e.g. "everything from source X since 09:00 that failed to
-// forward": the verified deliveries the filters match, counted first; the caller confirms the
+// forward": the verified deliveries the filters match (of sources with a destination), counted first; the caller confirms the
 // count it was shown (a view that changed meanwhile is refused with the new count), then they
 // are re-enqueued in batches, each batch one transaction, with one audit entry for the whole.
 
@@ -19,11 +19,20 @@ export class ReplayCountChangedError extends ReplayRefusedError {
   }
 }
 
+/** Verified deliveries of sources that have a destination: only those have anywhere to go. */
+const replayable = (filters: DeliveryFilters) => [
+  ...deliveryFilterConditions(filters),
+  { status: "verified" as const },
+  { source: { destinations: { some: {} } } },
+];
+
 export async function countReplayable(filters: DeliveryFilters): Promise<number> {
-  return getPrisma().delivery.count({ where: { AND: [...deliveryFilterConditions(filters), { status: "verified" }] } });
+  return getPrisma().delivery.count({ where: { AND: replayable(filters) } });
 }
 
-export async function replayFiltered(options: ChangedBy & { filters: DeliveryFilters; expectedCount: number }): Promise<{ deliveries: number; queued: number }> {
+export async function replayFiltered(
+  options: ChangedBy & { filters: DeliveryFilters; expectedCount: number },
+): Promise<{ deliveries: number; queued: number }> {
   const count = await countReplayable(options.filters);
   if (count !== options.expectedCount) throw new ReplayCountChangedError(count);
   let cursor: string | undefined;
@@ -31,7 +40,7 @@ export async function replayFiltered(options: ChangedBy & { filters: DeliveryFil
   let queued = 0;
   for (;;) {
     const page = await getPrisma().delivery.findMany({
-      where: { AND: [...deliveryFilterConditions(options.filters), { status: "verified" }, ...(cursor ? [{ id: { gt: cursor } }] : [])] },
+      where: { AND: [...replayable(options.filters), ...(cursor ? [{ id: { gt: cursor } }] : [])] },
       select: { id: true },
       orderBy: { id: "asc" },
       take: BATCH,
@@ -52,7 +61,13 @@ export async function replayFiltered(options: ChangedBy & { filters: DeliveryFil
     cursor = ids.at(-1);
   }
   await withTransaction(getPool(), (client) =>
-    recordAuditOn(client, { actor: options.actor, ip: options.ip, action: "delivery.replay_filtered", target: { type: "deliveries" }, detail: { filters: { ...options.filters }, deliveries, queued } }),
+    recordAuditOn(client, {
+      actor: options.actor,
+      ip: options.ip,
+      action: "delivery.replay_filtered",
+      target: { type: "deliveries" },
+      detail: { filters: { ...options.filters }, deliveries, queued },
+    }),
   );
   return { deliveries, queued };
 }

@@ -1,9 +1,11 @@
 import http from "node:http";
+import type { Readable } from "node:stream";
 import https from "node:https";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
 import { assertAllowedAddress, assertAllowedHost, RefusedDestinationError } from "./address-policy.ts";
 import { guardedLookup, hostOf } from "./resolve-destination.ts";
+import type { StreamedBody } from "./streamed-multipart.ts";
 
 // One HTTP attempt, on node:http rather than fetch: fetch follows redirects unless told not to
 // and cannot be given a lookup, and we need both the connection pinned to checked addresses and
@@ -16,7 +18,8 @@ const RESPONSE_KEEP_LIMIT = 4 * 1024;
 export interface ForwardRequest {
   url: string;
   headers: Record<string, string>;
-  body: Buffer;
+  /** In memory, or streamed from the blob store (a large image). */
+  body: Buffer | StreamedBody;
 }
 
 export interface AttemptResult {
@@ -36,14 +39,17 @@ export function sendForward(request: ForwardRequest, options: { timeoutMs: numbe
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
   return new Promise((resolve) => {
     let isSettled = false;
+    let source: Readable | undefined;
     const settle = (result: Omit<AttemptResult, "latencyMs">) => {
       if (isSettled) return;
       isSettled = true;
       clearTimeout(deadline);
       outgoing.destroy();
+      source?.destroy(); // a streamed body's read of the blob store ends with the attempt
       resolve({ ...result, latencyMs: elapsed() });
     };
-    const fail = (error: Error) => settle({ httpStatus: null, error: describeError(error), retryAfter: null, excerpt: null, isRefused: error instanceof RefusedDestinationError });
+    const fail = (error: Error) =>
+      settle({ httpStatus: null, error: describeError(error), retryAfter: null, excerpt: null, isRefused: error instanceof RefusedDestinationError });
     // IP literals skip DNS, so they are checked here; names are checked in the lookup.
     try {
       assertAllowedHost(hostOf(url));
@@ -80,7 +86,17 @@ export function sendForward(request: ForwardRequest, options: { timeoutMs: numbe
       response.on("error", finish);
       response.on("aborted", finish);
     });
-    outgoing.end(request.body);
+    if (Buffer.isBuffer(request.body)) return void outgoing.end(request.body);
+    // pipe() waits for the socket to drain: at most a chunk or two of the image in memory.
+    request.body
+      .open()
+      .then((stream) => {
+        source = stream;
+        if (isSettled) return void stream.destroy();
+        stream.on("error", fail);
+        stream.pipe(outgoing);
+      })
+      .catch(fail);
   });
 }
 

@@ -19,7 +19,9 @@ export interface SetDestinationEnabledOptions extends ChangedBy {
 
 export async function setDestinationEnabled(options: SetDestinationEnabledOptions) {
   return withTransaction(getPool(), async (client) => {
-    const { rows } = await client.query<{ name: string; enabled: boolean }>("SELECT name, enabled FROM destinations WHERE id = $1 FOR UPDATE", [options.destinationId]);
+    const { rows } = await client.query<{ name: string; enabled: boolean }>("SELECT name, enabled FROM destinations WHERE id = $1 FOR UPDATE", [
+      options.destinationId,
+    ]);
     if (rows.length === 0) throw new DestinationNotFoundError(options.destinationId);
     const { name, enabled } = rows[0];
     if (enabled === options.isEnabled) return { name, isChanged: false, resent: 0 };
@@ -43,8 +45,16 @@ export async function setDestinationEnabled(options: SetDestinationEnabledOption
 
 /** A pause the destination caused itself (410 Gone, too many failures in a row), in the attempt's transaction. */
 export async function pauseDestinationOn(client: pg.ClientBase, destinationId: string, reason: string): Promise<boolean> {
-  const { rows } = await client.query<{ name: string }>("UPDATE destinations SET enabled = false, paused_reason = $2 WHERE id = $1 AND enabled RETURNING name", [destinationId, reason]);
+  const { rows } = await client.query<{ name: string }>(
+    "UPDATE destinations SET enabled = false, paused_reason = $2 WHERE id = $1 AND enabled RETURNING name",
+    [destinationId, reason],
+  );
   if (rows.length === 0) return false;
-  await recordAuditOn(client, { actor: SYSTEM_ACTOR, action: "destination.auto_pause", target: { type: "destination", id: destinationId, name: rows[0].name }, detail: { reason } });
+  await recordAuditOn(client, {
+    actor: SYSTEM_ACTOR,
+    action: "destination.auto_pause",
+    target: { type: "destination", id: destinationId, name: rows[0].name },
+    detail: { reason },
+  });
   return true;
 }

@@ -103,7 +103,11 @@ function matchingDeliveryConditions(filters: GalleryFilters, param: (value: unkn
   return (alias) => [
     `${alias}.status = 'verified'`,
     ...(source ? [`${alias}.source_id = (SELECT id FROM sources WHERE slug = ${source})`] : []),
-    ...(pattern ? [`(${alias}.metadata ILIKE ${pattern} OR ${alias}.file_name ILIKE ${pattern} OR ${alias}.job_id ILIKE ${pattern}${deliveryId ? ` OR ${alias}.id = ${deliveryId}::uuid` : ""})`] : []),
+    ...(pattern
+      ? [
+          `(${alias}.metadata ILIKE ${pattern} OR ${alias}.file_name ILIKE ${pattern} OR ${alias}.job_id ILIKE ${pattern}${deliveryId ? ` OR ${alias}.id = ${deliveryId}::uuid` : ""})`,
+        ]
+      : []),
     ...(from ? [`${alias}.received_at >= ${from}`] : []),
     ...(to ? [`${alias}.received_at < ${to}`] : []),
   ];

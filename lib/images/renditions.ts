@@ -57,7 +57,9 @@ export async function getOrMakeRendition(storage: StorageContext, imageId: strin
     values: [imageId, kind],
   });
   if (rows[0]) return { ...rows[0], data: await readBlobBuffer(storage.blobs.store, rows[0].sha256) };
-  const image = await storage.pool.query<{ sha256: string; width: number; height: number }>("SELECT sha256, width, height FROM images WHERE id = $1", [imageId]);
+  const image = await storage.pool.query<{ sha256: string; width: number; height: number }>("SELECT sha256, width, height FROM images WHERE id = $1", [
+    imageId,
+  ]);
   if (!image.rows[0]) return null;
   const made = await makeRendition(kind, await readBlobBuffer(storage.blobs.store, image.rows[0].sha256), image.rows[0]);
   await storeRendition(storage, imageId, kind, made);

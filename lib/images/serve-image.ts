@@ -90,5 +90,5 @@ async function senderFileName(image: ImageRow): Promise<string | null> {
 
 function isFresh(request: Request, etag: string): boolean {
   const ifNoneMatch = request.headers.get("if-none-match");
-  return ifNoneMatch !== null && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*");
+  return ifNoneMatch?.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*") ?? false;
 }

@@ -26,7 +26,8 @@ export function describeJob(payload: unknown): Omit<JobFacts, "signatureForm" | 
   return {
     jobId: asText(root.job_id) ?? asText(root.public_id),
     jobStatus: asText(root.status),
-    provider: asText(root.provider) ?? (Array.isArray(root.providers) ? root.providers.map(asText).filter(Boolean).join(", ") : null) ?? (results.join(", ") || null),
+    provider:
+      asText(root.provider) ?? (Array.isArray(root.providers) ? root.providers.map(asText).filter(Boolean).join(", ") : null) ?? (results.join(", ") || null),
     feature: asText(root.feature),
     subfeature: asText(root.subfeature),
   };

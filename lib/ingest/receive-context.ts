@@ -51,7 +51,11 @@ export function describeRequest(context: ReceiveContext, signatureHeaders: reado
     contentType: context.headers.get("content-type"),
     bodySha256: null,
     bodySize: null,
-    signature: signatureHeaders.map((name) => context.headers.get(name)).find(Boolean)?.slice(0, 2048) ?? null,
+    signature:
+      signatureHeaders
+        .map((name) => context.headers.get(name))
+        .find(Boolean)
+        ?.slice(0, 2048) ?? null,
     headers,
     matchedCredential: null,
     durationMs: 0,
@@ -69,7 +73,10 @@ export async function recordRefusal(
 ): Promise<ReceiveOutcome> {
   const { QUARANTINE_PER_MINUTE } = getConfig();
   const isKept = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
-  const reason = refusal.rawBody && !isKept ? `${refusal.reason} (body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute)` : refusal.reason;
+  const reason =
+    refusal.rawBody && !isKept
+      ? `${refusal.reason} (body not kept: more than ${QUARANTINE_PER_MINUTE} failed deliveries from this source in a minute)`
+      : refusal.reason;
   const recorded = { ...facts, status: refusal.status, httpStatus: refusal.httpStatus, reason, durationMs: performance.now() - refusal.startedAt };
   await recordUnverifiedDelivery(context, recorded, isKept ? refusal.rawBody! : null);
   return { httpStatus: refusal.httpStatus, deliveryId: facts.id, status: refusal.status, reason: refusal.answeredReason ?? refusal.reason, isDuplicate: false };

@@ -10,7 +10,14 @@ import { SignatureError } from "../signatures/types.ts";
 import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { readBody, type SpooledBody } from "./read-body.ts";
 import { describeRetiredMatch } from "./retired-credential-hint.ts";
-import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import {
+  declaredLengthTooLarge,
+  describeRequest,
+  recordRefusal,
+  SIGNATURE_MISMATCH_ANSWER,
+  type ReceiveContext,
+  type ReceiveOutcome,
+} from "./receive-context.ts";
 import { Spool } from "./spool.ts";
 
 // One Eden AI job result: read the JSON body (at most MAX_JSON_BODY_BYTES), refuse a signature
@@ -46,16 +53,26 @@ export async function receiveEdenaiDelivery(context: ReceiveContext): Promise<Re
     Object.assign(facts, { bodySha256: body.sha256, bodySize: body.size });
     const { publicKeys, retired } = context.source;
     try {
-      precheckEdenaiSignature(context.headers, [...publicKeys, ...retired.publicKeys].map(({ pem }) => ({ key: createPublicKey(pem) })));
+      precheckEdenaiSignature(
+        context.headers,
+        [...publicKeys, ...retired.publicKeys].map(({ pem }) => ({ key: createPublicKey(pem) })),
+      );
     } catch (error) {
-      if (error instanceof SignatureError) return await refuse("failed", 401, error.message, body.spool, error.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : error.message);
+      if (error instanceof SignatureError)
+        return await refuse("failed", 401, error.message, body.spool, error.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : error.message);
       throw error;
     }
     const bytes = await body.spool.toBuffer();
     let checked: EdenaiVerification;
     try {
       // Parsing and every canonical form, in the worker thread: the event loop stays free.
-      checked = await analyseJson({ kind: "verify-edenai", rawBody: bytes, headers: headerRecord(context.headers), keys: publicKeys, retiredKeys: retired.publicKeys });
+      checked = await analyseJson({
+        kind: "verify-edenai",
+        rawBody: bytes,
+        headers: headerRecord(context.headers),
+        keys: publicKeys,
+        retiredKeys: retired.publicKeys,
+      });
     } catch (error) {
       if (error instanceof JsonAnalysisLimitError) return await refuse("rejected", 413, `${error.message}; job results are expected to be small`, body.spool);
       throw error;

@@ -8,7 +8,14 @@ import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./error
 import { sniffImageType } from "./image-type.ts";
 import { readMultipartBody, type MultipartBody } from "./read-multipart.ts";
 import { maskitRetiredHint } from "./retired-credential-hint.ts";
-import { declaredLengthTooLarge, describeRequest, recordRefusal, SIGNATURE_MISMATCH_ANSWER, type ReceiveContext, type ReceiveOutcome } from "./receive-context.ts";
+import {
+  declaredLengthTooLarge,
+  describeRequest,
+  recordRefusal,
+  SIGNATURE_MISMATCH_ANSWER,
+  type ReceiveContext,
+  type ReceiveOutcome,
+} from "./receive-context.ts";
 import type { Spool } from "./spool.ts";
 
 // One MaskIt delivery: stream and parse the body while hashing it, verify the signature on the
@@ -57,7 +64,10 @@ export async function receiveMaskitDelivery(context: ReceiveContext): Promise<Re
       match = verifier.verify(context.headers.get(MASKIT_SIGNATURE_HEADER));
     } catch (error) {
       if (error instanceof SignatureError) {
-        const hint = error.code === "no_match" || error.code === "no_credentials" ? maskitRetiredHint(context.source, await body.raw.spool.toBuffer(), facts.signature) : null;
+        const hint =
+          error.code === "no_match" || error.code === "no_credentials"
+            ? maskitRetiredHint(context.source, await body.raw.spool.toBuffer(), facts.signature)
+            : null;
         const answered = error.code === "no_match" || error.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : error.message;
         return await refuse("failed", 401, hint ? `${error.message}; ${hint}` : error.message, body.raw.spool, answered);
       }

@@ -12,9 +12,16 @@ export async function recordAuditOn(client: pg.ClientBase, entry: AuditEntry): P
     `INSERT INTO audit_events (id, actor_kind, actor_id, actor_name, action, target_type, target_id, target_name, detail, ip)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
     [
-      randomUUID(), entry.actor.kind, entry.actor.id ?? null, entry.actor.name, entry.action,
-      entry.target?.type ?? null, entry.target?.id ?? null, entry.target?.name ?? null,
-      entry.detail === undefined ? null : JSON.stringify(entry.detail), entry.ip ?? null,
+      randomUUID(),
+      entry.actor.kind,
+      entry.actor.id ?? null,
+      entry.actor.name,
+      entry.action,
+      entry.target?.type ?? null,
+      entry.target?.id ?? null,
+      entry.target?.name ?? null,
+      entry.detail === undefined ? null : JSON.stringify(entry.detail),
+      entry.ip ?? null,
     ],
   );
 }

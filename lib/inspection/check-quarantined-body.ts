@@ -35,9 +35,20 @@ export async function checkQuarantinedBody(options: { source: ReceivingSource; r
   return options.source.kind === "maskit" ? checkMaskit(options) : checkEdenai(options);
 }
 
-async function checkMaskit({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
+async function checkMaskit({
+  source,
+  rawBody,
+  headers,
+  spoolDir,
+}: {
+  source: ReceivingSource;
+  rawBody: Buffer;
+  headers: Headers;
+  spoolDir: string;
+}): Promise<BodyCheck> {
   const contentType = headers.get("content-type") ?? "";
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) return refused("still_refused", `Content-Type must be multipart/form-data with a boundary, not "${contentType || "none"}"`);
+  if (!/^multipart\/form-data\s*;/i.test(contentType))
+    return refused("still_refused", `Content-Type must be multipart/form-data with a boundary, not "${contentType || "none"}"`);
   const body = await readMultipartBody({ body: Readable.from([rawBody]), contentType, maxBytes: Infinity, spoolDir });
   let isHandedOff = false;
   try {
@@ -48,7 +59,10 @@ async function checkMaskit({ source, rawBody, headers, spoolDir }: { source: Rec
       match = verifyMaskitSignature(rawBody, signature, source.secrets);
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
-      return refused("no_match", withHint(error, () => maskitRetiredHint(source, rawBody, signature)));
+      return refused(
+        "no_match",
+        withHint(error, () => maskitRetiredHint(source, rawBody, signature)),
+      );
     }
     const image = body.image;
     if (!image) return refused("still_refused", "the body has no maskedImage file part", match.credential);
@@ -72,7 +86,17 @@ async function checkMaskit({ source, rawBody, headers, spoolDir }: { source: Rec
   }
 }
 
-async function checkEdenai({ source, rawBody, headers, spoolDir }: { source: ReceivingSource; rawBody: Buffer; headers: Headers; spoolDir: string }): Promise<BodyCheck> {
+async function checkEdenai({
+  source,
+  rawBody,
+  headers,
+  spoolDir,
+}: {
+  source: ReceivingSource;
+  rawBody: Buffer;
+  headers: Headers;
+  spoolDir: string;
+}): Promise<BodyCheck> {
   const record: Record<string, string> = {};
   headers.forEach((value, name) => (record[name] = value));
   let checked: EdenaiVerification;

@@ -78,7 +78,11 @@ export async function deleteQuarantinedDeliveries(options: DeleteQuarantinedDeli
         const locked = await tx.$queryRaw<Array<{ id: string }>>`
           SELECT id::text AS id FROM deliveries WHERE id = ANY(${batch.map((row) => row.id)}::uuid[]) AND status <> 'verified' FOR UPDATE`;
         if (locked.length === 0) continue; // all of this slice were verified meanwhile: the next query skips them
-        quarantinedBodies += await deleteLockedDeliveries(tx, locked.map((row) => row.id), freed);
+        quarantinedBodies += await deleteLockedDeliveries(
+          tx,
+          locked.map((row) => row.id),
+          freed,
+        );
         deleted += locked.length;
       }
       await recordAudit(tx, {

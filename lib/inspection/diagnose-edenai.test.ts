@@ -24,7 +24,13 @@ function pair() {
   return generateKeyPairSync("rsa", { modulusLength: 2048 });
 }
 
-function key(id: string, label: string, publicKey: KeyObject, state: EdenaiDiagnosticKey["state"] = "active", retiredAt: Date | null = null): EdenaiDiagnosticKey {
+function key(
+  id: string,
+  label: string,
+  publicKey: KeyObject,
+  state: EdenaiDiagnosticKey["state"] = "active",
+  retiredAt: Date | null = null,
+): EdenaiDiagnosticKey {
   return { id, label, fingerprint: `fp-${id}`, state, retiredAt, pem: publicKey.export({ type: "spki", format: "pem" }).toString() };
 }
 
@@ -63,7 +69,9 @@ describe("diagnoseEdenai", () => {
   it("lists which documented forms were tried against which keys, and names a revoked key that matched", () => {
     const diagnosis = diagnose(signEdenaiPayload(formOf("python-json-dumps"), pairs.revoked.privateKey));
     expect(diagnosis.attempts.map((attempt) => attempt.form)).toEqual(["sorted-utf8", "python-json-dumps", "js-json-stringify", "raw-body"]);
-    const matched = diagnosis.attempts.flatMap((attempt) => attempt.results.filter((result) => result.isMatch).map((result) => `${attempt.form}/${result.keyId}`));
+    const matched = diagnosis.attempts.flatMap((attempt) =>
+      attempt.results.filter((result) => result.isMatch).map((result) => `${attempt.form}/${result.keyId}`),
+    );
     expect(matched).toEqual(["python-json-dumps/k-revoked"]);
     const found = finding(diagnosis, "signed-with-revoked")!;
     expect(found.title).toBe("It was signed with “old signer” (fp-k-revoked), a revoked key");
@@ -79,7 +87,9 @@ describe("diagnoseEdenai", () => {
   });
 
   it("finds a signature over the payload on one line", () => {
-    expect(finding(diagnose(signEdenaiPayload(Buffer.from(PYTHON_COMPACT), pairs.current.privateKey)), "other-layout")!.title).toContain("json.dumps(payload), on one line");
+    expect(finding(diagnose(signEdenaiPayload(Buffer.from(PYTHON_COMPACT), pairs.current.privateKey)), "other-layout")!.title).toContain(
+      "json.dumps(payload), on one line",
+    );
   });
 
   it("finds a signature of the payload itself rather than of its hex digest", () => {
@@ -99,7 +109,9 @@ describe("diagnoseEdenai", () => {
 
     const bigger = generateKeyPairSync("rsa", { modulusLength: 3072 });
     const onlySmallKeys = keys.slice(1);
-    expect(finding(diagnose(signEdenaiPayload(formOf("sorted-utf8"), bigger.privateKey), { keys: onlySmallKeys }), "signature-length")!.title).toContain("384 bytes");
+    expect(finding(diagnose(signEdenaiPayload(formOf("sorted-utf8"), bigger.privateKey), { keys: onlySmallKeys }), "signature-length")!.title).toContain(
+      "384 bytes",
+    );
   });
 
   it("notes when Eden AI's published key is not active on the source", () => {

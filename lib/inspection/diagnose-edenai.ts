@@ -1,6 +1,13 @@
 import { constants, createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { describeJob } from "../ingest/edenai-payload.ts";
-import { CANONICAL_FORM_DESCRIPTIONS, InvalidJsonError, lazyCanonicalForms, parseJsonPreservingOrder, toPlainJson, type JsonNode } from "../signatures/edenai-canonical.ts";
+import {
+  CANONICAL_FORM_DESCRIPTIONS,
+  InvalidJsonError,
+  lazyCanonicalForms,
+  parseJsonPreservingOrder,
+  toPlainJson,
+  type JsonNode,
+} from "../signatures/edenai-canonical.ts";
 import { EDENAI_HASH_ALGORITHM_HEADER, EDENAI_PUBLISHED_PUBLIC_KEY, EDENAI_SIGNATURE_HEADERS, parseRsaPublicKey } from "../signatures/edenai.ts";
 import { decodeSignature, type DecodedSignature } from "./decode-signature.ts";
 import { credentialOf, describeRetirement, nameCredential, sortFindings, type CredentialResult, type DiagnosticCredential, type Finding } from "./findings.ts";
@@ -59,7 +66,13 @@ export function diagnoseEdenai(input: EdenaiDiagnosisInput): EdenaiDiagnosis {
   const signature = findSignatureHeader(input.headers, findings);
   checkHashAlgorithm(input.headers[EDENAI_HASH_ALGORITHM_HEADER], findings);
   const { tree, problem } = parse(input.rawBody);
-  if (problem) findings.push({ kind: "body-not-json", severity: "error", title: "The body is not valid JSON", detail: `${problem}. The receiver refuses such a body (400) before it looks at the signature; only the raw bytes could have been signed.` });
+  if (problem)
+    findings.push({
+      kind: "body-not-json",
+      severity: "error",
+      title: "The body is not valid JSON",
+      detail: `${problem}. The receiver refuses such a body (400) before it looks at the signature; only the raw bytes could have been signed.`,
+    });
   const candidates = buildCandidates(input.rawBody, tree);
   const keys = usableKeys(input.keys, findings);
   publishedKeyNote(input.keys, findings);
@@ -92,7 +105,10 @@ export function diagnoseEdenai(input: EdenaiDiagnosisInput): EdenaiDiagnosis {
       .map((candidate) => ({
         form: candidate.form,
         description: candidate.description,
-        results: keys.map(({ credential }) => ({ keyId: credential.id, isMatch: hexMatches.some((match) => match.key.id === credential.id && match.candidate === candidate) })),
+        results: keys.map(({ credential }) => ({
+          keyId: credential.id,
+          isMatch: hexMatches.some((match) => match.key.id === credential.id && match.candidate === candidate),
+        })),
       })),
     otherLayoutsTried: candidates.filter((candidate) => !candidate.isDocumented).map((candidate) => candidate.description),
     credentials: input.keys.map((key) => resultFor(key, matches, isAsSent)),
@@ -104,21 +120,42 @@ function findSignatureHeader(headers: Record<string, string>, findings: Finding[
   const [correct, misspelt] = EDENAI_SIGNATURE_HEADERS;
   if (headers[correct]?.trim()) return { header: "X-Edenai-Signature", value: headers[correct] };
   if (headers[misspelt]?.trim()) {
-    findings.push({ kind: "signature-header-misspelt", severity: "info", title: "The signature came in X-Edenai-Signautre", detail: "That is the older docs' misspelling. The receiver accepts it." });
+    findings.push({
+      kind: "signature-header-misspelt",
+      severity: "info",
+      title: "The signature came in X-Edenai-Signautre",
+      detail: "That is the older docs' misspelling. The receiver accepts it.",
+    });
     return { header: "X-Edenai-Signautre", value: headers[misspelt] };
   }
   const lookAlike = Object.entries(headers).find(([name, value]) => /signature/i.test(name) && value.trim() !== "");
   if (lookAlike) {
-    findings.push({ kind: "signature-header-misnamed", severity: "error", title: `No X-Edenai-Signature header, but a ${lookAlike[0]} header`, detail: `The receiver reads X-Edenai-Signature (or the misspelt X-Edenai-Signautre). The checks below use the value of ${lookAlike[0]}.` });
+    findings.push({
+      kind: "signature-header-misnamed",
+      severity: "error",
+      title: `No X-Edenai-Signature header, but a ${lookAlike[0]} header`,
+      detail: `The receiver reads X-Edenai-Signature (or the misspelt X-Edenai-Signautre). The checks below use the value of ${lookAlike[0]}.`,
+    });
     return { header: lookAlike[0], value: lookAlike[1] };
   }
-  findings.push({ kind: "signature-header-missing", severity: "error", title: "The request had no X-Edenai-Signature header", detail: "Eden AI signs webhooks only when signing is set up for the webhook; without a signature nothing can be verified. The request may also not come from Eden AI." });
+  findings.push({
+    kind: "signature-header-missing",
+    severity: "error",
+    title: "The request had no X-Edenai-Signature header",
+    detail:
+      "Eden AI signs webhooks only when signing is set up for the webhook; without a signature nothing can be verified. The request may also not come from Eden AI.",
+  });
   return null;
 }
 
 function checkHashAlgorithm(value: string | undefined, findings: Finding[]): void {
   if (value === undefined || ["sha256", "sha-256"].includes(value.trim().toLowerCase())) return;
-  findings.push({ kind: "unsupported-hash-algorithm", severity: "error", title: `X-Edenai-Hash-Algorithm is “${value.slice(0, 40)}”`, detail: "Only SHA256 is supported; the receiver refuses any other before it checks the signature, and so would a re-verification." });
+  findings.push({
+    kind: "unsupported-hash-algorithm",
+    severity: "error",
+    title: `X-Edenai-Hash-Algorithm is “${value.slice(0, 40)}”`,
+    detail: "Only SHA256 is supported; the receiver refuses any other before it checks the signature, and so would a re-verification.",
+  });
 }
 
 function parse(rawBody: Buffer): { tree: JsonNode | null; problem: string | null } {
@@ -148,8 +185,19 @@ function buildCandidates(rawBody: Buffer, tree: JsonNode | null): Candidate[] {
       if (text.isWellFormed()) add({ form: variant.name, description: variant.description, isDocumented: false, bytes: Buffer.from(text, "utf8") });
     }
   }
-  add({ form: "raw-body-newline-added", description: "the raw body with a trailing newline added", isDocumented: false, bytes: Buffer.concat([rawBody, Buffer.from("\n")]) });
-  if (rawBody.at(-1) === 0x0a) add({ form: "raw-body-newline-removed", description: "the raw body without its trailing newline", isDocumented: false, bytes: rawBody.subarray(0, rawBody.length - (rawBody.at(-2) === 0x0d ? 2 : 1)) });
+  add({
+    form: "raw-body-newline-added",
+    description: "the raw body with a trailing newline added",
+    isDocumented: false,
+    bytes: Buffer.concat([rawBody, Buffer.from("\n")]),
+  });
+  if (rawBody.at(-1) === 0x0a)
+    add({
+      form: "raw-body-newline-removed",
+      description: "the raw body without its trailing newline",
+      isDocumented: false,
+      bytes: rawBody.subarray(0, rawBody.length - (rawBody.at(-2) === 0x0d ? 2 : 1)),
+    });
   return candidates;
 }
 
@@ -160,7 +208,12 @@ function usableKeys(keys: readonly EdenaiDiagnosticKey[], findings: Finding[]): 
       const key = createPublicKey(credential.pem);
       usable.push({ credential, key, bytes: Math.ceil((key.asymmetricKeyDetails?.modulusLength ?? 0) / 8) });
     } catch {
-      findings.push({ kind: "key-unreadable", severity: "warning", title: `The key ${nameCredential(credential)} cannot be read`, detail: "Its stored PEM does not load as a public key, so it was not tried." });
+      findings.push({
+        kind: "key-unreadable",
+        severity: "warning",
+        title: `The key ${nameCredential(credential)} cannot be read`,
+        detail: "Its stored PEM does not load as a public key, so it was not tried.",
+      });
     }
   }
   return usable;
@@ -174,15 +227,33 @@ function publishedKeyNote(keys: readonly EdenaiDiagnosticKey[], findings: Findin
     kind: "published-key-not-active",
     severity: "info",
     title: entry ? `Eden AI's published key is ${describeRetirement(entry)} on this source` : "Eden AI's published key is not a credential of this source",
-    detail: "Deliveries signed by Eden AI's own servers verify only with its published key (SPKI SHA-256 3e527dfd…). That is expected if this source receives from another signer.",
+    detail:
+      "Deliveries signed by Eden AI's own servers verify only with its published key (SPKI SHA-256 3e527dfd…). That is expected if this source receives from another signer.",
   });
 }
 
 function describeEncoding(decoded: DecodedSignature, keys: Array<{ bytes: number }>, findings: Finding[]): void {
-  if (decoded.prefix) findings.push({ kind: "signature-prefix", severity: "warning", title: `The signature starts with “${decoded.prefix.trim()}”`, detail: "Eden AI sends the bare hex signature; the receiver does not strip a prefix. The checks below ignore it." });
-  if (decoded.encoding === "base64") findings.push({ kind: "signature-base64", severity: "warning", title: "The signature is base64, where hex was expected", detail: "The receiver reads the signature as hexadecimal only. The checks below decode it from base64." });
+  if (decoded.prefix)
+    findings.push({
+      kind: "signature-prefix",
+      severity: "warning",
+      title: `The signature starts with “${decoded.prefix.trim()}”`,
+      detail: "Eden AI sends the bare hex signature; the receiver does not strip a prefix. The checks below ignore it.",
+    });
+  if (decoded.encoding === "base64")
+    findings.push({
+      kind: "signature-base64",
+      severity: "warning",
+      title: "The signature is base64, where hex was expected",
+      detail: "The receiver reads the signature as hexadecimal only. The checks below decode it from base64.",
+    });
   if (decoded.encoding === "unreadable" || !decoded.bytes) {
-    findings.push({ kind: "signature-unreadable", severity: "error", title: "The signature cannot be read as hex or base64", detail: "An RSA signature in hex has twice as many characters as the key has bytes (768 for a 3072-bit key)." });
+    findings.push({
+      kind: "signature-unreadable",
+      severity: "error",
+      title: "The signature cannot be read as hex or base64",
+      detail: "An RSA signature in hex has twice as many characters as the key has bytes (768 for a 3072-bit key).",
+    });
     return;
   }
   const sizes = [...new Set(keys.map((key) => key.bytes))];
@@ -217,16 +288,41 @@ function describeMatch({ key, candidate, mode }: Match, isAsSent: boolean): Find
   const credential = credentialOf(key);
   const over = `over ${candidate.isDocumented ? `the ${candidate.form} form (${candidate.description})` : candidate.description}`;
   if (mode === "direct") {
-    return { kind: "signed-directly", severity: "warning", credential, title: `It is ${nameCredential(key)}'s signature of the payload itself, not of its hex digest`, detail: `Signed ${over}. Eden AI signs the ASCII hex SHA-256 of the payload; this sender signs the payload bytes directly, which the receiver does not accept.` };
+    return {
+      kind: "signed-directly",
+      severity: "warning",
+      credential,
+      title: `It is ${nameCredential(key)}'s signature of the payload itself, not of its hex digest`,
+      detail: `Signed ${over}. Eden AI signs the ASCII hex SHA-256 of the payload; this sender signs the payload bytes directly, which the receiver does not accept.`,
+    };
   }
   if (!candidate.isDocumented) {
-    return { kind: "other-layout", severity: "warning", credential, title: `It matches ${nameCredential(key)} ${over}`, detail: "That is a layout Eden AI's docs never described, so the receiver does not try it and cannot accept this delivery. The sender serializes the payload differently before signing." };
+    return {
+      kind: "other-layout",
+      severity: "warning",
+      credential,
+      title: `It matches ${nameCredential(key)} ${over}`,
+      detail:
+        "That is a layout Eden AI's docs never described, so the receiver does not try it and cannot accept this delivery. The sender serializes the payload differently before signing.",
+    };
   }
   if (!isAsSent) {
-    return { kind: "encoding-only", severity: "warning", credential, title: `It is the right signature by ${nameCredential(key)}, written the wrong way`, detail: `It matches ${over} once decoded, but the receiver reads only a bare hex signature.` };
+    return {
+      kind: "encoding-only",
+      severity: "warning",
+      credential,
+      title: `It is the right signature by ${nameCredential(key)}, written the wrong way`,
+      detail: `It matches ${over} once decoded, but the receiver reads only a bare hex signature.`,
+    };
   }
   if (key.state === "active") {
-    return { kind: "matches-active", severity: "success", credential, title: `It matches the active key ${nameCredential(key)} ${over}`, detail: "The key was probably added after this delivery arrived. Re-verify to accept the delivery." };
+    return {
+      kind: "matches-active",
+      severity: "success",
+      credential,
+      title: `It matches the active key ${nameCredential(key)} ${over}`,
+      detail: "The key was probably added after this delivery arrived. Re-verify to accept the delivery.",
+    };
   }
   return {
     kind: key.state === "revoked" ? "signed-with-revoked" : "signed-with-expired",
@@ -242,6 +338,7 @@ function resultFor(key: EdenaiDiagnosticKey, matches: Match[], isAsSent: boolean
   const own = matches.filter((match) => match.key.id === key.id);
   const exact = own.find((match) => match.mode === "hex-digest" && match.candidate.isDocumented && isAsSent);
   if (exact) return { ...base, result: "matches", note: `${exact.candidate.form} form` };
-  if (own.length > 0) return { ...base, result: "matches-altered", note: own[0].mode === "direct" ? "signed the payload directly" : own[0].candidate.description };
+  if (own.length > 0)
+    return { ...base, result: "matches-altered", note: own[0].mode === "direct" ? "signed the payload directly" : own[0].candidate.description };
   return { ...base, result: "no-match" };
 }

@@ -6,14 +6,24 @@ import { diagnoseMaskit, type MaskitDiagnosticSecret } from "./diagnose-maskit.t
 // Each thing the inspector can tell an operator about a MaskIt signature that did not verify,
 // on real multipart bodies and real HMACs.
 
-const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from("JFIF\0 a small fake jpeg body with a line break\r\n"), Buffer.from([0xff, 0xd9])]);
+const JPEG = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+  Buffer.from("JFIF\0 a small fake jpeg body with a line break\r\n"),
+  Buffer.from([0xff, 0xd9]),
+]);
 const delivery = maskitBody(JPEG, "batch-7/frame-3");
 const current = secret("c-current", "current secret", "whsec_current-secret-0123456789");
 const revoked = secret("c-revoked", "leaked secret", "whsec_leaked-secret-0123456789", "revoked", new Date("2026-11-20T10:00:00Z"));
 const expired = secret("c-expired", "rotated-out secret", "whsec_rotated-secret-0123456789", "expired", new Date("2026-11-21T12:30:00Z"));
 const all = [current, revoked, expired];
 
-function secret(id: string, label: string, value: string, state: MaskitDiagnosticSecret["state"] = "active", retiredAt: Date | null = null): MaskitDiagnosticSecret {
+function secret(
+  id: string,
+  label: string,
+  value: string,
+  state: MaskitDiagnosticSecret["state"] = "active",
+  retiredAt: Date | null = null,
+): MaskitDiagnosticSecret {
   return { id, label, fingerprint: `fp-${id}`, state, retiredAt, secret: Buffer.from(value) };
 }
 
@@ -23,7 +33,10 @@ function hmac(key: string | Buffer, ...chunks: Array<Buffer | string>): Buffer {
   return mac.digest();
 }
 
-function diagnose(signature: string | null, options: { body?: Buffer; contentType?: string; secrets?: MaskitDiagnosticSecret[]; headers?: Record<string, string> } = {}) {
+function diagnose(
+  signature: string | null,
+  options: { body?: Buffer; contentType?: string; secrets?: MaskitDiagnosticSecret[]; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { "content-type": options.contentType ?? delivery.contentType, ...options.headers };
   if (signature !== null) headers["x-signature"] = signature;
   return diagnoseMaskit({ rawBody: options.body ?? delivery.body, headers, secrets: options.secrets ?? all });
@@ -62,7 +75,10 @@ describe("diagnoseMaskit", () => {
 
   it("calls uppercase hex with whitespace fine, and then looks at the secret", () => {
     const diagnosis = diagnose(` ${unknownSecret.toUpperCase()} `);
-    expect(finding(diagnosis, "signature-format-fine")).toMatchObject({ severity: "info", title: expect.stringContaining("uppercase hex and whitespace around it") });
+    expect(finding(diagnosis, "signature-format-fine")).toMatchObject({
+      severity: "info",
+      title: expect.stringContaining("uppercase hex and whitespace around it"),
+    });
     expect(kinds(diagnosis)).toContain("unknown-secret");
   });
 
@@ -103,7 +119,9 @@ describe("diagnoseMaskit", () => {
 
   it("finds a trailing newline added or removed after signing", () => {
     const added = diagnose(hmac(current.secret, delivery.body, "\n").toString("hex"));
-    expect(finding(added, "trailing-newline-added")!.title).toBe("It matches the body with a trailing newline (LF) added, under “current secret” (fp-c-current)");
+    expect(finding(added, "trailing-newline-added")!.title).toBe(
+      "It matches the body with a trailing newline (LF) added, under “current secret” (fp-c-current)",
+    );
 
     const sentWithNewline = Buffer.concat([delivery.body, Buffer.from("\r\n")]);
     const removed = diagnose(hmac(current.secret, delivery.body).toString("hex"), { body: sentWithNewline });
@@ -126,7 +144,9 @@ describe("diagnoseMaskit", () => {
   });
 
   it("finds a secret used without its whsec_ prefix, and a plain SHA-256 with no secret", () => {
-    expect(finding(diagnose(hmac("current-secret-0123456789", delivery.body).toString("hex")), "secret-variant")!.title).toContain("without its “whsec_” prefix");
+    expect(finding(diagnose(hmac("current-secret-0123456789", delivery.body).toString("hex")), "secret-variant")!.title).toContain(
+      "without its “whsec_” prefix",
+    );
     expect(kinds(diagnose(createHash("sha256").update(delivery.body).digest("hex")))).toContain("unkeyed-sha256");
   });
 
@@ -153,7 +173,9 @@ describe("diagnoseMaskit", () => {
     expect(kinds(diagnosis)).toContain("matches-active");
 
     expect(finding(diagnose(unknownSecret, { contentType: "multipart/form-data" }), "multipart-malformed")!.detail).toContain("no boundary");
-    expect(finding(diagnose(unknownSecret, { contentType: "multipart/form-data; boundary=elsewhere" }), "multipart-malformed")!.detail).toContain("does not occur");
+    expect(finding(diagnose(unknownSecret, { contentType: "multipart/form-data; boundary=elsewhere" }), "multipart-malformed")!.detail).toContain(
+      "does not occur",
+    );
     expect(finding(diagnose(unknownSecret, { body: Buffer.from([0, 1, 2, 255]) }), "multipart-malformed")).toBeDefined();
     expect(kinds(diagnose(unknownSecret, { body: Buffer.alloc(0) }))).toContain("body-empty");
   });
@@ -176,7 +198,12 @@ describe("diagnoseMaskit", () => {
   });
 
   it("does not rewrite a body larger than the limit, but still checks its parts", () => {
-    const diagnosis = diagnoseMaskit({ rawBody: delivery.body, headers: { "content-type": delivery.contentType, "x-signature": hmac(current.secret, JPEG).toString("hex") }, secrets: all, maxRewriteBytes: 10 });
+    const diagnosis = diagnoseMaskit({
+      rawBody: delivery.body,
+      headers: { "content-type": delivery.contentType, "x-signature": hmac(current.secret, JPEG).toString("hex") },
+      secrets: all,
+      maxRewriteBytes: 10,
+    });
     expect(diagnosis.bodiesChecked).toEqual(["the body as received", "the image part alone", "the metadata part alone"]);
     expect(kinds(diagnosis)).toContain("image-part-only");
   });

@@ -77,14 +77,19 @@ export function diagnoseMaskit(input: MaskitDiagnosisInput): MaskitDiagnosis {
   });
 
   if (!signature) {
-    return report(null, [], [
-      {
-        kind: "signature-header-missing",
-        severity: "error",
-        title: "The request had no X-Signature header",
-        detail: "MaskIt signs every delivery in X-Signature. Without it nothing can be verified: the request may not come from MaskIt, or a proxy on the way dropped the header.",
-      },
-    ]);
+    return report(
+      null,
+      [],
+      [
+        {
+          kind: "signature-header-missing",
+          severity: "error",
+          title: "The request had no X-Signature header",
+          detail:
+            "MaskIt signs every delivery in X-Signature. Without it nothing can be verified: the request may not come from MaskIt, or a proxy on the way dropped the header.",
+        },
+      ],
+    );
   }
   const decoded = decodeSignature(signature.value);
   const headerFindings = describeHeader(signature, decoded);
@@ -140,11 +145,17 @@ function describeHeader(signature: { header: string; value: string }, decoded: D
       kind: "signature-prefix",
       severity: "warning",
       title: `The signature starts with “${decoded.prefix.trim()}”`,
-      detail: "MaskIt sends the bare hex digest. The receiver does not strip a prefix, so this signature can never verify as sent; the checks below ignore the prefix.",
+      detail:
+        "MaskIt sends the bare hex digest. The receiver does not strip a prefix, so this signature can never verify as sent; the checks below ignore the prefix.",
     });
   }
   if (decoded.hasInnerWhitespace) {
-    findings.push({ kind: "signature-inner-whitespace", severity: "warning", title: "The signature has whitespace inside it", detail: "The receiver accepts whitespace around the hex digest, not inside it." });
+    findings.push({
+      kind: "signature-inner-whitespace",
+      severity: "warning",
+      title: "The signature has whitespace inside it",
+      detail: "The receiver accepts whitespace around the hex digest, not inside it.",
+    });
   }
   if (decoded.encoding === "base64") {
     const length = decoded.bytes?.length ?? 0;
@@ -165,7 +176,12 @@ function describeHeader(signature: { header: string; value: string }, decoded: D
       detail: `X-Signature should be 64 hexadecimal characters. This value (${describeLength(decoded)}) cannot be read as a digest at all.`,
     });
   } else if (decoded.cleaned.length !== HMAC_BYTES * 2) {
-    findings.push({ kind: "signature-wrong-length", severity: "error", title: `The signature has the wrong length: ${describeLength(decoded)}`, detail: guessFromLength(decoded.cleaned.length) });
+    findings.push({
+      kind: "signature-wrong-length",
+      severity: "error",
+      title: `The signature has the wrong length: ${describeLength(decoded)}`,
+      detail: guessFromLength(decoded.cleaned.length),
+    });
   } else if (decoded.hasUppercase || decoded.hasOuterWhitespace) {
     const what = [decoded.hasUppercase && "uppercase hex", decoded.hasOuterWhitespace && "whitespace around it"].filter(Boolean).join(" and ");
     findings.push({
@@ -189,27 +205,66 @@ function guessFromLength(hexDigits: number): string {
 function bodyVariants(body: Buffer, multipart: SplitMultipart, maxRewriteBytes: number): BodyVariant[] {
   const variants: BodyVariant[] = [{ kind: "body", label: "the body as received", explanation: "", chunks: [body] }];
   if (body.length <= maxRewriteBytes) {
-    const signedAs = "The sender signed other bytes than the ones that arrived: check the sender's signing code, and anything between it and this server that rewrites bodies (a proxy, a text-mode transfer).";
+    const signedAs =
+      "The sender signed other bytes than the ones that arrived: check the sender's signing code, and anything between it and this server that rewrites bodies (a proxy, a text-mode transfer).";
     variants.push(
-      { kind: "trailing-newline-added", label: "the body with a trailing newline (LF) added", explanation: `The sender signed the body with a newline at its end that did not arrive. ${signedAs}`, chunks: [body, Buffer.from("\n")] },
-      { kind: "trailing-crlf-added", label: "the body with a trailing CRLF added", explanation: `The sender signed the body with a CRLF line break at its end that did not arrive. ${signedAs}`, chunks: [body, Buffer.from("\r\n")] },
+      {
+        kind: "trailing-newline-added",
+        label: "the body with a trailing newline (LF) added",
+        explanation: `The sender signed the body with a newline at its end that did not arrive. ${signedAs}`,
+        chunks: [body, Buffer.from("\n")],
+      },
+      {
+        kind: "trailing-crlf-added",
+        label: "the body with a trailing CRLF added",
+        explanation: `The sender signed the body with a CRLF line break at its end that did not arrive. ${signedAs}`,
+        chunks: [body, Buffer.from("\r\n")],
+      },
     );
     const trimmed = stripTrailingNewline(body);
-    if (trimmed) variants.push({ kind: "trailing-newline-removed", label: "the body with its trailing newline removed", explanation: `The sender signed the body without the newline it ends with: the newline was added after signing. ${signedAs}`, chunks: [trimmed] });
+    if (trimmed)
+      variants.push({
+        kind: "trailing-newline-removed",
+        label: "the body with its trailing newline removed",
+        explanation: `The sender signed the body without the newline it ends with: the newline was added after signing. ${signedAs}`,
+        chunks: [trimmed],
+      });
     if (body.includes("\r\n")) {
-      variants.push({ kind: "crlf-to-lf", label: "the body with its CRLF line endings converted to LF", explanation: `The sender signed a version of the body with LF line endings, but it arrived with CRLF. ${signedAs}`, chunks: [convertCrlfToLf(body)] });
+      variants.push({
+        kind: "crlf-to-lf",
+        label: "the body with its CRLF line endings converted to LF",
+        explanation: `The sender signed a version of the body with LF line endings, but it arrived with CRLF. ${signedAs}`,
+        chunks: [convertCrlfToLf(body)],
+      });
     }
     if (hasBareLf(body)) {
-      variants.push({ kind: "lf-to-crlf", label: "the body with its LF line endings converted to CRLF", explanation: `The sender signed the body with CRLF line endings, and something on the way turned them into LF. ${signedAs}`, chunks: [convertLfToCrlf(body)] });
+      variants.push({
+        kind: "lf-to-crlf",
+        label: "the body with its LF line endings converted to CRLF",
+        explanation: `The sender signed the body with CRLF line endings, and something on the way turned them into LF. ${signedAs}`,
+        chunks: [convertLfToCrlf(body)],
+      });
     }
   }
   const image = multipart.parts.find((part) => part.name?.toLowerCase() === IMAGE_FIELD);
   if (image) {
-    variants.push({ kind: "image-part-only", label: "the image part alone", explanation: "The sender signs only the image bytes (the maskedImage part), not the whole request body as MaskIt does. Its signing code must sign the raw body exactly as sent.", chunks: [image.data] });
+    variants.push({
+      kind: "image-part-only",
+      label: "the image part alone",
+      explanation:
+        "The sender signs only the image bytes (the maskedImage part), not the whole request body as MaskIt does. Its signing code must sign the raw body exactly as sent.",
+      chunks: [image.data],
+    });
   }
   const metadata = multipart.parts.find((part) => part.name?.toLowerCase() === METADATA_FIELD);
   if (metadata) {
-    variants.push({ kind: "metadata-part-only", label: "the metadata part alone", explanation: "The sender signs only the metadata text, not the whole request body as MaskIt does. Its signing code must sign the raw body exactly as sent.", chunks: [metadata.data] });
+    variants.push({
+      kind: "metadata-part-only",
+      label: "the metadata part alone",
+      explanation:
+        "The sender signs only the metadata text, not the whole request body as MaskIt does. Its signing code must sign the raw body exactly as sent.",
+      chunks: [metadata.data],
+    });
   }
   return variants;
 }
@@ -245,7 +300,12 @@ function findMatches(decoded: DecodedSignature, variants: BodyVariant[], secrets
   if (other) {
     for (const secret of secrets) {
       if (!equal(hmac(other.algorithm, secret.secret, [body]), received)) continue;
-      matches.push({ secret, kind: "other-algorithm", title: `It is ${other.name} of the body under ${nameCredential(secret)}`, detail: `The sender uses the right secret with the wrong hash function: MaskIt signs with HMAC-SHA256, which is what the receiver checks.` });
+      matches.push({
+        secret,
+        kind: "other-algorithm",
+        title: `It is ${other.name} of the body under ${nameCredential(secret)}`,
+        detail: `The sender uses the right secret with the wrong hash function: MaskIt signs with HMAC-SHA256, which is what the receiver checks.`,
+      });
     }
   }
   return matches;
@@ -257,15 +317,36 @@ function describeMatch(secret: MaskitDiagnosticSecret, variant: BodyVariant, isA
   }
   if (!isAsSent) {
     const how = decoded.encoding === "base64" ? "read as base64" : "once its prefix or whitespace is removed";
-    return { secret, kind: "encoding-only", title: `It is the right HMAC under ${nameCredential(secret)}, ${how}`, detail: "The secret and the body are right; only the way the signature is written is not. The sender must send the bare 64-character hex digest in X-Signature." };
+    return {
+      secret,
+      kind: "encoding-only",
+      title: `It is the right HMAC under ${nameCredential(secret)}, ${how}`,
+      detail:
+        "The secret and the body are right; only the way the signature is written is not. The sender must send the bare 64-character hex digest in X-Signature.",
+    };
   }
   if (secret.state === "active") {
-    return { secret, kind: "matches-active", title: `It matches the active secret ${nameCredential(secret)}`, detail: "The secret was probably added after this delivery arrived. Re-verify to accept the delivery." };
+    return {
+      secret,
+      kind: "matches-active",
+      title: `It matches the active secret ${nameCredential(secret)}`,
+      detail: "The secret was probably added after this delivery arrived. Re-verify to accept the delivery.",
+    };
   }
   const retirement = describeRetirement(secret);
   return secret.state === "revoked"
-    ? { secret, kind: "signed-with-revoked", title: `It was signed with ${nameCredential(secret)}, a revoked secret`, detail: `That secret was ${retirement}, and the sender still signs with it. Give the sender the source's current secret. A revoked secret cannot be made active again, so this delivery cannot be re-verified with it.` }
-    : { secret, kind: "signed-with-expired", title: `It was signed with ${nameCredential(secret)}, an expired secret`, detail: `That secret ${retirement}, at the end of a rotation, and the sender still signs with it: it has not switched to the new secret. Give the sender the current secret.` };
+    ? {
+        secret,
+        kind: "signed-with-revoked",
+        title: `It was signed with ${nameCredential(secret)}, a revoked secret`,
+        detail: `That secret was ${retirement}, and the sender still signs with it. Give the sender the source's current secret. A revoked secret cannot be made active again, so this delivery cannot be re-verified with it.`,
+      }
+    : {
+        secret,
+        kind: "signed-with-expired",
+        title: `It was signed with ${nameCredential(secret)}, an expired secret`,
+        detail: `That secret ${retirement}, at the end of a rotation, and the sender still signs with it: it has not switched to the new secret. Give the sender the current secret.`,
+      };
 }
 
 function toFinding(match: Match): Finding {
@@ -288,23 +369,62 @@ function secretVariants(secret: Buffer): Array<{ label: string; explanation: str
   if (!text.startsWith("whsec_") || text.length <= 6) return [];
   const rest = text.slice(6);
   return [
-    { label: "without its “whsec_” prefix", explanation: "The sender signs with the secret minus its “whsec_” prefix. The whole string, prefix included, is the secret.", bytes: Buffer.from(rest) },
-    { label: "decoded from base64", explanation: "The sender decodes the part after “whsec_” from base64 and signs with those bytes. The whole string, as text, is the secret.", bytes: Buffer.from(rest, "base64url") },
+    {
+      label: "without its “whsec_” prefix",
+      explanation: "The sender signs with the secret minus its “whsec_” prefix. The whole string, prefix included, is the secret.",
+      bytes: Buffer.from(rest),
+    },
+    {
+      label: "decoded from base64",
+      explanation: "The sender decodes the part after “whsec_” from base64 and signs with those bytes. The whole string, as text, is the secret.",
+      bytes: Buffer.from(rest, "base64url"),
+    },
   ];
 }
 
 function describeBody(body: Buffer, multipart: SplitMultipart): Finding[] {
   const findings: Finding[] = [];
-  if (body.length === 0) return [{ kind: "body-empty", severity: "warning", title: "The body is empty", detail: "A MaskIt delivery carries a metadata part and an image; this request carried no bytes at all." }];
+  if (body.length === 0)
+    return [
+      {
+        kind: "body-empty",
+        severity: "warning",
+        title: "The body is empty",
+        detail: "A MaskIt delivery carries a metadata part and an image; this request carried no bytes at all.",
+      },
+    ];
   if (multipart.problem) {
-    findings.push({ kind: "multipart-malformed", severity: "warning", title: "The body is not well-formed multipart", detail: `${capitalize(multipart.problem)}. The receiver refuses such a body (400) even when its signature is right.` });
+    findings.push({
+      kind: "multipart-malformed",
+      severity: "warning",
+      title: "The body is not well-formed multipart",
+      detail: `${capitalize(multipart.problem)}. The receiver refuses such a body (400) even when its signature is right.`,
+    });
   } else {
     const image = multipart.parts.find((part) => part.name?.toLowerCase() === IMAGE_FIELD);
-    if (!image) findings.push({ kind: "image-part-missing", severity: "warning", title: "The body has no maskedImage part", detail: `Parts found: ${multipart.parts.map((part) => part.name ?? "(unnamed)").join(", ") || "none"}. Even with a valid signature the receiver refuses a body without an image (400).` });
-    else if (!image.detectedType) findings.push({ kind: "image-not-jpeg-png", severity: "warning", title: "The image part is not a JPEG or PNG by its bytes", detail: `It was declared as ${image.declaredType ?? "no type"}. The receiver refuses other files (415) even with a valid signature.` });
+    if (!image)
+      findings.push({
+        kind: "image-part-missing",
+        severity: "warning",
+        title: "The body has no maskedImage part",
+        detail: `Parts found: ${multipart.parts.map((part) => part.name ?? "(unnamed)").join(", ") || "none"}. Even with a valid signature the receiver refuses a body without an image (400).`,
+      });
+    else if (!image.detectedType)
+      findings.push({
+        kind: "image-not-jpeg-png",
+        severity: "warning",
+        title: "The image part is not a JPEG or PNG by its bytes",
+        detail: `It was declared as ${image.declaredType ?? "no type"}. The receiver refuses other files (415) even with a valid signature.`,
+      });
   }
   if (multipart.hasBareLineFeeds) {
-    findings.push({ kind: "bare-line-feeds", severity: "warning", title: "Lines in the multipart framing end in LF, not CRLF", detail: "Multipart bodies use CRLF line breaks. Bare LFs suggest the body was converted on its way (a text-mode transfer or a rewriting proxy), which changes the bytes the signature covers." });
+    findings.push({
+      kind: "bare-line-feeds",
+      severity: "warning",
+      title: "Lines in the multipart framing end in LF, not CRLF",
+      detail:
+        "Multipart bodies use CRLF line breaks. Bare LFs suggest the body was converted on its way (a text-mode transfer or a rewriting proxy), which changes the bytes the signature covers.",
+    });
   }
   return findings;
 }

@@ -44,7 +44,10 @@ export async function inspectDelivery(id: string) {
   const isQuarantined = context.quarantine !== null && delivery.status !== "verified";
   const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blob.sha256, headers, delivery.contentType) : null;
   // A verified JSON body is shown from its raw bytes (order and number literals as received) when it is of a size a page can hold.
-  const rawBody = !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES ? await readBlobBuffer((await getBlobWriter()).store, context.rawBody.sha256) : null;
+  const rawBody =
+    !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES
+      ? await readBlobBuffer((await getBlobWriter()).store, context.rawBody.sha256)
+      : null;
   const payloadText = rawBody ? await previewOffLoop(rawBody) : null;
   // purgedAt: the retention job removed the stored bytes (quarantined body or images) then.
   return { delivery: { ...delivery, headers }, source: context.source, diagnosis, isQuarantined, payloadText, purgedAt: context.purgedAt };

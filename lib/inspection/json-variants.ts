@@ -24,13 +24,41 @@ export interface JsonVariant {
 
 /** In the order they are tried; each names the call that produces it. */
 export const JSON_VARIANTS: readonly JsonVariant[] = [
-  { name: "python-sorted-indent-2", description: "Python json.dumps(payload, indent=2, sort_keys=True)", layout: { indent: 2, sortKeys: true, escape: "ascii", separators: "python" } },
-  { name: "python-compact", description: "Python json.dumps(payload), on one line", layout: { indent: null, sortKeys: false, escape: "ascii", separators: "python" } },
-  { name: "python-compact-sorted", description: "Python json.dumps(payload, sort_keys=True), on one line", layout: { indent: null, sortKeys: true, escape: "ascii", separators: "python" } },
-  { name: "js-compact", description: "JavaScript JSON.stringify(payload), on one line (also orjson.dumps without options)", layout: { indent: null, sortKeys: false, escape: "js", separators: "tight" } },
-  { name: "orjson-compact-sorted", description: "orjson.dumps(payload, option=OPT_SORT_KEYS), on one line", layout: { indent: null, sortKeys: true, escape: "utf8", separators: "tight" } },
-  { name: "python-indent-4", description: "Python json.dumps(payload, indent=4)", layout: { indent: 4, sortKeys: false, escape: "ascii", separators: "python" } },
-  { name: "js-indent-4", description: "JavaScript JSON.stringify(payload, null, 4)", layout: { indent: 4, sortKeys: false, escape: "js", separators: "tight" } },
+  {
+    name: "python-sorted-indent-2",
+    description: "Python json.dumps(payload, indent=2, sort_keys=True)",
+    layout: { indent: 2, sortKeys: true, escape: "ascii", separators: "python" },
+  },
+  {
+    name: "python-compact",
+    description: "Python json.dumps(payload), on one line",
+    layout: { indent: null, sortKeys: false, escape: "ascii", separators: "python" },
+  },
+  {
+    name: "python-compact-sorted",
+    description: "Python json.dumps(payload, sort_keys=True), on one line",
+    layout: { indent: null, sortKeys: true, escape: "ascii", separators: "python" },
+  },
+  {
+    name: "js-compact",
+    description: "JavaScript JSON.stringify(payload), on one line (also orjson.dumps without options)",
+    layout: { indent: null, sortKeys: false, escape: "js", separators: "tight" },
+  },
+  {
+    name: "orjson-compact-sorted",
+    description: "orjson.dumps(payload, option=OPT_SORT_KEYS), on one line",
+    layout: { indent: null, sortKeys: true, escape: "utf8", separators: "tight" },
+  },
+  {
+    name: "python-indent-4",
+    description: "Python json.dumps(payload, indent=4)",
+    layout: { indent: 4, sortKeys: false, escape: "ascii", separators: "python" },
+  },
+  {
+    name: "js-indent-4",
+    description: "JavaScript JSON.stringify(payload, null, 4)",
+    layout: { indent: 4, sortKeys: false, escape: "js", separators: "tight" },
+  },
 ];
 
 export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string {
@@ -47,10 +75,18 @@ export function serializeWithLayout(tree: JsonNode, layout: JsonLayout): string 
     switch (node.kind) {
       case "object": {
         const entries = layout.sortKeys ? [...node.entries].sort(([a], [b]) => compareCodePoints(a, b)) : node.entries;
-        return open(entries.map(([key, value]) => quote(key) + keySeparator + write(value, depth + 1)), "{", "}");
+        return open(
+          entries.map(([key, value]) => quote(key) + keySeparator + write(value, depth + 1)),
+          "{",
+          "}",
+        );
       }
       case "array":
-        return open(node.items.map((item) => write(item, depth + 1)), "[", "]");
+        return open(
+          node.items.map((item) => write(item, depth + 1)),
+          "[",
+          "]",
+        );
       case "string":
         return quote(node.value);
       case "number":

@@ -48,14 +48,22 @@ export async function promoteDelivery(storage: StorageContext, promotion: Promot
       [promotion.sourceId, promotion.dedupeKey, promotion.deliveryId],
     );
     if (claimed.rowCount === 0) {
-      const existing = await client.query<{ delivery_id: string }>("SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2", [promotion.sourceId, promotion.dedupeKey]);
+      const existing = await client.query<{ delivery_id: string }>("SELECT delivery_id FROM dedupe_keys WHERE source_id = $1 AND key = $2", [
+        promotion.sourceId,
+        promotion.dedupeKey,
+      ]);
       return { outcome: "duplicate", duplicateOf: existing.rows[0].delivery_id };
     }
 
     const byHash = await storeImages(client, storage.blobs, promotion.images);
     const stored = promotion.images.map((image) => ({ image, imageId: byHash.get(image.sha256)!.imageId, isNewImage: byHash.get(image.sha256)!.isNew }));
     for (const [position, { imageId, image }] of stored.entries()) {
-      await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [promotion.deliveryId, position, imageId, image.origin]);
+      await client.query("INSERT INTO delivery_images (delivery_id, position, image_id, origin) VALUES ($1, $2, $3, $4)", [
+        promotion.deliveryId,
+        position,
+        imageId,
+        image.origin,
+      ]);
     }
     await updateDelivery(client, promotion, stored[0]?.imageId ?? null, promotion.keepsRawBody ? row.blob_id : null);
     await client.query("DELETE FROM quarantined_bodies WHERE delivery_id = $1", [promotion.deliveryId]);
@@ -74,7 +82,12 @@ export async function promoteDelivery(storage: StorageContext, promotion: Promot
   // Rows first, bytes after their commit; images already stored elsewhere leave nothing to free.
   if (freedSha256) await deleteUnreferencedBytes(storage.pool, storage.blobs.store, [freedSha256]);
   // Nothing was stored: the bytes put for its images may be no one's.
-  if (result.outcome !== "verified") await deleteUnreferencedBytes(storage.pool, storage.blobs.store, promotion.images.map((image) => image.sha256));
+  if (result.outcome !== "verified")
+    await deleteUnreferencedBytes(
+      storage.pool,
+      storage.blobs.store,
+      promotion.images.map((image) => image.sha256),
+    );
   return result;
 }
 

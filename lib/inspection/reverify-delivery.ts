@@ -36,7 +36,14 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   const { pool } = storage;
   const delivery = await getPrisma().delivery.findUnique({
     where: { id: options.deliveryId },
-    select: { id: true, status: true, headers: true, purgedAt: true, source: { select: { id: true, slug: true } }, quarantine: { select: { blob: { select: { sha256: true } } } } },
+    select: {
+      id: true,
+      status: true,
+      headers: true,
+      purgedAt: true,
+      source: { select: { id: true, slug: true } },
+      quarantine: { select: { blob: { select: { sha256: true } } } },
+    },
   });
   if (!delivery) throw new DeliveryNotFoundError();
   if (delivery.status === "verified") return { outcome: "nothing_to_verify", reason: "This delivery is already verified." };
@@ -58,7 +65,9 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   });
   if (!check.isAccepted) {
     await recordAudit(getPrisma(), audit({ outcome: check.outcome, reason: check.reason.slice(0, 500), ...credentialDetail(check.credential) }));
-    return check.outcome === "no_match" ? { outcome: "no_match", reason: check.reason } : { outcome: "still_refused", reason: check.reason, credential: check.credential };
+    return check.outcome === "no_match"
+      ? { outcome: "no_match", reason: check.reason }
+      : { outcome: "still_refused", reason: check.reason, credential: check.credential };
   }
 
   // The spools are needed until the thumbnails have their bytes; then they go, whatever happened.

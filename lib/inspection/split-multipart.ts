@@ -101,8 +101,13 @@ function findNextDelimiter(body: Buffer, delimiter: Buffer, from: number): { at:
 
 function parseHeaders(text: string): Pick<RawPart, "name" | "fileName" | "declaredType"> {
   const lines = text.split(/\r?\n/);
-  const value = (header: string) => lines.find((line) => line.toLowerCase().startsWith(`${header}:`))?.slice(header.length + 1).trim() ?? null;
+  const value = (header: string) =>
+    lines
+      .find((line) => line.toLowerCase().startsWith(`${header}:`))
+      ?.slice(header.length + 1)
+      .trim() ?? null;
   const disposition = value("content-disposition") ?? "";
-  const parameter = (name: string) => disposition.match(new RegExp(`;\\s*${name}="([^"]*)"`, "i"))?.[1] ?? disposition.match(new RegExp(`;\\s*${name}=([^;\\s]+)`, "i"))?.[1] ?? null;
+  const parameter = (name: string) =>
+    disposition.match(new RegExp(`;\\s*${name}="([^"]*)"`, "i"))?.[1] ?? disposition.match(new RegExp(`;\\s*${name}=([^;\\s]+)`, "i"))?.[1] ?? null;
   return { name: parameter("name"), fileName: parameter("filename"), declaredType: value("content-type") };
 }

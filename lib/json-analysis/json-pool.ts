@@ -19,7 +19,10 @@ const WORKER_FILE = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", 
 
 /** The body could not be analysed within the budget (time or memory). */
 export class JsonAnalysisLimitError extends Error {
-  constructor(readonly limit: "time" | "memory", budgetMs: number) {
+  constructor(
+    readonly limit: "time" | "memory",
+    budgetMs: number,
+  ) {
     super(limit === "time" ? `the JSON body could not be analysed within ${budgetMs} ms` : `the JSON body needs more than ${WORKER_HEAP_MB} MB to analyse`);
     this.name = "JsonAnalysisLimitError";
   }

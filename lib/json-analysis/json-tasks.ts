@@ -24,7 +24,15 @@ export type JsonTask =
 export type EdenaiVerification =
   | { outcome: "invalid-json"; message: string }
   | { outcome: "signature-error"; code: SignatureFailureCode; message: string; retiredMatch: (CredentialRef & { index: number }) | null }
-  | { outcome: "verified"; credential: CredentialRef; form: string; job: ReturnType<typeof describeJob>; dedupeKey: string | null; displayPayload: unknown; images: EmbeddedImage[] };
+  | {
+      outcome: "verified";
+      credential: CredentialRef;
+      form: string;
+      job: ReturnType<typeof describeJob>;
+      dedupeKey: string | null;
+      displayPayload: unknown;
+      images: EmbeddedImage[];
+    };
 
 export type JsonTaskResult<T extends JsonTask> = T extends { kind: "verify-edenai" }
   ? EdenaiVerification
@@ -62,7 +70,15 @@ function verifyEdenaiBody(rawBody: Buffer, headers: Headers, keys: EdenaiKeyInpu
     const match = verifyEdenaiSignature({ rawBody, headers, keys: asKeys(keys), tree });
     const plain = toPlainJson(tree);
     const { images, displayPayload } = extractEmbeddedImages(plain);
-    return { outcome: "verified", credential: match.credential, form: match.form, job: describeJob(plain), dedupeKey: jobDedupeKey(plain), displayPayload, images };
+    return {
+      outcome: "verified",
+      credential: match.credential,
+      form: match.form,
+      job: describeJob(plain),
+      dedupeKey: jobDedupeKey(plain),
+      displayPayload,
+      images,
+    };
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
     const isWorthAHint = error.code === "no_match" || error.code === "no_credentials";

@@ -7,7 +7,8 @@ import { listHourlyActivity, type HourBucket } from "./list-hourly-activity.ts";
 // threshold, its last 24 hours by the hour, and whether it has been silent too long. The
 // 24-hour totals are the sums of the chart's buckets, so the numbers and the chart agree.
 
-export interface OverviewSource extends Pick<SourceSummary, "id" | "slug" | "name" | "kind" | "enabled" | "createdAt" | "lastDeliveryAt" | "activeCredentials"> {
+export interface OverviewSource
+  extends Pick<SourceSummary, "id" | "slug" | "name" | "kind" | "enabled" | "createdAt" | "lastDeliveryAt" | "activeCredentials"> {
   silenceAlertMinutes: number | null;
   silence: Silence | null;
   hours: HourBucket[];

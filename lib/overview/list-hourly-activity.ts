@@ -20,7 +20,9 @@ export interface HourBucket {
 /** Every source's 24 buckets, oldest first, by source id; hours without deliveries count zero. */
 export async function listHourlyActivity(options: { now: Date }): Promise<Map<string, HourBucket[]>> {
   const start = firstHour(options.now);
-  const rows = await getPrisma().$queryRaw<Array<{ sourceId: string; hour: Date | null; verified: number; failed: number; rejected: number }>>(hourlyActivityQuery(start, options.now));
+  const rows = await getPrisma().$queryRaw<Array<{ sourceId: string; hour: Date | null; verified: number; failed: number; rejected: number }>>(
+    hourlyActivityQuery(start, options.now),
+  );
   const bySource = new Map<string, HourBucket[]>();
   for (const row of rows) {
     const buckets = bySource.get(row.sourceId) ?? emptyBuckets(start);

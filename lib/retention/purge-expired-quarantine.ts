@@ -40,9 +40,10 @@ export async function purgeExpiredQuarantine({ pool, blobs }: StorageContext, op
       );
       if (rows.length === 0) return { bodies: 0, bytes: 0, freed: [] };
       // After the rows that referenced them are gone (the foreign key restricts).
-      const freed = await client.query<{ sha256: string; byte_size: string }>(`DELETE FROM blobs WHERE id = ANY($1::uuid[]) RETURNING sha256, byte_size::text`, [
-        rows.map((row) => row.blob_id),
-      ]);
+      const freed = await client.query<{ sha256: string; byte_size: string }>(
+        `DELETE FROM blobs WHERE id = ANY($1::uuid[]) RETURNING sha256, byte_size::text`,
+        [rows.map((row) => row.blob_id)],
+      );
       return { bodies: rows.length, bytes: freed.rows.reduce((sum, row) => sum + Number(row.byte_size), 0), freed: freed.rows.map((row) => row.sha256) };
     });
     await deleteUnreferencedBytes(pool, blobs.store, batch.freed);

@@ -38,7 +38,9 @@ export async function runRetentionPurge(options: RetentionPurgeOptions = {}): Pr
     try {
       const retention = options.retention ?? (await getRetentionSettings());
       const quarantine =
-        retention.quarantineDays === null ? { bodies: 0, bytes: 0 } : await purgeExpiredQuarantine(storage, { now, cutoff: daysBefore(now, retention.quarantineDays), batchSize: options.batchSize });
+        retention.quarantineDays === null
+          ? { bodies: 0, bytes: 0 }
+          : await purgeExpiredQuarantine(storage, { now, cutoff: daysBefore(now, retention.quarantineDays), batchSize: options.batchSize });
       const images =
         retention.imageDays === null
           ? { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 }

@@ -4,9 +4,7 @@ import { randomBytes } from "node:crypto";
 // sender tool and the tests control every byte the signature covers (FormData would choose its
 // own boundary and layout, and could not be signed before it is sent).
 
-export type Part =
-  | { name: string; value: string }
-  | { name: string; filename: string; contentType: string; data: Buffer };
+export type Part = { name: string; value: string } | { name: string; filename: string; contentType: string; data: Buffer };
 
 export interface MultipartBody {
   body: Buffer;
@@ -27,13 +25,11 @@ export function buildMultipart(parts: Part[], boundary?: string): MultipartBody 
   }
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    const head = [`--${chosen}`, `Content-Disposition: ${dispositionOf(part)}`];
-    if ("filename" in part) head.push(`Content-Type: ${part.contentType}`);
-    chunks.push(Buffer.from(head.join("\r\n") + "\r\n\r\n", "utf8"));
+    chunks.push(partHead(part, chosen));
     chunks.push(contentOf(part));
     chunks.push(Buffer.from("\r\n"));
   }
-  chunks.push(Buffer.from(`--${chosen}--\r\n`));
+  chunks.push(closingDelimiter(chosen));
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${chosen}`, boundary: chosen };
 }
 
@@ -58,7 +54,19 @@ export function lastPartRange(body: MultipartBody, partLength: number): { start:
   return { start: end - partLength, end };
 }
 
-function randomBoundary(): string {
+/** What comes before a part's content: its boundary line and headers. The content is followed by CRLF. */
+export function partHead(part: { name: string } | { name: string; filename: string; contentType: string }, boundary: string): Buffer {
+  const head = [`--${boundary}`, `Content-Disposition: ${dispositionOf(part)}`];
+  if ("filename" in part) head.push(`Content-Type: ${part.contentType}`);
+  return Buffer.from(`${head.join("\r\n")}\r\n\r\n`, "utf8");
+}
+
+/** The end of the body, after the last part's CRLF. */
+export function closingDelimiter(boundary: string): Buffer {
+  return Buffer.from(`--${boundary}--\r\n`);
+}
+
+export function randomBoundary(): string {
   return `----webhook-inbox-${randomBytes(12).toString("hex")}`;
 }
 
@@ -66,7 +74,7 @@ function contentOf(part: Part): Buffer {
   return "filename" in part ? part.data : Buffer.from(part.value, "utf8");
 }
 
-function dispositionOf(part: Part): string {
+function dispositionOf(part: { name: string } | { name: string; filename: string }): string {
   if (!("filename" in part)) return `form-data; name="${quoted(part.name)}"`;
   return `form-data; name="${quoted(part.name)}"; filename="${quoted(part.filename)}"`;
 }

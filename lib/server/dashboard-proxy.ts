@@ -15,15 +15,23 @@ import { pipeline } from "node:stream";
 
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"]);
 
-export function createDashboardProxy(upstream: { host: string; port: number }) {
+/** `port` may come later than the first request (the dashboard still starting): requests wait for it. */
+export function createDashboardProxy(upstream: { host: string; port: Promise<number> }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  let port: number | undefined;
+  void upstream.port.then((known) => (port = known));
 
   return (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    if (port === undefined) return void upstream.port.then(() => forward(request, response));
+    forward(request, response);
+  };
+
+  function forward(request: http.IncomingMessage, response: http.ServerResponse): void {
     const headers: http.OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(request.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) headers[name] = value;
     headers["x-forwarded-for"] ??= request.socket.remoteAddress ?? "unknown";
 
-    const outgoing = http.request({ ...upstream, agent, method: request.method, path: request.url, headers }, (answer) => {
+    const outgoing = http.request({ host: upstream.host, port, agent, method: request.method, path: request.url, headers }, (answer) => {
       const answerHeaders: http.OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(answer.headers)) if (!HOP_BY_HOP.has(name) && value !== undefined) answerHeaders[name] = value;
       response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answerHeaders);
@@ -43,5 +51,5 @@ export function createDashboardProxy(upstream: { host: string; port: number }) {
     pipeline(request, outgoing, (error) => {
       if (error) outgoing.destroy();
     });
-  };
+  }
 }

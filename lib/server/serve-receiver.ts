@@ -1,6 +1,7 @@
 // The receiving process of `npm start` (scripts/start.ts), on PORT: webhook deliveries are
 // received here, on node:http; every other request is proxied to the dashboard process
-// (Next.js, lib/server/serve-dashboard.ts) on the loopback port DASHBOARD_PORT.
+// (Next.js, lib/server/serve-dashboard.ts) on a loopback port: DASHBOARD_PORT if set, else the
+// one `npm start` sends over IPC once the dashboard listens (the two start side by side).
 // Why a process of its own, without Next loaded: Next switches on async hooks that every
 // promise of the receiver then pays for, and its heap would count against the receiver's
 // memory during large uploads (README: Benchmarks). Why not a Next route handler at all: Next
@@ -14,13 +15,30 @@ import { createFrontServer, exitOnStartFailure, listen, stopOnSignals } from "./
 
 async function main(): Promise<void> {
   const { PORT } = getConfig();
-  const dashboardPort = Number(process.env.DASHBOARD_PORT);
-  if (!Number.isInteger(dashboardPort) || dashboardPort <= 0) throw new Error("DASHBOARD_PORT is not set (scripts/start.ts sets it)");
+  const dashboardPort = process.env.DASHBOARD_PORT ? Promise.resolve(parsePort(process.env.DASHBOARD_PORT)) : portFromLauncher();
   await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
   await warmJsonPool(); // Eden AI bodies are parsed and verified in a worker thread (lib/json-analysis)
   const server = createFrontServer(createDashboardProxy({ host: "127.0.0.1", port: dashboardPort }));
   stopOnSignals(server);
   listen(server, "receiver", PORT);
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error(`DASHBOARD_PORT is not a port number: "${value}"`);
+  return port;
+}
+
+function portFromLauncher(): Promise<number> {
+  if (!process.send) throw new Error("DASHBOARD_PORT is not set, and no `npm start` is there to send it");
+  return new Promise((resolve) => {
+    const onMessage = (message: { type?: string; port?: number }) => {
+      if (message?.type !== "dashboard-port" || !message.port) return;
+      process.off("message", onMessage);
+      resolve(message.port);
+    };
+    process.on("message", onMessage);
+  });
 }
 
 main().catch(exitOnStartFailure("receiver"));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS, type RetentionSettings } from "./retention-limits.ts";
+import { MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from "./retention-limits.ts";
 
 // How long stored bytes are kept, in whole days, or null for "keep forever" (the default, so
 // that nothing is deleted until an admin asks for it). Stored in `settings` under these keys,

@@ -18,9 +18,19 @@ export async function setRetentionSettings(options: SetRetentionSettingsOptions)
     if (before.quarantineDays === settings.quarantineDays && before.imageDays === settings.imageDays) return { settings, isChanged: false };
     const now = new Date();
     for (const [field, key] of Object.entries(RETENTION_KEYS) as Array<[keyof RetentionSettings, string]>) {
-      await tx.setting.upsert({ where: { key }, create: { key, value: { days: settings[field] }, updatedAt: now }, update: { value: { days: settings[field] }, updatedAt: now } });
+      await tx.setting.upsert({
+        where: { key },
+        create: { key, value: { days: settings[field] }, updatedAt: now },
+        update: { value: { days: settings[field] }, updatedAt: now },
+      });
     }
-    await recordAudit(tx, { actor: options.actor, ip: options.ip, action: "settings.retention", target: { type: "settings", name: "retention" }, detail: { from: { ...before }, to: { ...settings } } });
+    await recordAudit(tx, {
+      actor: options.actor,
+      ip: options.ip,
+      action: "settings.retention",
+      target: { type: "settings", name: "retention" },
+      detail: { from: { ...before }, to: { ...settings } },
+    });
     return { settings, isChanged: true };
   });
 }

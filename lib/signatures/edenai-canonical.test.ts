@@ -1,13 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import {
-  canonicalForms,
-  InvalidJsonError,
-  parseJsonPreservingOrder,
-  serializeCanonical,
-  toPlainJson,
-  type CanonicalForm,
-} from "./edenai-canonical.ts";
+import { canonicalForms, InvalidJsonError, parseJsonPreservingOrder, serializeCanonical, toPlainJson, type CanonicalForm } from "./edenai-canonical.ts";
 
 // The candidate payloads, byte for byte. Where Python can produce the expectation (its int and
 // float repr equal the literal, no duplicate keys) it does, from the same bytes on stdin; the
@@ -28,7 +21,7 @@ const CONTROLS = '{"c":"a\\u0001b\\nc\\td\\u001f\\u007f\\"q\\\\ \\b\\f\\r"}';
 const NUMBERS = '{"a":1.0,"b":-0.0,"c":1e-05,"d":1e+16,"e":12345678901234567890,"f":[0,-1,3.14]}';
 const SLASH_AND_LS = '{"url":"https:\\/\\/x.test\\/a","sep":"a\\u2028b","raw_ls":"c\u2028d"}';
 const CODE_POINT_KEYS = '{"\\ue000":1,"😀":2,"b":3,"B":4}';
-const EMPTIES = ['{}', "[]", '[{},[]]', '{"a":{},"b":[]}', '[[[]]]'];
+const EMPTIES = ["{}", "[]", "[{},[]]", '{"a":{},"b":[]}', "[[[]]]"];
 
 const PYTHON_CASES: Array<[name: string, body: string]> = [
   ["nested objects and arrays", NESTED],
@@ -46,7 +39,9 @@ function python(script: string, body: string): string {
 }
 
 function form(body: string | Buffer, name: CanonicalForm): string | undefined {
-  return canonicalForms(Buffer.from(body)).find((candidate) => candidate.form === name)?.bytes.toString("utf8");
+  return canonicalForms(Buffer.from(body))
+    .find((candidate) => candidate.form === name)
+    ?.bytes.toString("utf8");
 }
 
 function invalid(body: string | Buffer): InvalidJsonError {
@@ -85,13 +80,19 @@ describe("edenai canonical forms", () => {
     expect(form(body, "sorted-utf8")).toBe(python(PY_SORTED, body));
   });
 
-  it.runIf(hasOrjson).each(PYTHON_CASES.filter(([, body]) => body !== NUMBERS))("sorted-utf8 equals orjson OPT_SORT_KEYS|OPT_INDENT_2 for %s", (_name, body) => {
-    expect(form(body, "sorted-utf8")).toBe(python(ORJSON, body));
-  });
+  it.runIf(hasOrjson).each(PYTHON_CASES.filter(([, body]) => body !== NUMBERS))(
+    "sorted-utf8 equals orjson OPT_SORT_KEYS|OPT_INDENT_2 for %s",
+    (_name, body) => {
+      expect(form(body, "sorted-utf8")).toBe(python(ORJSON, body));
+    },
+  );
 
-  it.each([NESTED, NON_ASCII, CONTROLS, SLASH_AND_LS, CODE_POINT_KEYS, ...EMPTIES])("js-json-stringify equals JSON.stringify(JSON.parse(x), null, 2) for %s", (body) => {
-    expect(form(body, "js-json-stringify")).toBe(JSON.stringify(JSON.parse(body), null, 2));
-  });
+  it.each([NESTED, NON_ASCII, CONTROLS, SLASH_AND_LS, CODE_POINT_KEYS, ...EMPTIES])(
+    "js-json-stringify equals JSON.stringify(JSON.parse(x), null, 2) for %s",
+    (body) => {
+      expect(form(body, "js-json-stringify")).toBe(JSON.stringify(JSON.parse(body), null, 2));
+    },
+  );
 
   it("keeps the body's order of integer-like keys in the JS and Python forms, sorts them as strings in sorted-utf8", () => {
     expect(form(INTEGER_KEYS, "js-json-stringify")).toBe('{\n  "10": "x",\n  "2": "y",\n  "a": "z",\n  "1": "w"\n}');
@@ -147,7 +148,10 @@ describe("edenai canonical forms", () => {
 
   it("gives the same forms for a compact and a pretty-printed body", () => {
     const pretty = JSON.stringify(JSON.parse(NESTED), null, 4).replace(/\n/g, "\r\n");
-    const strip = (body: string) => canonicalForms(Buffer.from(body)).slice(0, 3).map(({ bytes }) => bytes.toString());
+    const strip = (body: string) =>
+      canonicalForms(Buffer.from(body))
+        .slice(0, 3)
+        .map(({ bytes }) => bytes.toString());
     expect(strip(pretty)).toEqual(strip(NESTED));
   });
 
@@ -168,8 +172,26 @@ describe("parseJsonPreservingOrder", () => {
     expect(parseJsonPreservingOrder(Buffer.from('{"2":[1.0,"s"],"1":{"t":true,"n":null}}'))).toEqual({
       kind: "object",
       entries: [
-        ["2", { kind: "array", items: [{ kind: "number", literal: "1.0" }, { kind: "string", value: "s" }] }],
-        ["1", { kind: "object", entries: [["t", { kind: "boolean", value: true }], ["n", { kind: "null" }]] }],
+        [
+          "2",
+          {
+            kind: "array",
+            items: [
+              { kind: "number", literal: "1.0" },
+              { kind: "string", value: "s" },
+            ],
+          },
+        ],
+        [
+          "1",
+          {
+            kind: "object",
+            entries: [
+              ["t", { kind: "boolean", value: true }],
+              ["n", { kind: "null" }],
+            ],
+          },
+        ],
       ],
     });
   });

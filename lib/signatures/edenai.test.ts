@@ -1,13 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { canonicalForms, InvalidJsonError, type CanonicalForm } from "./edenai-canonical.ts";
-import {
-  EDENAI_PUBLISHED_PUBLIC_KEY,
-  parseRsaPublicKey,
-  signEdenaiPayload,
-  verifyEdenaiSignature,
-  type EdenaiKey,
-} from "./edenai.ts";
+import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey, signEdenaiPayload, verifyEdenaiSignature, type EdenaiKey } from "./edenai.ts";
 import { SignatureError } from "./types.ts";
 
 // The Eden AI scheme as the contract states it: hex RSA PKCS#1 v1.5 / SHA-256 over the ASCII
@@ -74,7 +68,9 @@ describe("edenai signatures", () => {
   });
 
   it("rejects X-Edenai-Hash-Algorithm MD5 with unsupported_algorithm, naming it", () => {
-    const error = failure(() => verifyEdenaiSignature({ rawBody: body, headers: signed(sortedSignature, { "x-edenai-hash-algorithm": "MD5" }), keys: [currentKey] }));
+    const error = failure(() =>
+      verifyEdenaiSignature({ rawBody: body, headers: signed(sortedSignature, { "x-edenai-hash-algorithm": "MD5" }), keys: [currentKey] }),
+    );
     expect(error.code).toBe("unsupported_algorithm");
     expect(error.message).toContain('"MD5"');
   });
@@ -87,7 +83,9 @@ describe("edenai signatures", () => {
   it("fails with malformed_header for base64 or odd-length hex", () => {
     const base64 = Buffer.from(sortedSignature, "hex").toString("base64");
     expect(failure(() => verifyEdenaiSignature({ rawBody: body, headers: signed(base64), keys: [currentKey] })).code).toBe("malformed_header");
-    expect(failure(() => verifyEdenaiSignature({ rawBody: body, headers: signed(sortedSignature.slice(1)), keys: [currentKey] })).code).toBe("malformed_header");
+    expect(failure(() => verifyEdenaiSignature({ rawBody: body, headers: signed(sortedSignature.slice(1)), keys: [currentKey] })).code).toBe(
+      "malformed_header",
+    );
   });
 
   it("verifies a body sent compact when the sender signed its sorted, indented form", () => {
@@ -101,7 +99,9 @@ describe("edenai signatures", () => {
     const tampered = Buffer.from(body.toString().replace("success", "failure"));
     const error = failure(() => verifyEdenaiSignature({ rawBody: tampered, headers: signed(sortedSignature), keys: [currentKey] }));
     expect(error.code).toBe("no_match");
-    expect(error.message).toBe("X-Edenai-Signature matches none of the 1 active key(s) over the forms tried: sorted-utf8, python-json-dumps, js-json-stringify, raw-body");
+    expect(error.message).toBe(
+      "X-Edenai-Signature matches none of the 1 active key(s) over the forms tried: sorted-utf8, python-json-dumps, js-json-stringify, raw-body",
+    );
   });
 
   it("fails when a number literal is rewritten (1.0 to 1)", () => {

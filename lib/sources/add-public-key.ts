@@ -27,7 +27,13 @@ export async function addPublicKey(db: Pick<PrismaClient, "credential">, options
 export async function addEd25519PublicKey(db: Pick<PrismaClient, "credential">, options: AddPublicKeyOptions) {
   const key = parseEd25519PublicKey(options.pem);
   return db.credential.create({
-    data: { sourceId: options.sourceId, kind: "ed25519_public_key", label: options.label ?? "ed25519 key", fingerprint: key.fingerprint, publicKeyPem: key.pem },
+    data: {
+      sourceId: options.sourceId,
+      kind: "ed25519_public_key",
+      label: options.label ?? "ed25519 key",
+      fingerprint: key.fingerprint,
+      publicKeyPem: key.pem,
+    },
     select: { id: true, label: true, fingerprint: true, createdAt: true },
   });
 }

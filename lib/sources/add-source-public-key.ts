@@ -43,7 +43,13 @@ export async function addSourcePublicKey(options: AddSourcePublicKeyOptions) {
       ip: options.ip,
       action: "credential.add",
       target: { type: "credential", id: credential.id, name: credential.label },
-      detail: { source: source.slug, kind: keyType === "rsa" ? "rsa_public_key" : "ed25519_public_key", label: credential.label, fingerprint: key.fingerprint, bits: key.bits },
+      detail: {
+        source: source.slug,
+        kind: keyType === "rsa" ? "rsa_public_key" : "ed25519_public_key",
+        label: credential.label,
+        fingerprint: key.fingerprint,
+        bits: key.bits,
+      },
     });
     return { sourceSlug: source.slug, credential, bits: key.bits };
   });

@@ -46,7 +46,13 @@ export async function addSourceSecret(options: AddSourceSecretOptions) {
       ip: options.ip,
       action: "credential.add",
       target: { type: "credential", id: credential.id, name: credential.label },
-      detail: { source: source.slug, kind: "hmac_secret", label: credential.label, fingerprint: credential.fingerprint, origin: generated ? "generated" : "pasted" },
+      detail: {
+        source: source.slug,
+        kind: "hmac_secret",
+        label: credential.label,
+        fingerprint: credential.fingerprint,
+        origin: generated ? "generated" : "pasted",
+      },
     });
     return { sourceSlug: source.slug, credential, secret: generated };
   });

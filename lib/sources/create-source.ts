@@ -34,7 +34,8 @@ export class SourceExistsError extends Error {
 export async function createSource(options: CreateSourceOptions) {
   // Keys, secret and options are checked before anything is written, so that a bad one leaves no half-made source.
   const keyType = publicKeyTypeOf(options.kind);
-  if ((options.publicKeyPems ?? []).length > 0 && !keyType) throw new CredentialKindError(`${options.kind} sources are verified with shared secrets, not public keys`);
+  if ((options.publicKeyPems ?? []).length > 0 && !keyType)
+    throw new CredentialKindError(`${options.kind} sources are verified with shared secrets, not public keys`);
   for (const pem of options.publicKeyPems ?? []) (keyType === "ed25519" ? parseEd25519PublicKey : parseRsaPublicKey)(pem);
   if (options.secret && !takesSecrets(options.kind)) throw new CredentialKindError(`${options.kind} sources use public keys, not shared secrets`);
   const secretProblem = options.secret ? secretProblemFor(options.kind, options.secret.toString("utf8")) : null;
@@ -43,7 +44,12 @@ export async function createSource(options: CreateSourceOptions) {
   try {
     return await getPrisma().$transaction(async (tx) => {
       const source = await tx.source.create({
-        data: { slug: options.slug, name: options.name || options.slug, kind: toPrismaKind(options.kind), schemeOptions: schemeOptions as Prisma.InputJsonObject },
+        data: {
+          slug: options.slug,
+          name: options.name || options.slug,
+          kind: toPrismaKind(options.kind),
+          schemeOptions: schemeOptions as Prisma.InputJsonObject,
+        },
         select: { id: true, slug: true, name: true },
       });
       const credentials = [];
@@ -65,7 +71,13 @@ export async function createSource(options: CreateSourceOptions) {
         ip: options.ip,
         action: "source.create",
         target: { type: "source", id: source.id, name: source.slug },
-        detail: { slug: source.slug, name: source.name, kind: options.kind, schemeOptions: schemeOptions as Prisma.InputJsonObject, credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })) },
+        detail: {
+          slug: source.slug,
+          name: source.name,
+          kind: options.kind,
+          schemeOptions: schemeOptions as Prisma.InputJsonObject,
+          credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })),
+        },
       });
       return { ...source, kind: options.kind, schemeOptions, credentials };
     });

@@ -4,11 +4,7 @@ import type { Credential } from "../generated/prisma/client.ts";
 // rule as the receiver's query (lib/ingest/find-receiving-source.ts). An expiry in the future
 // is what a rotation leaves on the old secret.
 
-export type CredentialStatus =
-  | { state: "active" }
-  | { state: "expiring"; at: Date }
-  | { state: "expired"; at: Date }
-  | { state: "revoked"; at: Date };
+export type CredentialStatus = { state: "active" } | { state: "expiring"; at: Date } | { state: "expired"; at: Date } | { state: "revoked"; at: Date };
 
 export function credentialStatus(credential: Pick<Credential, "expiresAt" | "revokedAt">, now: Date = new Date()): CredentialStatus {
   if (credential.revokedAt) return { state: "revoked", at: credential.revokedAt };

@@ -39,7 +39,9 @@ export async function deleteSource(options: DeleteSourceOptions) {
       await tx.source.delete({ where: { id: source.id } });
       // After the deliveries that referenced them are gone; their bytes after the commit.
       if (ownedBlobs.length > 0) {
-        const gone = await tx.$queryRaw<Array<{ sha256: string }>>`DELETE FROM blobs WHERE id = ANY(${ownedBlobs.map((blob) => blob.id)}::uuid[]) RETURNING sha256`;
+        const gone = await tx.$queryRaw<
+          Array<{ sha256: string }>
+        >`DELETE FROM blobs WHERE id = ANY(${ownedBlobs.map((blob) => blob.id)}::uuid[]) RETURNING sha256`;
         freed.push(...gone.map((blob) => blob.sha256));
       }
 

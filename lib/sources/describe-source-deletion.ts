@@ -15,10 +15,7 @@ export interface SourceDeletionImpact {
   imagesShared: number;
 }
 
-export async function describeSourceDeletion(
-  options: { sourceId: string },
-  db: Pick<PrismaClient, "$queryRaw"> = getPrisma(),
-): Promise<SourceDeletionImpact> {
+export async function describeSourceDeletion(options: { sourceId: string }, db: Pick<PrismaClient, "$queryRaw"> = getPrisma()): Promise<SourceDeletionImpact> {
   const [impact] = await db.$queryRaw<SourceDeletionImpact[]>`
     WITH own_images AS (
       SELECT DISTINCT di.image_id

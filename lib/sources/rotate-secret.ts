@@ -26,10 +26,19 @@ export async function rotateSecret(options: RotateSecretOptions) {
     await tx.$queryRaw`SELECT id FROM credentials WHERE id = ${options.credentialId}::uuid FOR UPDATE`;
     const old = await tx.credential.findUnique({
       where: { id: options.credentialId },
-      select: { id: true, kind: true, label: true, fingerprint: true, expiresAt: true, revokedAt: true, source: { select: { id: true, slug: true, kind: true } } },
+      select: {
+        id: true,
+        kind: true,
+        label: true,
+        fingerprint: true,
+        expiresAt: true,
+        revokedAt: true,
+        source: { select: { id: true, slug: true, kind: true } },
+      },
     });
     if (!old) throw new CredentialNotFoundError();
-    if (old.kind !== "hmac_secret") throw new CredentialKindError("Only shared secrets are rotated here. For a public key, add the new key, then revoke the old one.");
+    if (old.kind !== "hmac_secret")
+      throw new CredentialKindError("Only shared secrets are rotated here. For a public key, add the new key, then revoke the old one.");
     const status = credentialStatus(old, now);
     if (status.state === "revoked" || status.state === "expired") {
       throw new CredentialInactiveError(`"${old.label}" is ${status.state}: it no longer verifies anything. Add a new secret instead.`);

@@ -22,7 +22,6 @@ export const SCHEME_OF_KIND: Readonly<Partial<Record<SourceKindName, Scheme>>> =
   hmac: hmacScheme,
 };
 
-
 export class SchemeOptionsInvalidError extends SourceError {}
 
 export function toPrismaKind(kind: SourceKindName): PrismaSourceKind {
@@ -47,7 +46,8 @@ export function publicKeyTypeOf(kind: SourceKindName): "rsa" | "ed25519" | null 
 export function parseKindOptions(kind: SourceKindName, input: unknown): SchemeOptions {
   const scheme = SCHEME_OF_KIND[kind];
   if (!scheme) {
-    if (input !== undefined && input !== null && Object.keys(input as object).length > 0) throw new SchemeOptionsInvalidError(`${kind} sources take no options`);
+    if (input !== undefined && input !== null && Object.keys(input as object).length > 0)
+      throw new SchemeOptionsInvalidError(`${kind} sources take no options`);
     return {};
   }
   try {
@@ -64,6 +64,7 @@ export function generateSecretFor(kind: SourceKindName, generateDefault: () => s
 
 /** Why a pasted secret cannot serve this kind, or null. */
 export function secretProblemFor(kind: SourceKindName, secret: string): string | null {
-  if (kind === "standard-webhooks" && !decodeStandardSecret(Buffer.from(secret))) return "a Standard Webhooks secret is whsec_ followed by base64 (as the sender shows it)";
+  if (kind === "standard-webhooks" && !decodeStandardSecret(Buffer.from(secret)))
+    return "a Standard Webhooks secret is whsec_ followed by base64 (as the sender shows it)";
   return null;
 }

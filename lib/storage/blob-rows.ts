@@ -57,7 +57,9 @@ export async function insertBlobRows(client: pg.ClientBase, writer: BlobWriter, 
   if (rows.length === 0) return;
   const sha256s = [...new Set(rows.map((row) => row.sha256))];
   await lockBlobsShared(client, sha256s);
-  const { rows: [state] } = await client.query<{ identity: string | null; known: string[] }>({
+  const {
+    rows: [state],
+  } = await client.query<{ identity: string | null; known: string[] }>({
     name: `insert-blob-rows-${rows.length}`,
     text: `WITH known AS (SELECT DISTINCT sha256 FROM blobs WHERE sha256 = ANY($1::text[])),
                 inserted AS (INSERT INTO blobs (id, sha256, byte_size) VALUES ${valuesList(rows.length, 3, 3)} RETURNING 1)
@@ -98,7 +100,10 @@ export async function deleteUnreferencedBytes(pool: pg.Pool, store: BlobStore, s
 
 async function deleteBatch(pool: pg.Pool, store: BlobStore, sha256s: string[]): Promise<number> {
   const client = await pool.connect();
-  const keys = { text: `FROM (SELECT key FROM (SELECT DISTINCT hashtext(sha) AS key FROM unnest($2::text[]) AS sha) AS keys ORDER BY key) AS sorted`, values: [BLOB_LOCK_CLASS, sha256s] };
+  const keys = {
+    text: `FROM (SELECT key FROM (SELECT DISTINCT hashtext(sha) AS key FROM unnest($2::text[]) AS sha) AS keys ORDER BY key) AS sorted`,
+    values: [BLOB_LOCK_CLASS, sha256s],
+  };
   let isLocked = false;
   try {
     // Session locks, not a transaction: the bytes are deleted while holding them.
@@ -110,7 +115,12 @@ async function deleteBatch(pool: pg.Pool, store: BlobStore, sha256s: string[]): 
     await Promise.all(unreferenced.map((sha) => store.delete(sha)));
     return unreferenced.length;
   } finally {
-    const isUnlocked = !isLocked || (await client.query(`SELECT pg_advisory_unlock($1, key) ${keys.text}`, keys.values).then(() => true, () => false));
+    const isUnlocked =
+      !isLocked ||
+      (await client.query(`SELECT pg_advisory_unlock($1, key) ${keys.text}`, keys.values).then(
+        () => true,
+        () => false,
+      ));
     // A connection that may still hold the locks is not handed to anyone else.
     client.release(!isUnlocked);
   }

@@ -26,7 +26,9 @@ export interface CheckResult {
 
 export async function checkBlobs(pool: pg.Pool, store: BlobStore, onProgress: (progress: CheckProgress) => void = () => {}): Promise<CheckResult> {
   const result: CheckResult = { checked: 0, bytes: 0, missing: [], corrupt: [], orphaned: [] };
-  const { rows: [{ count }] } = await pool.query<{ count: string }>("SELECT count(DISTINCT sha256) AS count FROM blobs");
+  const {
+    rows: [{ count }],
+  } = await pool.query<{ count: string }>("SELECT count(DISTINCT sha256) AS count FROM blobs");
   const total = Number(count);
   for (let after = ""; ; ) {
     const { rows } = await pool.query<{ sha256: string; byte_size: string }>(

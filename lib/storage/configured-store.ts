@@ -41,7 +41,13 @@ export async function createConfiguredStore(driver = getConfig().BLOB_STORE): Pr
   // Loaded only when used: the AWS SDK is large, and most installations keep blobs on disk.
   const { createS3Store } = await import("./s3-store.ts");
   if (!config.S3_BUCKET) throw new BlobStoreConfigError("BLOB_STORE=s3 needs S3_BUCKET (and S3_ENDPOINT for a store other than AWS S3)");
-  return createS3Store({ bucket: config.S3_BUCKET, endpoint: config.S3_ENDPOINT, region: config.S3_REGION, forcePathStyle: config.S3_FORCE_PATH_STYLE, prefix: config.S3_PREFIX });
+  return createS3Store({
+    bucket: config.S3_BUCKET,
+    endpoint: config.S3_ENDPOINT,
+    region: config.S3_REGION,
+    forcePathStyle: config.S3_FORCE_PATH_STYLE,
+    prefix: config.S3_PREFIX,
+  });
 }
 
 export async function closeBlobStore(): Promise<void> {

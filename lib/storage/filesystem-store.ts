@@ -3,7 +3,7 @@ import { constants, existsSync } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
-import { assertSha256, BlobNotFoundError, BlobStoreConfigError, type BlobBody, type BlobStat, type BlobStore, type BlobToPut, type ByteRange, type ListedBlob } from "./blob-store.ts";
+import { assertSha256, BlobNotFoundError, BlobStoreConfigError, type BlobBody, type BlobStat, type BlobStore, type ListedBlob } from "./blob-store.ts";
 import { StorageUnavailableError } from "./storage-errors.ts";
 
 // BLOB_STORE=filesystem: content-addressed files under BLOB_DIR, fanned out by hash prefix
@@ -51,11 +51,13 @@ export function createFilesystemStore({ directory }: FilesystemStoreOptions): Bl
         await Promise.all(temporaries.map(({ temporary, final }) => rename(temporary, final)));
         // The renames are durable once each folder is synced; many blobs share few folders only
         // when the store is small, so this is one fsync per new blob at most, issued together.
-        const folders = new Set(temporaries.flatMap(({ final, isNewFolder }) => {
-          const folder = path.dirname(final);
-          // A new fan-out folder is itself an entry in its parent (and that one in the root).
-          return isNewFolder ? [folder, path.dirname(folder), root] : [folder];
-        }));
+        const folders = new Set(
+          temporaries.flatMap(({ final, isNewFolder }) => {
+            const folder = path.dirname(final);
+            // A new fan-out folder is itself an entry in its parent (and that one in the root).
+            return isNewFolder ? [folder, path.dirname(folder), root] : [folder];
+          }),
+        );
         await Promise.all([...folders].map(syncDirectory));
       } catch (error) {
         await Promise.all(temporaries.map(({ temporary }) => rm(temporary, { force: true })));
@@ -217,10 +219,11 @@ async function listFolder(folder: string): Promise<string[]> {
 async function readOrCreateMarker(root: string): Promise<string> {
   const marker = path.join(root, MARKER_FILE);
   try {
-    await writeFile(marker, JSON.stringify({ id: randomUUID(), createdAt: new Date().toISOString() }) + "\n", { flag: "wx" });
+    await writeFile(marker, `${JSON.stringify({ id: randomUUID(), createdAt: new Date().toISOString() })}\n`, { flag: "wx" });
     await syncDirectory(root);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new BlobStoreConfigError(`BLOB_DIR ${root}: cannot write ${MARKER_FILE}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+      throw new BlobStoreConfigError(`BLOB_DIR ${root}: cannot write ${MARKER_FILE}: ${(error as Error).message}`);
   }
   const { id } = JSON.parse(await readFile(marker, "utf8")) as { id?: unknown };
   if (typeof id !== "string" || !id) throw new BlobStoreConfigError(`BLOB_DIR ${root}: ${MARKER_FILE} has no id; restore it from a backup`);

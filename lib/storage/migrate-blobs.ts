@@ -50,7 +50,7 @@ export interface MigrationResult {
 }
 
 export async function migrateBlobs(options: MigrateOptions): Promise<MigrationResult> {
-  const { pool, from, to } = options;
+  const { pool, to } = options;
   const target: StoreRecord = { driver: to.driver, identity: await to.open() };
   const current = await readStoreRecord(pool);
   if (current && current.identity === target.identity) throw new Error(`the installation already keeps its blobs in ${target.identity}`);
@@ -70,7 +70,9 @@ export async function migrateBlobs(options: MigrateOptions): Promise<MigrationRe
     const since = new Date(passStartedAt.getTime() - CATCH_UP_MARGIN_MS);
     passStartedAt = new Date();
     const recent = await namedSince(pool, since);
-    await copyAll(options, recent, result, () => options.onProgress?.({ phase: "catch-up", done: result.blobs, total, bytes: result.bytes, copied: result.copied }));
+    await copyAll(options, recent, result, () =>
+      options.onProgress?.({ phase: "catch-up", done: result.blobs, total, bytes: result.bytes, copied: result.copied }),
+    );
     if (recent.length <= QUIET_ENOUGH) break;
   }
   if (result.missing.length > 0 || result.corrupt.length > 0) return result; // not switched: the caller says why
@@ -139,10 +141,10 @@ async function startOrResume(pool: pg.Pool, target: StoreRecord): Promise<Migrat
 }
 
 async function saveState(pool: pg.Pool, state: MigrationState): Promise<void> {
-  await pool.query(
-    "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()",
-    [MIGRATION_SETTING, JSON.stringify(state)],
-  );
+  await pool.query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()", [
+    MIGRATION_SETTING,
+    JSON.stringify(state),
+  ]);
 }
 
 async function countNamed(pool: pg.Pool): Promise<number> {

@@ -42,7 +42,11 @@ export function createPostgresStore(pool: pg.Pool): BlobStore {
             if (!isNew.has(blob.sha256)) continue;
             let seq = 0;
             for await (const chunk of blob.body.chunks(POSTGRES_CHUNK_BYTES)) {
-              await client.query({ name: "insert-postgres-blob-chunk", text: "INSERT INTO postgres_blob_chunks (sha256, seq, data) VALUES ($1, $2, $3)", values: [blob.sha256, seq++, chunk] });
+              await client.query({
+                name: "insert-postgres-blob-chunk",
+                text: "INSERT INTO postgres_blob_chunks (sha256, seq, data) VALUES ($1, $2, $3)",
+                values: [blob.sha256, seq++, chunk],
+              });
             }
           }
         }),
@@ -60,7 +64,11 @@ export function createPostgresStore(pool: pg.Pool): BlobStore {
     async stat(sha256) {
       assertSha256(sha256);
       const { rows } = await guarded(() =>
-        pool.query<{ byte_size: string; created_at: Date }>({ name: "stat-postgres-blob", text: "SELECT byte_size, created_at FROM postgres_blobs WHERE sha256 = $1", values: [sha256] }),
+        pool.query<{ byte_size: string; created_at: Date }>({
+          name: "stat-postgres-blob",
+          text: "SELECT byte_size, created_at FROM postgres_blobs WHERE sha256 = $1",
+          values: [sha256],
+        }),
       );
       return rows[0] ? { size: Number(rows[0].byte_size), modifiedAt: rows[0].created_at } : null;
     },
@@ -94,7 +102,11 @@ async function* readChunks(pool: pg.Pool, sha256: string, start: number, end: nu
   for (let seq = Math.floor(start / POSTGRES_CHUNK_BYTES); seq <= Math.floor(end / POSTGRES_CHUNK_BYTES); seq++) {
     // Text mode (hex on the wire): pg's per-query `binary` flag garbles bytea, seen here.
     const { rows } = await guarded(() =>
-      pool.query<{ data: Buffer }>({ name: "read-postgres-blob-chunk", text: "SELECT data FROM postgres_blob_chunks WHERE sha256 = $1 AND seq = $2", values: [sha256, seq] }),
+      pool.query<{ data: Buffer }>({
+        name: "read-postgres-blob-chunk",
+        text: "SELECT data FROM postgres_blob_chunks WHERE sha256 = $1 AND seq = $2",
+        values: [sha256, seq],
+      }),
     );
     if (!rows[0]) throw new BlobNotFoundError(sha256);
     const chunkStart = seq * POSTGRES_CHUNK_BYTES;

@@ -155,7 +155,10 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
     async get(sha256, range) {
       let response: GetObjectCommandOutput;
       try {
-        response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }), ANSWER_TIMEOUT);
+        response = await client.send(
+          new GetObjectCommand({ Bucket: bucket, Key: keyOf(sha256), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+          ANSWER_TIMEOUT,
+        );
       } catch (error) {
         if (isNotFound(error)) throw new BlobNotFoundError(sha256);
         throw translate(error);
@@ -185,9 +188,11 @@ export function createS3Store(options: S3StoreOptions): BlobStore {
     async *list() {
       let ContinuationToken: string | undefined;
       do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}blobs/`, ContinuationToken }), ANSWER_TIMEOUT).catch((error: unknown) => {
-          throw translate(error);
-        });
+        const page = await client
+          .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${prefix}blobs/`, ContinuationToken }), ANSWER_TIMEOUT)
+          .catch((error: unknown) => {
+            throw translate(error);
+          });
         for (const object of page.Contents ?? []) {
           const sha256 = object.Key?.slice(object.Key.lastIndexOf("/") + 1) ?? "";
           // Anything else someone put under the prefix is not ours to report (or to sweep).
@@ -210,7 +215,9 @@ export function s3StoreFromEnv(env: Record<string, string | undefined> = process
   // Keys given in this env object are used as they are (it need not be process.env, whose
   // keys the SDK's own chain reads anyway); otherwise the standard chain finds them.
   const credentials =
-    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined } : undefined;
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN || undefined }
+      : undefined;
   return createS3Store({
     bucket: env.S3_BUCKET,
     endpoint: env.S3_ENDPOINT || undefined,
@@ -317,17 +324,24 @@ function translate(error: unknown): unknown {
   return isTransient(error) ? new StorageUnavailableError(error, WHICH) : error;
 }
 
-function openError(error: unknown, { bucket, region, where, endpoint }: { bucket: string; region: string; where: string; endpoint?: string }): BlobStoreConfigError {
+function openError(
+  error: unknown,
+  { bucket, region, where, endpoint }: { bucket: string; region: string; where: string; endpoint?: string },
+): BlobStoreConfigError {
   const status = statusOf(error);
   const { name, message } = error as { name?: string; message?: string };
   const detail = `${name ?? "Error"}${message && message !== name && message !== "UnknownError" ? `: ${message}` : ""}`;
   const say = (text: string) => new BlobStoreConfigError(`${text} (${detail})`, { cause: error });
-  if (name === "CredentialsProviderError") return say(`the s3 blob store found no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)`);
-  if (status === 404 || name === "NoSuchBucket" || name === "NotFound") return say(`S3_BUCKET=${bucket}: ${where} has no such bucket; create it or fix S3_BUCKET`);
-  if (status === 401 || status === 403) return say(`${where} refuses these AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) for S3_BUCKET=${bucket}`);
+  if (name === "CredentialsProviderError")
+    return say(`the s3 blob store found no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_PROFILE)`);
+  if (status === 404 || name === "NoSuchBucket" || name === "NotFound")
+    return say(`S3_BUCKET=${bucket}: ${where} has no such bucket; create it or fix S3_BUCKET`);
+  if (status === 401 || status === 403)
+    return say(`${where} refuses these AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) for S3_BUCKET=${bucket}`);
   if (status === 301 || name === "PermanentRedirect") return say(`S3_REGION=${region}: bucket ${bucket} is in another region`);
-  if (status !== undefined && status > 0) return say(`${where} answered ${status} for S3_BUCKET=${bucket}; check S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE`);
-  return say(`${endpoint ? `S3_ENDPOINT=${endpoint}` : "AWS S3 (S3_REGION=" + region + ")"} cannot be reached; check S3_ENDPOINT`);
+  if (status !== undefined && status > 0)
+    return say(`${where} answered ${status} for S3_BUCKET=${bucket}; check S3_ENDPOINT, S3_REGION and S3_FORCE_PATH_STYLE`);
+  return say(`${endpoint ? `S3_ENDPOINT=${endpoint}` : `AWS S3 (S3_REGION=${region})`} cannot be reached; check S3_ENDPOINT`);
 }
 
 // Given no logger, the SDK prints to the console. Every failed command is thrown to the caller,

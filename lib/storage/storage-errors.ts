@@ -7,7 +7,8 @@ const CONNECTION_ERROR_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT
 // (53100), too many connections.
 const SQLSTATE_UNAVAILABLE = /^(08...|57P0[1-4]|53100|53300|53400)$/;
 // "connect ENOENT": the embedded cluster's Unix socket is gone while it is stopped.
-const UNAVAILABLE_MESSAGES = /connect ENOENT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Can't reach database server|server closed the connection/i;
+const UNAVAILABLE_MESSAGES =
+  /connect ENOENT|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connection is closed|Can't reach database server|server closed the connection/i;
 
 export class StorageUnavailableError extends Error {
   /** `which` names the part that failed ("the filesystem blob store"), for the log. */
@@ -20,7 +21,13 @@ export class StorageUnavailableError extends Error {
 export function isStorageUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 8; depth++) {
     if (current instanceof StorageUnavailableError) return true;
-    const { code, message, cause, originalCode, syscall } = current as { code?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; syscall?: unknown };
+    const { code, message, cause, originalCode, syscall } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalCode?: unknown;
+      syscall?: unknown;
+    };
     if (code === "ENOENT" && syscall === "connect") return true;
     for (const candidate of [code, originalCode]) {
       if (typeof candidate === "string" && (CONNECTION_ERROR_CODES.has(candidate) || SQLSTATE_UNAVAILABLE.test(candidate))) return true;

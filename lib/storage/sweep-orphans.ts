@@ -54,7 +54,11 @@ async function deleteUnreferencedRows({ pool, blobs }: StorageContext, olderThan
        ) AND ${UNREFERENCED} RETURNING sha256`,
       [olderThan, PAGE],
     );
-    await deleteUnreferencedBytes(pool, blobs.store, rows.map((row) => row.sha256));
+    await deleteUnreferencedBytes(
+      pool,
+      blobs.store,
+      rows.map((row) => row.sha256),
+    );
     total += rows.length;
     if (rows.length < PAGE) return total;
   }

@@ -8,7 +8,8 @@ export function valuesList(rowCount: number, columnCount: number, firstParameter
   const rows: string[] = [];
   for (let row = 0; row < rowCount; row++) {
     const columns: string[] = [];
-    for (let column = 0; column < columnCount; column++) columns.push(`$${firstParameter + row * columnCount + column}${types[column] ? `::${types[column]}` : ""}`);
+    for (let column = 0; column < columnCount; column++)
+      columns.push(`$${firstParameter + row * columnCount + column}${types[column] ? `::${types[column]}` : ""}`);
     rows.push(`(${columns.join(", ")})`);
   }
   return rows.join(", ");

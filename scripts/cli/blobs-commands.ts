@@ -23,7 +23,9 @@ export async function migrateBlobsCommand(to: string | undefined): Promise<void>
   const from = await createConfiguredStore(recorded.driver);
   const fromIdentity = await from.open();
   if (fromIdentity !== recorded.identity) {
-    throw new CommandFailedError(`the blobs are in ${recorded.identity}, but this command's settings point at ${fromIdentity}: run it with the settings the app uses`);
+    throw new CommandFailedError(
+      `the blobs are in ${recorded.identity}, but this command's settings point at ${fromIdentity}: run it with the settings the app uses`,
+    );
   }
   const target = await createConfiguredStore(to as BlobDriver);
   const bar = progressBar(`copying to ${to}`);
@@ -33,7 +35,8 @@ export async function migrateBlobsCommand(to: string | undefined): Promise<void>
       from,
       to: target,
       spoolDir: path.join(getConfig().dataDir, "tmp"),
-      onProgress: ({ phase, done, total, bytes }) => bar.update(done, total, bytes, phase === "copy" ? `copying to ${to}` : phase === "catch-up" ? "catching up" : "switching"),
+      onProgress: ({ phase, done, total, bytes }) =>
+        bar.update(done, total, bytes, phase === "copy" ? `copying to ${to}` : phase === "catch-up" ? "catching up" : "switching"),
     });
     bar.finish();
     if (result.missing.length > 0 || result.corrupt.length > 0) {
@@ -53,7 +56,9 @@ export async function checkBlobsCommand(): Promise<void> {
   const bar = progressBar(`checking ${record.driver}`);
   const result = await checkBlobs(getPool(), store, ({ done, total, bytes }) => bar.update(done, total, bytes));
   bar.finish();
-  console.log(`checked ${result.checked} blobs in ${record.identity}: ${result.missing.length} missing, ${result.corrupt.length} corrupt, ${result.orphaned.length} orphaned`);
+  console.log(
+    `checked ${result.checked} blobs in ${record.identity}: ${result.missing.length} missing, ${result.corrupt.length} corrupt, ${result.orphaned.length} orphaned`,
+  );
   listSome("missing", result.missing);
   listSome("corrupt (bytes do not match their SHA-256)", result.corrupt);
   listSome("orphaned (no row names them; the sweep removes those older than an hour)", result.orphaned);

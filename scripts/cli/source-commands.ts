@@ -45,12 +45,21 @@ export async function addSourceCommand(flags: Flags, actor: AuditActor, usageErr
   if (flags.generate) secret = generateSecretFor(kind, generateSecret);
   else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
 
-  const source = await createSource({ kind, slug, name: flags.name as string | undefined, secret: secret ? Buffer.from(secret) : undefined, publicKeyPems, schemeOptions, actor }).catch((error: unknown) => {
+  const source = await createSource({
+    kind,
+    slug,
+    name: flags.name as string | undefined,
+    secret: secret ? Buffer.from(secret) : undefined,
+    publicKeyPems,
+    schemeOptions,
+    actor,
+  }).catch((error: unknown) => {
     throw error instanceof SchemeOptionsInvalidError ? usageError(inFlagTerms(error.message)) : error;
   });
   console.log(`source ${source.slug} (${source.kind}) created`);
   for (const [name, value] of Object.entries(source.schemeOptions)) console.log(`  ${name}: ${String(value) || "(none)"}`);
-  if (takesSecrets(kind) && !secret && publicKeyPems.length === 0) console.log("it has no secret yet: deliveries fail until one is added (npm run cli -- credential add)");
+  if (takesSecrets(kind) && !secret && publicKeyPems.length === 0)
+    console.log("it has no secret yet: deliveries fail until one is added (npm run cli -- credential add)");
   if (kind === "edenai") console.log(`trusted keys: Eden AI's published key${publicKeyPems.length ? ` and ${flags["public-key-file"]}` : ""}`);
   if (kind === "standard-webhooks" && publicKeyPems.length) console.log(`trusted ed25519 key: ${flags["public-key-file"]}`);
   console.log(`receiver: POST ${receiverPath(source.slug)}`);
@@ -103,7 +112,9 @@ function inFlagTerms(message: string): string {
     .split("; ")
     .map((part) =>
       // camelCase names are safe to replace anywhere; plain words ("header") only where a message starts with the option.
-      part.replace(/\b(toleranceSeconds|signedString|timestampHeader|dedupeJsonField|dedupeHeader)\b/g, (option) => flagOf(option)).replace(/^(header|algorithm|encoding|prefix)\b/, (option) => flagOf(option)),
+      part
+        .replace(/\b(toleranceSeconds|signedString|timestampHeader|dedupeJsonField|dedupeHeader)\b/g, (option) => flagOf(option))
+        .replace(/^(header|algorithm|encoding|prefix)\b/, (option) => flagOf(option)),
     )
     .join("; ");
 }

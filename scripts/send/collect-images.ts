@@ -77,7 +77,10 @@ function globToRegex(segments: string[]): string {
     .map((segment, index) => {
       const isLast = index === segments.length - 1;
       if (segment === "**") return isLast ? ".*" : "(?:[^/]+/)*";
-      const name = segment.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+      const name = segment
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, "[^/]*")
+        .replace(/\?/g, "[^/]");
       return isLast ? name : `${name}/`;
     })
     .join("");

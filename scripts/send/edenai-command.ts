@@ -89,7 +89,9 @@ async function loadPayloadTemplate(file: string, batch: string, count: number): 
     throw error;
   }
   if (count > 1 && !/\{(n|uuid)\}/.test(text)) {
-    console.error(`warning: every delivery carries the same payload; the receiver answers repeats of a job_id with the first delivery's id (use {uuid} or {n} in ${file})`);
+    console.error(
+      `warning: every delivery carries the same payload; the receiver answers repeats of a job_id with the first delivery's id (use {uuid} or {n} in ${file})`,
+    );
   }
   return fill;
 }

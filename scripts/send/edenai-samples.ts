@@ -43,7 +43,10 @@ const SAMPLES: Array<(n: number) => Record<string, unknown>> = [
     cost: 0.006,
     output: {
       text: `Grüße aus München, Aufnahme ${n}.`,
-      diarization: { total_speakers: 1, entries: [{ segment: `Grüße aus München, Aufnahme ${n}.`, speaker: 1, start_time: "0.0", end_time: "2.4", confidence: 0.91 }] },
+      diarization: {
+        total_speakers: 1,
+        entries: [{ segment: `Grüße aus München, Aufnahme ${n}.`, speaker: 1, start_time: "0.0", end_time: "2.4", confidence: 0.91 }],
+      },
     },
   }),
   (n) => ({
@@ -51,6 +54,11 @@ const SAMPLES: Array<(n: number) => Record<string, unknown>> = [
     feature: "video",
     subfeature: "label_detection_async",
     cost: 0.1,
-    output: { labels: [{ name: "Person", confidence: 0.93, timestamps: [{ start: 0, end: 4.5 }] }, { name: `Scène ${n}`, confidence: 0.71, timestamps: [] }] },
+    output: {
+      labels: [
+        { name: "Person", confidence: 0.93, timestamps: [{ start: 0, end: 4.5 }] },
+        { name: `Scène ${n}`, confidence: 0.71, timestamps: [] },
+      ],
+    },
   }),
 ];

@@ -22,7 +22,8 @@ export async function sendMaskit(args: string[]): Promise<boolean> {
   const delivery = readDeliveryFlags(values);
   const isWrongSecret = values["wrong-secret"] === true;
   if (positionals.length === 0) throw new UsageError("give the images to send: files, folders or quoted globs");
-  if (!values["secret-stdin"] && !isWrongSecret) throw new UsageError("--secret-stdin is required: pipe the source's shared secret in (it is never taken from the command line)");
+  if (!values["secret-stdin"] && !isWrongSecret)
+    throw new UsageError("--secret-stdin is required: pipe the source's shared secret in (it is never taken from the command line)");
 
   // Everything that can be wrong with the input is found before the first delivery goes out.
   const { images, skipped } = await collectImages(positionals);
@@ -54,7 +55,8 @@ async function readSecret(): Promise<Buffer> {
   const text = await readStdin({ prompt: "Shared secret: ", isSecret: true });
   // Strip the newline that `echo` or a terminal adds, exactly as `npm run cli -- source add` does.
   const secret = text.replace(/\r?\n$/, "");
-  if (secret === "") throw new InputError("no shared secret on standard input (pipe it in, e.g. `printf %s \"$SECRET\" | npm run send -- maskit --secret-stdin ...`)");
+  if (secret === "")
+    throw new InputError('no shared secret on standard input (pipe it in, e.g. `printf %s "$SECRET" | npm run send -- maskit --secret-stdin ...`)');
   return Buffer.from(secret, "utf8");
 }
 

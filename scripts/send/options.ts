@@ -76,7 +76,10 @@ export function readDeliveryFlags(flags: Flags): DeliveryFlags {
 
 /** One id per run, sortable and readable in the log: 20260122T101530Z-3f9a. */
 export function makeBatchId(): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${stamp}-${randomBytes(2).toString("hex")}`;
 }
 

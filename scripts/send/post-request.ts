@@ -6,9 +6,7 @@ import type { SignedRequest } from "../../lib/senders/sign-maskit.ts";
 // One POST with node:http(s) rather than fetch: the body goes out exactly as signed, with its
 // Content-Length, and nothing (no compression, no retries) stands between it and the receiver.
 
-export type PostResult =
-  | { status: number; body: string; milliseconds: number }
-  | { error: string; milliseconds: number };
+export type PostResult = { status: number; body: string; milliseconds: number } | { error: string; milliseconds: number };
 
 /** Enough of an answer to show why it was refused, not a whole error page. */
 const MAX_ANSWER_BYTES = 2048;

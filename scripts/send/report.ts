@@ -30,7 +30,9 @@ export function createProgressBar(total: number, stream: NodeJS.WriteStream): Pr
     const filled = Math.round((tally.sent / total) * BAR_WIDTH);
     const refused = [...tally.refused.values()].reduce((sum, value) => sum + value, 0) + tally.networkErrors;
     const rate = tally.sent / Math.max(elapsedMs / 1000, 0.001);
-    stream.write(`\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${tally.sent}/${total}  accepted ${tally.accepted}  refused ${refused}  ${rate.toFixed(1)}/s`);
+    stream.write(
+      `\r\x1b[2K[${"#".repeat(filled)}${"-".repeat(BAR_WIDTH - filled)}] ${tally.sent}/${total}  accepted ${tally.accepted}  refused ${refused}  ${rate.toFixed(1)}/s`,
+    );
   };
   return {
     update(tally, elapsedMs) {

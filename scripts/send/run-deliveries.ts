@@ -65,12 +65,16 @@ export async function runDeliveries(plan: DeliveryPlan): Promise<boolean> {
     progress?.clear();
     closeConnections();
   }
-  console.log(formatSummary(tally, { url: plan.url, seconds: (Date.now() - startedAt) / 1000, expectedStatus: plan.expectedStatus, maxShown: MAX_SHOWN_SURPRISES }));
+  console.log(
+    formatSummary(tally, { url: plan.url, seconds: (Date.now() - startedAt) / 1000, expectedStatus: plan.expectedStatus, maxShown: MAX_SHOWN_SURPRISES }),
+  );
   return tally.unexpected === 0;
 }
 
 async function dumpRequest(dir: string, n: number, request: SignedRequest): Promise<void> {
-  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${value}\n`).join("");
+  const headers = Object.entries(request.headers)
+    .map(([name, value]) => `${name}: ${value}\n`)
+    .join("");
   await writeFile(path.join(dir, `${n}.body`), request.body);
   await writeFile(path.join(dir, `${n}.headers`), headers);
 }

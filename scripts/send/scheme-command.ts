@@ -39,7 +39,10 @@ export function schemeSender(kind: SchemeKind) {
     const delivery = readDeliveryFlags(values);
     const isWrongSecret = values["wrong-secret"] === true;
     const privateKey = typeof values["key-file"] === "string" ? await readEd25519PrivateKey(kind, values["key-file"]) : undefined;
-    if (!values["secret-stdin"] && !isWrongSecret && !privateKey) throw new UsageError(`--secret-stdin is required${kind === "standard-webhooks" ? " (or --key-file for v1a)" : ""}: pipe the source's secret in (it is never taken from the command line)`);
+    if (!values["secret-stdin"] && !isWrongSecret && !privateKey)
+      throw new UsageError(
+        `--secret-stdin is required${kind === "standard-webhooks" ? " (or --key-file for v1a)" : ""}: pipe the source's secret in (it is never taken from the command line)`,
+      );
     if (values["payload-file"] && values.image) throw new UsageError("give --payload-file or --image, not both");
     const hmacOptions = kind === "hmac" ? hmacOptionsFrom(values) : undefined;
     const secret = isWrongSecret ? wrongSecret(kind) : values["secret-stdin"] ? await readSecret() : undefined;
@@ -80,7 +83,10 @@ export function sign(kind: SchemeKind, body: Buffer, signing: Signing): SignedRe
   try {
     switch (kind) {
       case "standard-webhooks":
-        return { body, headers: { ...json, ...signStandardWebhook({ id: `msg_${randomUUID()}`, timestamp, body, secret: signing.secret, privateKey: signing.privateKey }) } };
+        return {
+          body,
+          headers: { ...json, ...signStandardWebhook({ id: `msg_${randomUUID()}`, timestamp, body, secret: signing.secret, privateKey: signing.privateKey }) },
+        };
       case "github":
         return { body, headers: { ...json, ...signGithubDelivery(body, requireSecret(signing), "ping") } };
       case "stripe":
@@ -100,7 +106,12 @@ function requireSecret(signing: Signing): string {
 }
 
 /** A default payload per kind, each delivery with its own id (Stripe deduplicates on it), or the operator's template. */
-async function payloadTemplate(kind: SchemeKind, payloadFile: string | undefined, imageFile: string | undefined, batch: string): Promise<(n: number) => string> {
+async function payloadTemplate(
+  kind: SchemeKind,
+  payloadFile: string | undefined,
+  imageFile: string | undefined,
+  batch: string,
+): Promise<(n: number) => string> {
   if (payloadFile) {
     const template = await readFile(payloadFile, "utf8").catch((error: NodeJS.ErrnoException) => {
       throw new InputError(`cannot read --payload-file ${payloadFile}: ${error.code ?? error.message}`);
@@ -112,7 +123,17 @@ async function payloadTemplate(kind: SchemeKind, payloadFile: string | undefined
     const data = { batch, n, ...(image ? { image: image.base64, imageType: image.mimeType } : {}) };
     switch (kind) {
       case "stripe":
-        return JSON.stringify({ id: `evt_${randomBytes(12).toString("hex")}`, object: "event", type: "webhook_inbox.test", created: Math.floor(Date.now() / 1000), data: { object: data } }, null, 2);
+        return JSON.stringify(
+          {
+            id: `evt_${randomBytes(12).toString("hex")}`,
+            object: "event",
+            type: "webhook_inbox.test",
+            created: Math.floor(Date.now() / 1000),
+            data: { object: data },
+          },
+          null,
+          2,
+        );
       case "github":
         return JSON.stringify({ zen: "Keep it logically awesome.", hook_id: n, ...data });
       case "standard-webhooks":
@@ -151,7 +172,7 @@ async function readSecret(): Promise<string> {
   const text = await readStdin({ prompt: "Secret: ", isSecret: true });
   // Strip the newline that `echo` or a terminal adds, exactly as `npm run cli -- source add` does.
   const secret = text.replace(/\r?\n$/, "");
-  if (secret === "") throw new InputError("no secret on standard input (pipe it in, e.g. `printf %s \"$SECRET\" | npm run send -- github --secret-stdin ...`)");
+  if (secret === "") throw new InputError('no secret on standard input (pipe it in, e.g. `printf %s "$SECRET" | npm run send -- github --secret-stdin ...`)');
   return secret;
 }
 

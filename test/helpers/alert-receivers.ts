@@ -19,7 +19,7 @@ export async function startSmtpReceiver(options: { refuseRecipients?: boolean } 
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
-    onRcptTo(address, _session, callback) {
+    onRcptTo(_address, _session, callback) {
       if (options.refuseRecipients) return callback(Object.assign(new Error("mailbox unavailable"), { responseCode: 550 }));
       callback();
     },
@@ -30,7 +30,12 @@ export async function startSmtpReceiver(options: { refuseRecipients?: boolean } 
         const raw = Buffer.concat(chunks).toString("utf8");
         const [head, ...body] = raw.split("\r\n\r\n");
         const unfolded = head.replace(/\r\n[ \t]+/g, " ");
-        const header = (name: string) => unfolded.split("\r\n").find((line) => line.toLowerCase().startsWith(`${name}:`))?.slice(name.length + 1).trim() ?? "";
+        const header = (name: string) =>
+          unfolded
+            .split("\r\n")
+            .find((line) => line.toLowerCase().startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim() ?? "";
         const isQuotedPrintable = /quoted-printable/i.test(header("content-transfer-encoding"));
         const text = body.join("\r\n\r\n");
         messages.push({
@@ -95,6 +100,9 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 20_000
 }
 
 function decodeQuotedPrintable(text: string): string {
-  const bytes = Buffer.from(text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1");
+  const bytes = Buffer.from(
+    text.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+    "latin1",
+  );
   return bytes.toString("utf8");
 }

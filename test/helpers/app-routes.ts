@@ -20,8 +20,11 @@ export function listAppRoutes(): AppRoute[] {
   for (const entry of readdirSync(APP_DIR, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !/^(page\.tsx|route\.ts)$/.test(entry.name)) continue;
     const file = path.join(entry.parentPath, entry.name);
-    const segments = path.relative(APP_DIR, entry.parentPath).split(path.sep).filter((segment) => segment && !/^\(.*\)$/.test(segment));
-    const pattern = "/" + segments.join("/");
+    const segments = path
+      .relative(APP_DIR, entry.parentPath)
+      .split(path.sep)
+      .filter((segment) => segment && !/^\(.*\)$/.test(segment));
+    const pattern = `/${segments.join("/")}`;
     if (entry.name === "page.tsx") {
       routes.push({ pattern, kind: "page", methods: ["GET"], file });
     } else {

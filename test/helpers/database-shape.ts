@@ -105,7 +105,15 @@ export async function readDatabaseShape(client: Queryable): Promise<DatabaseShap
   }
 
   // Arrays of `name` are cast to text[]: node-postgres hands name[] back as an unparsed string.
-  const foreignKeys = await client.query<{ table: string; name: string; columns: string[]; ref_table: string; ref_columns: string[]; del: string; upd: string }>(
+  const foreignKeys = await client.query<{
+    table: string;
+    name: string;
+    columns: string[];
+    ref_table: string;
+    ref_columns: string[];
+    del: string;
+    upd: string;
+  }>(
     `SELECT t.relname AS table, con.conname AS name, r.relname AS ref_table, con.confdeltype AS del, con.confupdtype AS upd,
             ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(num, ord)
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.num ORDER BY k.ord)::text[] AS columns,
@@ -169,8 +177,7 @@ export function diffShapes(expected: DatabaseShape, actual: DatabaseShape): stri
       if (haveColumn.nullable !== wantColumn.nullable) {
         out.push(`column ${name}.${column}: ${haveColumn.nullable ? "nullable" : "NOT NULL"}, expected ${wantColumn.nullable ? "nullable" : "NOT NULL"}`);
       }
-      const defaultMatches =
-        wantColumn.default === ANY_DEFAULT ? haveColumn.default !== null : haveColumn.default === wantColumn.default;
+      const defaultMatches = wantColumn.default === ANY_DEFAULT ? haveColumn.default !== null : haveColumn.default === wantColumn.default;
       if (!defaultMatches) out.push(`column ${name}.${column}: default ${haveColumn.default ?? "none"}, expected ${wantColumn.default ?? "none"}`);
     }
     for (const column of Object.keys(have.columns)) if (!want.columns[column]) out.push(`unexpected column ${name}.${column}`);
@@ -188,9 +195,7 @@ export function diffShapes(expected: DatabaseShape, actual: DatabaseShape): stri
 // Key order differs between the two builders; compare and print with sorted keys.
 function show(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
-    item && typeof item === "object" && !Array.isArray(item)
-      ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b)))
-      : item,
+    item && typeof item === "object" && !Array.isArray(item) ? Object.fromEntries(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))) : item,
   );
 }
 

@@ -25,7 +25,10 @@ export interface DestinationServer {
   close(): Promise<void>;
 }
 
-export async function startDestinationServer(answer: (index: number, receipt: Receipt) => Answer = () => ({ status: 200 }), port = 0): Promise<DestinationServer> {
+export async function startDestinationServer(
+  answer: (index: number, receipt: Receipt) => Answer = () => ({ status: 200 }),
+  port = 0,
+): Promise<DestinationServer> {
   const receipts: Receipt[] = [];
   const waiters: Array<() => void> = [];
   const server = http.createServer((request, response) => {

@@ -33,7 +33,7 @@ export function openEventStream(url: string, headers: Record<string, string>) {
             }
             if (event.event) {
               events.push(event);
-              waiters.splice(0).forEach((wake) => wake());
+              for (const wake of waiters.splice(0)) wake();
             }
           }
         }

@@ -10,7 +10,9 @@ export async function makeJpeg(width = 1920, height = 1080, options: { quality?:
 }
 
 export async function makePng(width = 64, height = 48): Promise<Buffer> {
-  return sharp(photoLikePixels(width, height, 8, 2), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(photoLikePixels(width, height, 8, 2), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function photoLikePixels(width: number, height: number, noise: number, seed: number): Buffer {

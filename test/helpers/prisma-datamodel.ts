@@ -24,7 +24,12 @@ interface DmmfField {
   relationOnDelete?: string;
   relationOnUpdate?: string;
 }
-interface DmmfModel { name: string; dbName: string | null; schema: string | null; fields: DmmfField[] }
+interface DmmfModel {
+  name: string;
+  dbName: string | null;
+  schema: string | null;
+  fields: DmmfField[];
+}
 interface DmmfIndex {
   model: string;
   type: "id" | "unique" | "normal" | "fulltext";
@@ -32,8 +37,14 @@ interface DmmfIndex {
   algorithm?: string;
   fields: { name: string; sortOrder?: "asc" | "desc"; operatorClass?: string }[];
 }
-interface DmmfEnum { name: string; dbName: string | null; values: { name: string; dbName: string | null }[] }
-interface Dmmf { datamodel: { models: DmmfModel[]; enums: DmmfEnum[]; indexes: DmmfIndex[] } }
+interface DmmfEnum {
+  name: string;
+  dbName: string | null;
+  values: { name: string; dbName: string | null }[];
+}
+interface Dmmf {
+  datamodel: { models: DmmfModel[]; enums: DmmfEnum[]; indexes: DmmfIndex[] };
+}
 
 export const SCHEMA_PATH = path.join(process.cwd(), "prisma", "schema.prisma");
 
@@ -111,9 +122,7 @@ export function expectedShapeFromSchema(schema: string): DatabaseShape {
 
 // A list relation field is fine when the other side holds the foreign key (a one-to-many).
 function isBackRelation(field: DmmfField, model: DmmfModel, models: Map<string, DmmfModel>): boolean {
-  return models
-    .get(field.type)!
-    .fields.some((f) => f.type === model.name && f.relationName === field.relationName && !!f.relationFromFields?.length);
+  return models.get(field.type)!.fields.some((f) => f.type === model.name && f.relationName === field.relationName && !!f.relationFromFields?.length);
 }
 
 function columnShape(field: DmmfField, table: string, column: string, enums: Map<string, DmmfEnum>): ColumnShape {
@@ -129,9 +138,20 @@ function columnShape(field: DmmfField, table: string, column: string, enums: Map
 
 // Native types (@db.X) as format_type() spells them; a new one fails loudly until added here.
 const PLAIN_NATIVE: Record<string, string> = {
-  Text: "text", Uuid: "uuid", SmallInt: "smallint", Integer: "integer", BigInt: "bigint", Real: "real",
-  DoublePrecision: "double precision", Boolean: "boolean", ByteA: "bytea", Json: "json", JsonB: "jsonb",
-  Date: "date", Citext: "citext", Inet: "inet",
+  Text: "text",
+  Uuid: "uuid",
+  SmallInt: "smallint",
+  Integer: "integer",
+  BigInt: "bigint",
+  Real: "real",
+  DoublePrecision: "double precision",
+  Boolean: "boolean",
+  ByteA: "bytea",
+  Json: "json",
+  JsonB: "jsonb",
+  Date: "date",
+  Citext: "citext",
+  Inet: "inet",
 };
 const SIZED_NATIVE: Record<string, (size: string) => string> = {
   VarChar: (n) => `character varying${n}`,
@@ -145,15 +165,20 @@ const SIZED_NATIVE: Record<string, (size: string) => string> = {
 
 // What Prisma emits for a scalar without @db.X.
 const DEFAULT_TYPES: Record<string, string> = {
-  String: "text", Int: "integer", BigInt: "bigint", Float: "double precision", Decimal: "numeric(65,30)",
-  Boolean: "boolean", DateTime: "timestamp(3) without time zone", Json: "jsonb", Bytes: "bytea",
+  String: "text",
+  Int: "integer",
+  BigInt: "bigint",
+  Float: "double precision",
+  Decimal: "numeric(65,30)",
+  Boolean: "boolean",
+  DateTime: "timestamp(3) without time zone",
+  Json: "jsonb",
+  Bytes: "bytea",
 };
 
 function scalarType(field: DmmfField): string {
   const [native, args] = field.nativeType ?? [];
-  const type = !native
-    ? DEFAULT_TYPES[field.type]
-    : (PLAIN_NATIVE[native] ?? SIZED_NATIVE[native]?.(args!.length ? `(${args!.join(",")})` : ""));
+  const type = !native ? DEFAULT_TYPES[field.type] : (PLAIN_NATIVE[native] ?? SIZED_NATIVE[native]?.(args!.length ? `(${args!.join(",")})` : ""));
   if (!type) throw new Error(`no PostgreSQL type known for ${field.type} ${native ?? ""}`);
   return type;
 }
@@ -199,7 +224,11 @@ function renderDefault(field: DmmfField, table: string, column: string, enumType
 }
 
 const ACTIONS: Record<string, string> = {
-  Cascade: "CASCADE", Restrict: "RESTRICT", NoAction: "NO ACTION", SetNull: "SET NULL", SetDefault: "SET DEFAULT",
+  Cascade: "CASCADE",
+  Restrict: "RESTRICT",
+  NoAction: "NO ACTION",
+  SetNull: "SET NULL",
+  SetDefault: "SET DEFAULT",
 };
 
 function sqlAction(action: string): string {
@@ -219,4 +248,3 @@ function constraintName(table: string, columns: string[], suffix: string): strin
 function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
 }
-

@@ -40,7 +40,7 @@ export function rawPost(options: {
     socket.on("close", () => resolve(parseResponse(received) ? { ...parseResponse(received)!, bytesSentBeforeResponse: sentAtResponse } : null));
     socket.on("connect", async () => {
       const head = [`POST ${options.path} HTTP/1.1`, "Host: 127.0.0.1", ...Object.entries(options.headers).map(([k, v]) => `${k}: ${v}`)];
-      socket.write(head.join("\r\n") + "\r\n\r\n");
+      socket.write(`${head.join("\r\n")}\r\n\r\n`);
       const step = 64 * 1024;
       for (let offset = 0; offset < options.body.length && sentAtResponse < 0 && !socket.destroyed; offset += step) {
         if (options.pauseAfter !== undefined && offset <= options.pauseAfter && options.pauseAfter < offset + step) {

@@ -5,7 +5,8 @@ import { AddRuleForm } from "@/components/alerts/add-rule-form.tsx";
 import { AlertHistory } from "@/components/alerts/alert-history.tsx";
 import { RowActionButton } from "@/components/alerts/row-action-button.tsx";
 import { cardClass, smallButtonClass, smallDangerButtonClass } from "@/components/sources/styles.ts";
-import { CELL, HEAD_CELL, MOBILE_LABEL, ROW, TABLE, TABLE_FRAME, TBODY, THEAD } from "@/components/users/table-classes.ts";
+import { DataTable } from "@/components/ui/data-table.tsx";
+import { PageHeader } from "@/components/ui/page-header.tsx";
 import { DateTime } from "@/components/users/date-time.tsx";
 import { listChannels } from "@/lib/alerts/channels/list-channels.ts";
 import { listAlertHistory, listOpenAlerts } from "@/lib/alerts/list-alerts.ts";
@@ -31,10 +32,7 @@ export default async function AlertsPage() {
   ]);
   return (
     <div className="space-y-8">
-      <div>
-        <h1 className="text-lg font-semibold">Alerts</h1>
-        <p className="mt-1 text-sm text-slate-500">An alert is sent once when its condition starts, again every so often while it lasts, and once when it ends.</p>
-      </div>
+      <PageHeader title="Alerts">An alert is sent once when its condition starts, again every so often while it lasts, and once when it ends.</PageHeader>
 
       <section aria-labelledby="open-heading" className="space-y-3">
         <h2 id="open-heading" className="text-base font-semibold">
@@ -49,7 +47,10 @@ export default async function AlertsPage() {
                 <p className="font-medium">{alert.title}</p>
                 <p className="mt-1 text-slate-600">{alert.detail}</p>
                 <p className="mt-1 text-xs text-slate-500">
-                  Since <DateTime value={alert.openedAt} /> UTC · <Link className="underline" href={alert.path}>open</Link>
+                  Since <DateTime value={alert.openedAt} /> UTC ·{" "}
+                  <Link className="underline" href={alert.path}>
+                    open
+                  </Link>
                 </p>
               </li>
             ))}
@@ -64,42 +65,41 @@ export default async function AlertsPage() {
         {channels.length === 0 ? (
           <p className="text-sm text-slate-500">No channels yet: alerts are only listed here and in GET /api/alerts.</p>
         ) : (
-          <div className={TABLE_FRAME}>
-            <table className={TABLE}>
-              <thead className={THEAD}>
-                <tr>
-                  <th className={HEAD_CELL}>Name</th>
-                  <th className={HEAD_CELL}>Kind</th>
-                  <th className={HEAD_CELL}>Sends to</th>
-                  {isAdmin && <th className={HEAD_CELL}>Actions</th>}
-                </tr>
-              </thead>
-              <tbody className={TBODY}>
-                {channels.map((channel) => (
-                  <tr key={channel.id} className={ROW}>
-                    <td className={`${CELL} font-medium`}>
-                      <span className={MOBILE_LABEL}>Name</span>
-                      {channel.name}
-                    </td>
-                    <td className={CELL}>
-                      <span className={MOBILE_LABEL}>Kind</span>
-                      {channel.kind}
-                    </td>
-                    <td className={`${CELL} break-all`}>
-                      <span className={MOBILE_LABEL}>Sends to</span>
-                      {channel.summary}
-                    </td>
-                    {isAdmin && (
-                      <td className={`${CELL} flex flex-wrap gap-2 max-sm:col-span-2`}>
-                        <RowActionButton action={sendTestAlertAction} field="channelId" value={channel.id} label="Send test alert" pendingLabel="Sending…" className={smallButtonClass} />
-                        <RowActionButton action={removeChannelAction} field="channelId" value={channel.id} label="Remove" pendingLabel="Removing…" className={smallDangerButtonClass} confirm={`Remove the channel "${channel.name}"?`} />
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={channels}
+            rowKey={(channel) => channel.id}
+            columns={[
+              { label: "Name", className: "font-medium", cell: (channel) => channel.name },
+              { label: "Kind", cell: (channel) => channel.kind },
+              { label: "Sends to", className: "break-all", cell: (channel) => channel.summary },
+              isAdmin && {
+                label: "Actions",
+                className: "flex flex-wrap gap-2 max-sm:col-span-2",
+                isUnlabelledOnPhone: true,
+                cell: (channel) => (
+                  <>
+                    <RowActionButton
+                      action={sendTestAlertAction}
+                      field="channelId"
+                      value={channel.id}
+                      label="Send test alert"
+                      pendingLabel="Sending…"
+                      className={smallButtonClass}
+                    />
+                    <RowActionButton
+                      action={removeChannelAction}
+                      field="channelId"
+                      value={channel.id}
+                      label="Remove"
+                      pendingLabel="Removing…"
+                      className={smallDangerButtonClass}
+                      confirm={`Remove the channel "${channel.name}"?`}
+                    />
+                  </>
+                ),
+              },
+            ]}
+          />
         )}
         {isAdmin && (
           <div className={`${cardClass} p-4`}>
@@ -124,7 +124,16 @@ export default async function AlertsPage() {
                   </p>
                   <p className="mt-1 text-slate-600">Alerts when {rule.description}.</p>
                 </div>
-                {isAdmin && <RowActionButton action={removeRuleAction} field="ruleId" value={rule.id} label="Remove" pendingLabel="Removing…" className={smallDangerButtonClass} />}
+                {isAdmin && (
+                  <RowActionButton
+                    action={removeRuleAction}
+                    field="ruleId"
+                    value={rule.id}
+                    label="Remove"
+                    pendingLabel="Removing…"
+                    className={smallDangerButtonClass}
+                  />
+                )}
               </li>
             ))}
           </ul>

@@ -31,7 +31,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     <div className="space-y-4">
       <div>
         <h1 className="text-lg font-semibold">Audit log</h1>
-        <p className="mt-1 text-sm text-slate-500">Who changed sources, credentials, users, tokens and settings, who re-verified or deleted deliveries, what retention removed, and who signed in, newest first. Entries cannot be edited or deleted here.</p>
+        <p className="mt-1 text-sm text-slate-500">
+          Who changed sources, credentials, users, tokens and settings, who re-verified or deleted deliveries, what retention removed, and who signed in, newest
+          first. Entries cannot be edited or deleted here.
+        </p>
       </div>
       <AuditFilters values={filters} />
       {problem ? (
@@ -42,7 +45,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </Link>
         </p>
       ) : page.items.length === 0 ? (
-        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">{isFiltered || cursor ? "No entries match these filters." : "Nothing has been recorded yet."}</p>
+        <p className="rounded-lg border border-dashed border-slate-300 p-8 text-center text-sm text-slate-500">
+          {isFiltered || cursor ? "No entries match these filters." : "Nothing has been recorded yet."}
+        </p>
       ) : (
         <AuditTable events={page.items} />
       )}
@@ -55,7 +60,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <span />
         )}
         {page.nextCursor && (
-          <Link href={auditHref({ ...filters, limit }, page.nextCursor)} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+          <Link
+            href={auditHref({ ...filters, limit }, page.nextCursor)}
+            className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100"
+          >
             Older →
           </Link>
         )}

@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { DeliveriesFilters, type DeliveryFilterValues } from "@/components/deliveries-log/deliveries-filters.tsx";
 import { DeliveryRow, DELIVERY_COLUMNS } from "@/components/deliveries-log/delivery-row.tsx";
 import { LiveDeliveriesTable } from "@/components/deliveries-log/live-deliveries-table.tsx";
+import { ReplayFilteredButton, ResentNotice } from "@/components/deliveries-log/replay-filtered-button.tsx";
 import { DeletedNotice, DeleteQuarantinedButton } from "@/components/inspector/delete-quarantined-button.tsx";
 import { TBODY } from "@/components/users/table-classes.ts";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
@@ -19,7 +20,14 @@ type SearchParams = Record<string, string | string[] | undefined>;
 export default async function DeliveriesPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const operator = await requirePageOperator("/deliveries");
   const params = await searchParams;
-  const values: DeliveryFilterValues = { source: first(params.source), status: first(params.status), q: first(params.q), from: first(params.from), to: first(params.to) };
+  const values: DeliveryFilterValues = {
+    source: first(params.source),
+    status: first(params.status),
+    q: first(params.q),
+    from: first(params.from),
+    to: first(params.to),
+    forwarding: first(params.forwarding),
+  };
   const cursor = first(params.cursor);
   // Not in the form; kept in the page links so that a shorter page (?limit=20) stays short.
   const limit = first(params.limit);
@@ -33,9 +41,12 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div>
           <h1 className="text-lg font-semibold">Deliveries</h1>
-          <p className="mt-1 text-sm text-slate-500">Every request that reached a source, newest first, with why it was refused. New deliveries appear at the top as they arrive. Times are UTC.</p>
+          <p className="mt-1 text-sm text-slate-500">
+            Every request that reached a source, newest first, with why it was refused. New deliveries appear at the top as they arrive. Times are UTC.
+          </p>
         </div>
         <div className="flex flex-wrap items-start gap-3">
+          {operator.role === "admin" && !("problem" in result) && <ReplayFilteredButton filters={result.filters} />}
           {operator.role === "admin" && !("problem" in result) && <DeleteQuarantinedButton filters={result.filters} />}
           <a
             href={`/api/deliveries/export${queryOf(values)}`}
@@ -47,6 +58,7 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
         </div>
       </div>
       <DeletedNotice count={first(params.deleted)} />
+      <ResentNotice resent={first(params.resent)} queued={first(params.queued)} />
       {/* Keyed by the filters: its fields are uncontrolled, and must show the URL's values after "Clear" or Back. */}
       <DeliveriesFilters key={newestHref} values={values} sources={sources} />
       {"problem" in result ? (
@@ -71,7 +83,9 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
             {result.items.length === 0 ? (
               <tr className="max-sm:block">
                 <td colSpan={DELIVERY_COLUMNS.length} className="px-4 py-10 text-center text-sm text-slate-500 max-sm:block">
-                  {isFiltered || cursor ? "No deliveries match these filters." : "No deliveries yet. They appear here as soon as a sender posts to a source's receiver URL."}
+                  {isFiltered || cursor
+                    ? "No deliveries match these filters."
+                    : "No deliveries yet. They appear here as soon as a sender posts to a source's receiver URL."}
                 </td>
               </tr>
             ) : (
@@ -90,7 +104,10 @@ export default async function DeliveriesPage({ searchParams }: { searchParams: P
             <span />
           )}
           {result.nextCursor && (
-            <Link href={logHref({ ...values, limit, cursor: result.nextCursor })} className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100">
+            <Link
+              href={logHref({ ...values, limit, cursor: result.nextCursor })}
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 font-medium text-slate-700 hover:bg-slate-100"
+            >
               Older →
             </Link>
           )}

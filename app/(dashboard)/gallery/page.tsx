@@ -28,7 +28,8 @@ export default async function GalleryPage({ searchParams }: { searchParams: Prom
       <div>
         <h1 className="text-lg font-semibold">Gallery</h1>
         <p className="mt-1 text-sm text-slate-600">
-          Images of verified deliveries only, newest first; an image delivered several times is one tile. New ones appear at the top as they arrive. Times are UTC.
+          Images of verified deliveries only, newest first; an image delivered several times is one tile. New ones appear at the top as they arrive. Times are
+          UTC.
         </p>
       </div>
       {first(params.denied) === "admin" && (

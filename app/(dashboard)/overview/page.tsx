@@ -27,7 +27,8 @@ export default async function OverviewPage() {
       </div>
       {silent.length > 0 && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm font-medium text-amber-900">
-          {silent.length === 1 ? `${silent[0].name} has` : `${silent.length} sources have`} been silent longer than {silent.length === 1 ? "its" : "their"} alert threshold.
+          {silent.length === 1 ? `${silent[0].name} has` : `${silent.length} sources have`} been silent longer than {silent.length === 1 ? "its" : "their"}{" "}
+          alert threshold.
         </p>
       )}
       {sources.length === 0 ? (

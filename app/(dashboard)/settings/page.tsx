@@ -21,15 +21,18 @@ export default async function SettingsPage() {
         <h1 className="text-lg font-semibold">Settings</h1>
         <p className="mt-1 text-sm text-slate-500">These apply to the whole installation, on every instance.</p>
       </div>
-      <section aria-labelledby="retention-heading" className="grid gap-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+      <section
+        aria-labelledby="retention-heading"
+        className="grid gap-6 rounded-lg border border-slate-200 bg-white p-5 shadow-sm lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]"
+      >
         <div className="min-w-0 space-y-4">
           <div>
             <h2 id="retention-heading" className="text-base font-semibold">
               Retention
             </h2>
             <p className="mt-1 text-sm text-slate-500">
-              How long stored bytes are kept, counted from when the delivery arrived. Every few minutes one app instance removes what has expired and records it in the audit log. Delivery rows are
-              never removed by retention: the log keeps every delivery with its status, reason, size and SHA-256.
+              How long stored bytes are kept, counted from when the delivery arrived. Every few minutes one app instance removes what has expired and records it
+              in the audit log. Delivery rows are never removed by retention: the log keeps every delivery with its status, reason, size and SHA-256.
             </p>
           </div>
           <RetentionForm settings={settings} />
@@ -51,8 +54,8 @@ export default async function SettingsPage() {
             <dd className="mt-1">
               {status.lastPurge ? (
                 <>
-                  <Timestamp date={status.lastPurge.at} now={now} />: removed {count(lastPurge?.quarantinedBodies, "quarantined body", "quarantined bodies")} and{" "}
-                  {count(lastPurge?.images, "image", "images")} ({formatBytes(lastPurge?.bytesFreed ?? 0)})
+                  <Timestamp date={status.lastPurge.at} now={now} />: removed {count(lastPurge?.quarantinedBodies, "quarantined body", "quarantined bodies")}{" "}
+                  and {count(lastPurge?.images, "image", "images")} ({formatBytes(lastPurge?.bytesFreed ?? 0)})
                 </>
               ) : (
                 <span className="text-slate-500">nothing removed yet</span>

@@ -60,10 +60,18 @@ const labelSchema = z.string().trim().max(80, "A label has at most 80 characters
 const presetSchema = z.enum(OLD_SECRET_EXPIRY_PRESETS.map((preset) => preset.value) as [string, ...string[]], "Choose how long the old secret keeps working.");
 
 export async function createSourceAction(_previous: CreateSourceState, form: FormData): Promise<CreateSourceState> {
-  const options = Object.fromEntries([...form.entries()].filter(([field, value]) => field.startsWith("option.") && typeof value === "string").map(([field, value]) => [field.slice(7), value as string]));
+  const options = Object.fromEntries(
+    [...form.entries()]
+      .filter(([field, value]) => field.startsWith("option.") && typeof value === "string")
+      .map(([field, value]) => [field.slice(7), value as string]),
+  );
   const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim(), options };
   const input = z
-    .object({ kind: z.enum(sourceKindSchema.options, "Choose the kind of source."), slug: slugSchema, name: z.string().max(100, "A name has at most 100 characters.") })
+    .object({
+      kind: z.enum(sourceKindSchema.options, "Choose the kind of source."),
+      slug: slugSchema,
+      name: z.string().max(100, "A name has at most 100 characters."),
+    })
     .safeParse({ kind: values.kind, slug: values.slug, name: values.name });
   if (!input.success) return { error: firstIssue(input.error), values };
   // A generated secret exists in clear only here and in this action's one response.
@@ -172,7 +180,11 @@ export interface AddPublicKeyState extends ActionState {
 
 export async function addPublicKeyAction(_previous: AddPublicKeyState, form: FormData): Promise<AddPublicKeyState> {
   const input = z
-    .object({ sourceId: uuid, label: labelSchema, pem: z.string().trim().min(1, "Paste the public key (PEM).").max(16_384, "That is too long for a public key.") })
+    .object({
+      sourceId: uuid,
+      label: labelSchema,
+      pem: z.string().trim().min(1, "Paste the public key (PEM).").max(16_384, "That is too long for a public key."),
+    })
     .safeParse({ sourceId: text(form, "sourceId"), label: text(form, "label"), pem: text(form, "pem") });
   if (!input.success) return { error: firstIssue(input.error) };
   const result = await asAdmin((changedBy) => addSourcePublicKey({ ...changedBy, ...input.data }));

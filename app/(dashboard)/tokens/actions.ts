@@ -79,7 +79,8 @@ export async function revokeTokenAction(_previous: ActionState, form: FormData):
 /** An operator-friendly sentence for what went wrong; anything unexpected is rethrown. */
 function describeError(error: unknown): string {
   if (error instanceof ZodError) return sentence(error.issues.map((issue) => issue.message).join("; "));
-  if (error instanceof ForbiddenActionError || error instanceof ApiTokenNotFoundError || error instanceof ApiTokenAlreadyRevokedError) return sentence(error.message);
+  if (error instanceof ForbiddenActionError || error instanceof ApiTokenNotFoundError || error instanceof ApiTokenAlreadyRevokedError)
+    return sentence(error.message);
   if (isStorageUnavailable(error)) return "The database is unavailable right now; nothing was changed. Try again in a moment.";
   throw error;
 }

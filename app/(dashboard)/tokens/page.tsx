@@ -15,7 +15,8 @@ export default async function TokensPage() {
       <div>
         <h1 className="text-lg font-semibold">API tokens</h1>
         <p className="mt-1 text-sm text-slate-500">
-          Tokens let scripts and other systems use the operator API (<code className="font-mono text-xs">/api/deliveries</code>, images, events). A token acts with its role; only a hash of it is stored.
+          Tokens let scripts and other systems use the operator API (<code className="font-mono text-xs">/api/deliveries</code>, images, events). A token acts
+          with its role; only a hash of it is stored.
         </p>
       </div>
       <section aria-labelledby="create-token-heading" className="rounded-lg border border-slate-200 bg-white p-4">

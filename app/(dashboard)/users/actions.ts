@@ -32,7 +32,9 @@ const roleSchema = z.enum(["admin", "viewer"], { error: "choose admin or viewer"
 const userIdSchema = z.uuid("that user does not exist");
 
 export async function addUserAction(_previous: AddUserState, form: FormData): Promise<AddUserState> {
-  const email = String(form.get("email") ?? "").trim().slice(0, 320);
+  const email = String(form.get("email") ?? "")
+    .trim()
+    .slice(0, 320);
   const role = form.get("role") === "admin" ? "admin" : "viewer";
   const password = String(form.get("password") ?? "");
   try {
@@ -55,7 +57,8 @@ export async function changeRoleAction(_previous: ActionState, form: FormData): 
     const user = await changeUserRole({ userId, role, actor, ip: await clientAddress() });
     isSelfDemoted = user.id === actor.id && role !== "admin";
     revalidatePath("/users");
-    if (!isSelfDemoted) return { status: "success", message: user.isChanged ? `${user.email} is now ${user.role}.` : `${user.email} was already ${user.role}.` };
+    if (!isSelfDemoted)
+      return { status: "success", message: user.isChanged ? `${user.email} is now ${user.role}.` : `${user.email} was already ${user.role}.` };
   } catch (error) {
     return { status: "error", message: describeError(error) };
   }
@@ -79,7 +82,10 @@ export async function unlockUserAction(_previous: ActionState, form: FormData): 
     const actor = await requireActionOperator("admin");
     const user = await unlockSignIn({ email: z.string().min(1).parse(form.get("email")), actor, ip: await clientAddress() });
     revalidatePath("/users");
-    return { status: "success", message: `${user.email} can sign in again (${user.failuresCleared === 1 ? "1 failed sign-in" : `${user.failuresCleared} failed sign-ins`} forgotten).` };
+    return {
+      status: "success",
+      message: `${user.email} can sign in again (${user.failuresCleared === 1 ? "1 failed sign-in" : `${user.failuresCleared} failed sign-ins`} forgotten).`,
+    };
   } catch (error) {
     return { status: "error", message: describeError(error) };
   }
@@ -87,10 +93,10 @@ export async function unlockUserAction(_previous: ActionState, form: FormData): 
 
 /** An operator-friendly sentence for what went wrong; anything unexpected is rethrown. */
 function describeError(error: unknown): string {
-  if (error instanceof ForbiddenActionError) return capitalize(error.message) + ".";
-  if (error instanceof ZodError) return capitalize(error.issues.map((issue) => issue.message).join("; ")) + ".";
+  if (error instanceof ForbiddenActionError) return `${capitalize(error.message)}.`;
+  if (error instanceof ZodError) return `${capitalize(error.issues.map((issue) => issue.message).join("; "))}.`;
   if (error instanceof UserExistsError || error instanceof LastAdminError || error instanceof SelfRemovalError || error instanceof UserNotFoundError) {
-    return capitalize(error.message) + ".";
+    return `${capitalize(error.message)}.`;
   }
   if (isStorageUnavailable(error)) return "The database is unavailable right now; nothing was changed. Try again in a moment.";
   throw error;

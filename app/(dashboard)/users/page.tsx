@@ -15,7 +15,8 @@ export default async function UsersPage() {
       <div>
         <h1 className="text-lg font-semibold">Users</h1>
         <p className="mt-1 text-sm text-slate-500">
-          People who can sign in. A role change applies to their open sessions at once; removing someone signs them out everywhere. There is always at least one admin.
+          People who can sign in. A role change applies to their open sessions at once; removing someone signs them out everywhere. There is always at least one
+          admin.
         </p>
       </div>
       <section aria-labelledby="add-user-heading" className="rounded-lg border border-slate-200 bg-white p-4">

@@ -1,7 +1,7 @@
 import { recheckerFor } from "@/lib/auth/operator-recheck.ts";
 import { requireApiOperator } from "@/lib/auth/require-operator.ts";
 import { getConfig } from "@/lib/config.ts";
-import { deliveriesSince, subscribeToDeliveries, untilListening, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
+import { deliveriesSince, subscribeToDeliveries, subscribeToForwarding, untilListening, type DeliveryEvent } from "@/lib/events/delivery-events.ts";
 import { withErrors } from "@/lib/http/errors.ts";
 
 // GET /api/events: Server-Sent Events, one `delivery` event per new delivery from whichever
@@ -9,6 +9,8 @@ import { withErrors } from "@/lib/http/errors.ts";
 // reconnects sends it back as Last-Event-ID and first gets what it missed. Its credentials are
 // checked again every EVENTS_AUTH_RECHECK_SECONDS: once revoked, the stream sends `signed-out`
 // and ends (the browser's reconnect then gets 401), so a live page stops receiving.
+// With `?forwarding=<delivery id>` (the inspector) it also sends a `forwarding` event, data
+// `{"id"}`, whenever that delivery's forwarding changes (an attempt recorded, a replay queued).
 
 export const dynamic = "force-dynamic";
 
@@ -19,6 +21,7 @@ export const GET = withErrors(async (request: Request) => {
   await requireApiOperator(request);
   const isStillAuthorized = await recheckerFor(request);
   const recheckMs = getConfig().EVENTS_AUTH_RECHECK_SECONDS * 1000;
+  const forwardingOf = parseUuid(new URL(request.url).searchParams.get("forwarding"));
   const lastEventId = parseSeq(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId"));
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
@@ -38,7 +41,11 @@ export const GET = withErrors(async (request: Request) => {
       };
       // Subscribe (and be LISTENing) before catching up, so nothing committed in between is lost;
       // `sent` drops doubles.
-      const unsubscribe = subscribeToDeliveries(sendEvent);
+      const unsubscribeDeliveries = subscribeToDeliveries(sendEvent);
+      // No `id:` line: the browser's Last-Event-ID stays the last delivery's sequence number.
+      const unsubscribeForwarding = forwardingOf
+        ? subscribeToForwarding((deliveryId) => deliveryId === forwardingOf && send(`event: forwarding\ndata: ${JSON.stringify({ id: deliveryId })}\n\n`))
+        : () => {};
       const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
       const recheck = setInterval(async () => {
         if (await isStillAuthorized()) return;
@@ -53,7 +60,8 @@ export const GET = withErrors(async (request: Request) => {
       cleanup = () => {
         clearInterval(heartbeat);
         clearInterval(recheck);
-        unsubscribe();
+        unsubscribeDeliveries();
+        unsubscribeForwarding();
       };
       request.signal.addEventListener("abort", () => cleanup());
       send("retry: 2000\n: connected\n\n");
@@ -67,9 +75,18 @@ export const GET = withErrors(async (request: Request) => {
     },
   });
   return new Response(stream, {
-    headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
   });
 });
+
+function parseUuid(value: string | null): string | null {
+  return value && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value.toLowerCase() : null;
+}
 
 function parseSeq(value: string | null): bigint | null {
   return value && /^\d{1,19}$/.test(value) ? BigInt(value) : null;

@@ -10,7 +10,10 @@ export const emailConfigSchema = z.object({
   kind: z.literal("email"),
   to: z.array(z.email("Enter valid email addresses.")).min(1, "Enter at least one address.").max(20, "At most 20 addresses."),
   /** This channel's own SMTP server (its password included); otherwise SMTP_URL. */
-  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, "The SMTP server must be an smtp:// or smtps:// URL.").optional(),
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "The SMTP server must be an smtp:// or smtps:// URL.")
+    .optional(),
 });
 
 export const slackConfigSchema = z.object({ kind: z.literal("slack"), url: httpUrl });

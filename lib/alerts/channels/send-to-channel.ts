@@ -10,7 +10,12 @@ export async function sendToChannel(config: ChannelConfig, message: AlertMessage
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
-  const send = config.kind === "email" ? sendEmail(config, message, timeoutMs) : config.kind === "slack" ? sendSlack(config, message, timeoutMs) : sendWebhook(config, message, timeoutMs);
+  const send =
+    config.kind === "email"
+      ? sendEmail(config, message, timeoutMs)
+      : config.kind === "slack"
+        ? sendSlack(config, message, timeoutMs)
+        : sendWebhook(config, message, timeoutMs);
   try {
     await Promise.race([send, deadline]);
   } finally {

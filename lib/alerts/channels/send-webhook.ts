@@ -28,5 +28,10 @@ export async function sendWebhook(config: Extract<ChannelConfig, { kind: "webhoo
   const body = JSON.stringify(webhookPayload(message));
   const timestamp = new Date();
   const signature = new Webhook(config.secret).sign(message.notificationId, timestamp, body);
-  await postJson(config.url, body, { "webhook-id": message.notificationId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature }, timeoutMs);
+  await postJson(
+    config.url,
+    body,
+    { "webhook-id": message.notificationId, "webhook-timestamp": String(Math.floor(timestamp.getTime() / 1000)), "webhook-signature": signature },
+    timeoutMs,
+  );
 }

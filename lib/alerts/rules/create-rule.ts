@@ -14,7 +14,8 @@ export async function createRule(options: ChangedBy & { kind: string; sourceSlug
     const source = options.sourceSlug ? await tx.source.findUnique({ where: { slug: options.sourceSlug }, select: { id: true, slug: true } }) : null;
     if (options.sourceSlug && !source) throw new AlertInputError(`No source "${options.sourceSlug}".`);
     const existing = await tx.alertRule.findFirst({ where: { kind: kind.kind, sourceId: source?.id ?? null }, select: { id: true } });
-    if (existing) throw new AlertInputError(`There is already a ${kind.label.toLowerCase()} rule for ${source ? source.slug : "all sources"}: remove it first.`);
+    if (existing)
+      throw new AlertInputError(`There is already a ${kind.label.toLowerCase()} rule for ${source ? source.slug : "all sources"}: remove it first.`);
     const rule = await tx.alertRule.create({ data: { kind: kind.kind, sourceId: source?.id ?? null, params }, select: { id: true, kind: true, params: true } });
     await recordAudit(tx, {
       actor: options.actor,

@@ -10,7 +10,12 @@ import { formatSeconds, groupByParams, type AlertCondition, type RuleKind } from
 
 const paramsSchema = z.object({
   expiringWithinDays: z.number().min(0).max(365).default(7),
-  retiredUseWindowSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+  retiredUseWindowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(3600),
 });
 
 export const credentialRule: RuleKind<z.infer<typeof paramsSchema>> = {
@@ -18,7 +23,8 @@ export const credentialRule: RuleKind<z.infer<typeof paramsSchema>> = {
   label: "Credentials",
   conditionKinds: ["credential_expiring", "retired_credential_use"],
   paramsSchema,
-  describe: (params) => `a credential expires within ${params.expiringWithinDays} days, or a delivery in the last ${formatSeconds(params.retiredUseWindowSeconds)} was signed with a revoked or expired one`,
+  describe: (params) =>
+    `a credential expires within ${params.expiringWithinDays} days, or a delivery in the last ${formatSeconds(params.retiredUseWindowSeconds)} was signed with a revoked or expired one`,
   async evaluate(targets, now) {
     const conditions: AlertCondition[] = [];
     for (const { params, sources } of groupByParams(targets)) {

@@ -8,7 +8,12 @@ import { formatSeconds, groupByParams, type RuleKind } from "./rule-kind.ts";
 const paramsSchema = z.object({
   percent: z.number().min(0).max(100).default(20),
   minDeliveries: z.number().int().min(1).default(10),
-  windowSeconds: z.number().int().min(1).max(7 * 86_400).default(900),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(900),
 });
 
 export const failureRateRule: RuleKind<z.infer<typeof paramsSchema>> = {
@@ -16,7 +21,8 @@ export const failureRateRule: RuleKind<z.infer<typeof paramsSchema>> = {
   label: "Failure rate",
   conditionKinds: ["failure_rate"],
   paramsSchema,
-  describe: (params) => `more than ${params.percent}% failed or rejected of at least ${params.minDeliveries} deliveries in ${formatSeconds(params.windowSeconds)}`,
+  describe: (params) =>
+    `more than ${params.percent}% failed or rejected of at least ${params.minDeliveries} deliveries in ${formatSeconds(params.windowSeconds)}`,
   async evaluate(targets, now) {
     const conditions = [];
     for (const { params, sources } of groupByParams(targets.filter((target) => target.source.enabled))) {

@@ -6,7 +6,10 @@ import { AlertInputError } from "../alert-errors.ts";
 /** Removes a rule; its open alerts resolve on the next evaluation. */
 export async function removeRule(options: ChangedBy & { ruleId: string }) {
   return getPrisma().$transaction(async (tx) => {
-    const rule = await tx.alertRule.findUnique({ where: { id: options.ruleId }, select: { id: true, kind: true, params: true, source: { select: { slug: true } } } });
+    const rule = await tx.alertRule.findUnique({
+      where: { id: options.ruleId },
+      select: { id: true, kind: true, params: true, source: { select: { slug: true } } },
+    });
     if (!rule) throw new AlertInputError("That rule no longer exists: reload the page.");
     await tx.alertRule.delete({ where: { id: rule.id } });
     await recordAudit(tx, {

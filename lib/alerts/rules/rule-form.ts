@@ -5,8 +5,11 @@ const MINUTES = (form: FormData, name: string) => number(form, name, 60);
 
 export function ruleParamsFromForm(kind: string, form: FormData): Record<string, unknown> {
   if (kind === "silence") return compact({ thresholdSeconds: MINUTES(form, "silenceMinutes") });
-  if (kind === "failure_rate") return compact({ percent: number(form, "percent"), minDeliveries: number(form, "minDeliveries"), windowSeconds: MINUTES(form, "windowMinutes") });
-  if (kind === "credential") return compact({ expiringWithinDays: number(form, "expiringWithinDays"), retiredUseWindowSeconds: MINUTES(form, "retiredWindowMinutes") });
+  if (kind === "failure_rate")
+    return compact({ percent: number(form, "percent"), minDeliveries: number(form, "minDeliveries"), windowSeconds: MINUTES(form, "windowMinutes") });
+  if (kind === "credential")
+    return compact({ expiringWithinDays: number(form, "expiringWithinDays"), retiredUseWindowSeconds: MINUTES(form, "retiredWindowMinutes") });
+  if (kind === "forwarding_backlog") return compact({ thresholdSeconds: MINUTES(form, "backlogMinutes") });
   return {};
 }
 

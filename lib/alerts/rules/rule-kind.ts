@@ -3,8 +3,8 @@ import type { z } from "zod";
 // A rule kind is one module: the thresholds it takes (a zod schema with defaults) and a function
 // that, given the sources it watches, says which problems hold now. The engine
 // (../evaluate-alerts.ts) opens an alert when a problem's key first appears, and resolves it
-// when the key is gone. Forwarding rules (a destination paused, its oldest job waiting too long)
-// are meant to be two more modules of this shape.
+// when the key is gone. The forwarding rules (destination-paused.ts, forwarding-backlog.ts) are
+// two such modules.
 
 export interface AlertCondition {
   /** Names the problem, stable while it lasts: `silence:<source id>`, `credential_expiring:<credential id>`. */
@@ -36,6 +36,7 @@ export interface RuleKind<P = unknown> {
   label: string;
   /** The `kind` of every condition it reports: while it cannot be evaluated, their alerts stay as they are. */
   conditionKinds: string[];
+  // biome-ignore lint/suspicious/noExplicitAny: the schema's input type is whatever the form sends; only its output P is used
   paramsSchema: z.ZodType<P, any>;
   /** The thresholds in words, for the Alerts page. */
   describe(params: P): string;

@@ -6,7 +6,14 @@ import { formatSeconds, type RuleKind } from "./rule-kind.ts";
 // per-source threshold (sources.silence_alert_minutes) is a rule of this kind too
 // (../load-rule-targets.ts), so the warning on the overview and the alert agree.
 
-const paramsSchema = z.object({ thresholdSeconds: z.number().int().min(1).max(30 * 86_400).default(3600) });
+const paramsSchema = z.object({
+  thresholdSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(3600),
+});
 
 export const silenceRule: RuleKind<z.infer<typeof paramsSchema>> = {
   kind: "silence",

@@ -3,13 +3,7 @@
 // line endings), plus a JSON body parsed and written out again, which is how a framework's body
 // parser in front of the signing code (or in a proxy) breaks signatures.
 
-export type BodyVariantCode =
-  | "trailing_newline_added"
-  | "trailing_crlf_added"
-  | "trailing_newline_removed"
-  | "crlf_to_lf"
-  | "lf_to_crlf"
-  | "json_reserialized";
+export type BodyVariantCode = "trailing_newline_added" | "trailing_crlf_added" | "trailing_newline_removed" | "crlf_to_lf" | "lf_to_crlf" | "json_reserialized";
 
 export interface BodyVariant {
   code: BodyVariantCode;
@@ -63,7 +57,9 @@ function jsonLayouts(body: Buffer): Array<{ layout: string; text: string }> {
 function pythonDumps(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(pythonDumps).join(", ")}]`;
   if (value !== null && typeof value === "object") {
-    return `{${Object.entries(value).map(([key, item]) => `${asciiQuote(key)}: ${pythonDumps(item)}`).join(", ")}}`;
+    return `{${Object.entries(value)
+      .map(([key, item]) => `${asciiQuote(key)}: ${pythonDumps(item)}`)
+      .join(", ")}}`;
   }
   if (typeof value === "string") return asciiQuote(value);
   return JSON.stringify(value);

@@ -64,7 +64,11 @@ export function runDiagnosis(plan: DiagnosisPlan, request: SignedRequest, creden
         const timestamp = plan.timestampOf?.(request.headers) ?? null;
         if (timestamp === null) break;
         const skew = skewSeconds(timestamp, context.now);
-        findings.push({ code: "clock_skew", severity: "error", facts: { skewSeconds: Math.abs(skew), direction: skew < 0 ? "behind" : "ahead", signedAt: new Date(timestamp * 1000).toISOString() } });
+        findings.push({
+          code: "clock_skew",
+          severity: "error",
+          facts: { skewSeconds: Math.abs(skew), direction: skew < 0 ? "behind" : "ahead", signedAt: new Date(timestamp * 1000).toISOString() },
+        });
         // The rest of the diagnosis asks what else is wrong, as if the clocks had agreed.
         trialContext = { ...context, now: new Date(timestamp * 1000) };
         break;
@@ -83,14 +87,18 @@ export function runDiagnosis(plan: DiagnosisPlan, request: SignedRequest, creden
   ];
   if (hypotheses.length > 0) return [...findings, ...hypotheses];
   const retired = credentials.filter((credential) => credential.state !== "active").length;
-  return [...findings, { code: "unknown_secret", severity: "error", facts: { credentials: credentials.length, active: credentials.length - retired, retired } }];
+  return [
+    ...findings,
+    { code: "unknown_secret", severity: "error", facts: { credentials: credentials.length, active: credentials.length - retired, retired } },
+  ];
 }
 
 function tryRewrites(plan: DiagnosisPlan, request: SignedRequest, credentials: readonly SchemeCredential[], context: SchemeContext): SchemeFinding[] {
   const findings: SchemeFinding[] = [];
   for (const rewrite of plan.headerRewrites?.(request.headers) ?? []) {
     for (const credential of credentials) {
-      if (isAccepted(accept(plan, { headers: rewrite.headers, body: request.body }, [asActive(credential)], context))) findings.push(hypothesisFinding(rewrite, credential));
+      if (isAccepted(accept(plan, { headers: rewrite.headers, body: request.body }, [asActive(credential)], context)))
+        findings.push(hypothesisFinding(rewrite, credential));
     }
   }
   return findings;

@@ -5,11 +5,25 @@ import type { CredentialState, SchemeCredential, SchemeContext, SchemeOptions } 
 
 export function secretCredential(label: string, secret: string | Buffer, state: CredentialState = "active"): SchemeCredential {
   const bytes = Buffer.isBuffer(secret) ? secret : Buffer.from(secret, "utf8");
-  return { id: `id-${label}`, label, fingerprint: fingerprint(bytes), state, retiredAt: state === "active" ? null : new Date("2026-11-20T08:00:00Z"), secret: bytes };
+  return {
+    id: `id-${label}`,
+    label,
+    fingerprint: fingerprint(bytes),
+    state,
+    retiredAt: state === "active" ? null : new Date("2026-11-20T08:00:00Z"),
+    secret: bytes,
+  };
 }
 
 export function publicKeyCredential(label: string, publicKey: KeyObject, state: CredentialState = "active"): SchemeCredential {
-  return { id: `id-${label}`, label, fingerprint: fingerprint(publicKey.export({ type: "spki", format: "der" })), state, retiredAt: state === "active" ? null : new Date("2026-11-20T08:00:00Z"), publicKey };
+  return {
+    id: `id-${label}`,
+    label,
+    fingerprint: fingerprint(publicKey.export({ type: "spki", format: "der" })),
+    state,
+    retiredAt: state === "active" ? null : new Date("2026-11-20T08:00:00Z"),
+    publicKey,
+  };
 }
 
 export function contextAt(unixSeconds: number, options: SchemeOptions = {}): SchemeContext {

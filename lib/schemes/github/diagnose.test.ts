@@ -32,7 +32,9 @@ describe("github diagnosis", () => {
   it("finds the sha256= prefix missing or doubled, and base64 where hex belongs", async () => {
     expect(await diagnose(signed({ header: (value) => value.slice(7) }))).toEqual(["prefix_missing"]);
     expect(await diagnose(signed({ header: (value) => `sha256=${value}` }))).toEqual(["prefix_doubled"]);
-    expect(await diagnose(signed({ header: (value) => `sha256=${Buffer.from(value.slice(7), "hex").toString("base64")}` }))).toEqual(["signature_base64_not_hex"]);
+    expect(await diagnose(signed({ header: (value) => `sha256=${Buffer.from(value.slice(7), "hex").toString("base64")}` }))).toEqual([
+      "signature_base64_not_hex",
+    ]);
   });
 
   it("finds a whsec_ secret used without its prefix", async () => {

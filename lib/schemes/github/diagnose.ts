@@ -24,11 +24,16 @@ const PLAN: DiagnosisPlan = {
 function headerRewrites(headers: Headers): HeaderRewrite[] {
   const value = headers.get(SIGNATURE_HEADER)?.trim();
   if (!value) return [];
-  const rewrite = (code: string, digestHex: string): HeaderRewrite => ({ code, facts: { prefix: SIGNATURE_PREFIX }, headers: withHeader(headers, SIGNATURE_HEADER, SIGNATURE_PREFIX + digestHex) });
+  const rewrite = (code: string, digestHex: string): HeaderRewrite => ({
+    code,
+    facts: { prefix: SIGNATURE_PREFIX },
+    headers: withHeader(headers, SIGNATURE_HEADER, SIGNATURE_PREFIX + digestHex),
+  });
   const bare = value.toLowerCase().startsWith(SIGNATURE_PREFIX) ? value.slice(SIGNATURE_PREFIX.length) : null;
   const rewrites: HeaderRewrite[] = [];
   if (bare === null && isHex(value)) rewrites.push(rewrite("prefix_missing", value));
-  if (bare?.toLowerCase().startsWith(SIGNATURE_PREFIX) && isHex(bare.slice(SIGNATURE_PREFIX.length))) rewrites.push(rewrite("prefix_doubled", bare.slice(SIGNATURE_PREFIX.length)));
+  if (bare?.toLowerCase().startsWith(SIGNATURE_PREFIX) && isHex(bare.slice(SIGNATURE_PREFIX.length)))
+    rewrites.push(rewrite("prefix_doubled", bare.slice(SIGNATURE_PREFIX.length)));
   const base64 = decodeBase64(bare ?? value, true);
   if (base64?.length === 32 && !isHex(bare ?? value)) rewrites.push(rewrite("signature_base64_not_hex", base64.toString("hex")));
   return rewrites;

@@ -17,7 +17,8 @@ export function beginGithub(headers: Headers, credentials: readonly SchemeCreden
   if (!value) return refuse("missing_header", "X-Hub-Signature-256 header is missing");
   const match = SIGNATURE.exec(value);
   if (!match) {
-    if (/^[a-z0-9]+=/i.test(value) && !value.toLowerCase().startsWith(SIGNATURE_PREFIX)) return refuse("unsupported_algorithm", `X-Hub-Signature-256 is ${value.split("=")[0]}=…; GitHub signs it sha256=`);
+    if (/^[a-z0-9]+=/i.test(value) && !value.toLowerCase().startsWith(SIGNATURE_PREFIX))
+      return refuse("unsupported_algorithm", `X-Hub-Signature-256 is ${value.split("=")[0]}=…; GitHub signs it sha256=`);
     return refuse("malformed_header", "X-Hub-Signature-256 is not sha256= followed by 64 hexadecimal characters");
   }
   const keys = activeCredentials(credentials).flatMap((credential) => (credential.secret ? [{ credential: refOf(credential), key: credential.secret }] : []));

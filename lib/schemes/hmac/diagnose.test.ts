@@ -56,9 +56,15 @@ describe("hmac diagnosis", () => {
   });
 
   it("finds body variants and whsec_ secret readings under retired credentials too", () => {
-    expect(diagnose({ header: "X-Sig" }, { "x-sig": mac("sha256", Buffer.concat([BODY, Buffer.from("\n")])).toString("hex") }, [secretCredential("old", SECRET, "expired")])).toEqual(["trailing_newline_added"]);
+    expect(
+      diagnose({ header: "X-Sig" }, { "x-sig": mac("sha256", Buffer.concat([BODY, Buffer.from("\n")])).toString("hex") }, [
+        secretCredential("old", SECRET, "expired"),
+      ]),
+    ).toEqual(["trailing_newline_added"]);
     const whsec = "whsec_" + Buffer.alloc(32, 3).toString("base64");
-    expect(diagnose({ header: "X-Sig" }, { "x-sig": mac("sha256", BODY, Buffer.alloc(32, 3)).toString("hex") }, [secretCredential("w", whsec)])).toEqual(["secret_whsec_decoded"]);
+    expect(diagnose({ header: "X-Sig" }, { "x-sig": mac("sha256", BODY, Buffer.alloc(32, 3)).toString("hex") }, [secretCredential("w", whsec)])).toEqual([
+      "secret_whsec_decoded",
+    ]);
   });
 
   it("says unknown secret and missing header", () => {

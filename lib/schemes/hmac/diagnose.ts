@@ -27,7 +27,8 @@ function headerRewrites(headers: Headers, options: HmacOptions): HeaderRewrite[]
   if (!value) return [];
   const { prefix } = options;
   const rewrites: HeaderRewrite[] = [];
-  const rewrite = (code: string, fixed: string, facts?: HeaderRewrite["facts"]) => rewrites.push({ code, facts, headers: withHeader(headers, options.header, fixed) });
+  const rewrite = (code: string, fixed: string, facts?: HeaderRewrite["facts"]) =>
+    rewrites.push({ code, facts, headers: withHeader(headers, options.header, fixed) });
   const lower = value.toLowerCase();
   const hasPrefix = lower.startsWith(prefix.toLowerCase());
   if (prefix && !hasPrefix) rewrite("prefix_missing", prefix + value, { prefix });

@@ -34,8 +34,13 @@ describe("hmac: accepting what openssl computes", () => {
       it(`accepts HMAC-${algorithm.toUpperCase()} in ${encoding}`, () => {
         const config = options({ header: "X-Signature", algorithm, encoding });
         const digest = openssl(algorithm, SECRET, BODY).toString(encoding);
-        expect(accept(scheme, request({ "x-signature": digest }), [active], contextAt(NOW, config))).toMatchObject({ accepted: true, credential: { label: "shared" } });
-        expect(accept(scheme, request({ "x-signature": digest }, Buffer.concat([BODY, Buffer.from(" ")])), [active], contextAt(NOW, config))).toMatchObject({ code: "no_match" });
+        expect(accept(scheme, request({ "x-signature": digest }), [active], contextAt(NOW, config))).toMatchObject({
+          accepted: true,
+          credential: { label: "shared" },
+        });
+        expect(accept(scheme, request({ "x-signature": digest }, Buffer.concat([BODY, Buffer.from(" ")])), [active], contextAt(NOW, config))).toMatchObject({
+          code: "no_match",
+        });
       });
     }
   }
@@ -50,11 +55,17 @@ describe("hmac: accepting what openssl computes", () => {
 
   it("accepts timestamp.body signatures with the timestamp in its header, within the tolerance", () => {
     const config = options({ header: "X-Signature", signedString: "timestamp.body", timestampHeader: "X-Timestamp", toleranceSeconds: 60 });
-    const signed = (timestamp: number) => request({ "x-signature": openssl("sha256", SECRET, Buffer.concat([Buffer.from(`${timestamp}.`), BODY])).toString("hex"), "x-timestamp": String(timestamp) });
+    const signed = (timestamp: number) =>
+      request({
+        "x-signature": openssl("sha256", SECRET, Buffer.concat([Buffer.from(`${timestamp}.`), BODY])).toString("hex"),
+        "x-timestamp": String(timestamp),
+      });
     expect(accept(scheme, signed(NOW - 30), [active], contextAt(NOW, config)).accepted).toBe(true);
     expect(scheme.begin(signed(NOW - 61).headers, [active], contextAt(NOW, config))).toMatchObject({ code: "timestamp_out_of_tolerance" });
     expect(scheme.begin(new Headers({ "x-signature": "00".repeat(32) }), [active], contextAt(NOW, config))).toMatchObject({ code: "missing_header" });
-    expect(scheme.begin(new Headers({ "x-signature": "00".repeat(32), "x-timestamp": "soon" }), [active], contextAt(NOW, config))).toMatchObject({ code: "malformed_header" });
+    expect(scheme.begin(new Headers({ "x-signature": "00".repeat(32), "x-timestamp": "soon" }), [active], contextAt(NOW, config))).toMatchObject({
+      code: "malformed_header",
+    });
   });
 
   it("accepts the RFC 4231 and RFC 2202 test case 2 vectors (key “Jefe”)", () => {
@@ -84,13 +95,22 @@ describe("hmac: accepting what openssl computes", () => {
     const config = options({ header: "X-Signature" });
     expect(scheme.begin(new Headers(), [active], contextAt(NOW, config))).toMatchObject({ code: "missing_header" });
     expect(scheme.begin(new Headers({ "x-signature": "ab".repeat(20) }), [active], contextAt(NOW, config))).toMatchObject({ code: "malformed_header" });
-    expect(scheme.begin(new Headers({ "x-signature": "ab".repeat(32) }), [secretCredential("old", SECRET, "revoked")], contextAt(NOW, config))).toMatchObject({ code: "no_credentials" });
+    expect(scheme.begin(new Headers({ "x-signature": "ab".repeat(32) }), [secretCredential("old", SECRET, "revoked")], contextAt(NOW, config))).toMatchObject({
+      code: "no_credentials",
+    });
   });
 });
 
 describe("hmac: options and dedupe", () => {
   it("fills defaults and refuses bad options by name", () => {
-    expect(scheme.parseOptions({ header: "X-Sig" })).toEqual({ header: "x-sig", algorithm: "sha256", encoding: "hex", prefix: "", signedString: "body", toleranceSeconds: 300 });
+    expect(scheme.parseOptions({ header: "X-Sig" })).toEqual({
+      header: "x-sig",
+      algorithm: "sha256",
+      encoding: "hex",
+      prefix: "",
+      signedString: "body",
+      toleranceSeconds: 300,
+    });
     expect(() => scheme.parseOptions(undefined)).toThrow(/at least header/);
     expect(() => scheme.parseOptions({ header: "X Sig" })).toThrow(/header must be a header name/);
     expect(() => scheme.parseOptions({ header: "X-Sig", algorithm: "md5" })).toThrow(/algorithm must be/);
@@ -111,6 +131,9 @@ describe("hmac: options and dedupe", () => {
   it("signs deliveries as openssl computes them", () => {
     const config = { header: "X-Sig", algorithm: "sha512", encoding: "base64", prefix: "v1=", signedString: "timestamp.body", timestampHeader: "X-Ts" };
     const headers = signHmacDelivery(BODY, SECRET, config, NOW);
-    expect(headers).toEqual({ "x-ts": String(NOW), "x-sig": `v1=${openssl("sha512", SECRET, Buffer.concat([Buffer.from(`${NOW}.`), BODY])).toString("base64")}` });
+    expect(headers).toEqual({
+      "x-ts": String(NOW),
+      "x-sig": `v1=${openssl("sha512", SECRET, Buffer.concat([Buffer.from(`${NOW}.`), BODY])).toString("base64")}`,
+    });
   });
 });

@@ -3,7 +3,12 @@ import { parseHmacOptions } from "./options.ts";
 
 // A sender for a generic HMAC source, for `npm run send`: the headers its options describe.
 
-export function signHmacDelivery(body: Buffer, secret: string | Buffer, options: unknown, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signHmacDelivery(
+  body: Buffer,
+  secret: string | Buffer,
+  options: unknown,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   const parsed = parseHmacOptions(options);
   const hmac = createHmac(parsed.algorithm, secret);
   const headers: Record<string, string> = {};

@@ -27,7 +27,13 @@ export function beginHmac(headers: Headers, credentials: readonly SchemeCredenti
   }
   const keys = activeCredentials(credentials).flatMap((credential) => (credential.secret ? [{ credential: refOf(credential), key: credential.secret }] : []));
   if (keys.length === 0) return refuse("no_credentials", "the source has no active secret");
-  return createHmacVerifier({ algorithm: options.algorithm, keys, prefix, candidates: [candidate], noMatchMessage: `${options.header} matches none of the ${keys.length} active secret(s)` });
+  return createHmacVerifier({
+    algorithm: options.algorithm,
+    keys,
+    prefix,
+    candidates: [candidate],
+    noMatchMessage: `${options.header} matches none of the ${keys.length} active secret(s)`,
+  });
 }
 
 /** The decoded digest, or why the header cannot be one. Hex case is not significant, nor the prefix's. */

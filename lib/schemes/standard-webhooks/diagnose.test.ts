@@ -19,7 +19,10 @@ function signed(options: { key?: Webhook; signedBody?: Buffer; body?: Buffer; ti
   const timestamp = options.timestamp ?? NOW;
   const value = (options.key ?? new Webhook(SECRET)).sign("msg_1", new Date(timestamp * 1000), (options.signedBody ?? BODY).toString("utf8"));
   const signature = options.signature ? options.signature(value) : value;
-  return { headers: new Headers({ "webhook-id": "msg_1", "webhook-timestamp": String(timestamp), "webhook-signature": signature }), body: options.body ?? BODY };
+  return {
+    headers: new Headers({ "webhook-id": "msg_1", "webhook-timestamp": String(timestamp), "webhook-signature": signature }),
+    body: options.body ?? BODY,
+  };
 }
 
 function diagnose(request: SignedRequest, credentials = [secretCredential("current", SECRET)], now = NOW) {
@@ -65,7 +68,11 @@ describe("standard-webhooks diagnosis", () => {
   });
 
   it("combines a variant with a retired credential", () => {
-    const findings = scheme.diagnose(signed({ signedBody: Buffer.concat([BODY, Buffer.from("\n")]) }), [secretCredential("old", SECRET, "revoked")], contextAt(NOW));
+    const findings = scheme.diagnose(
+      signed({ signedBody: Buffer.concat([BODY, Buffer.from("\n")]) }),
+      [secretCredential("old", SECRET, "revoked")],
+      contextAt(NOW),
+    );
     expect(findings).toMatchObject([{ code: "trailing_newline_added", credential: { label: "old", state: "revoked" } }]);
   });
 

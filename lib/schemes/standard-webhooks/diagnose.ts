@@ -20,10 +20,7 @@ const PLAN: DiagnosisPlan = {
   timestampOf: (headers) => parseUnixSeconds(headers.get(TIMESTAMP_HEADER)),
   headerRewrites,
   secretForms,
-  signedStringVariants: [
-    leftOut((id) => `${id}.`, "“id.body”"),
-    leftOut(() => "", "the body alone"),
-  ],
+  signedStringVariants: [leftOut((id) => `${id}.`, "“id.body”"), leftOut(() => "", "the body alone")],
 };
 
 function headerRewrites(headers: Headers): HeaderRewrite[] {
@@ -31,13 +28,21 @@ function headerRewrites(headers: Headers): HeaderRewrite[] {
   if (!value) return [];
   const rewrites: HeaderRewrite[] = [];
   const entries = parseSignatureHeader(value) ?? [];
-  const asBase64 = entries.map((entry) => ({ version: entry.version, text: isHex(entry.text) ? Buffer.from(entry.text, "hex").toString("base64") : entry.text }));
-  if (entries.some((entry) => isHex(entry.text))) rewrites.push({ code: "signature_hex_not_base64", headers: withHeader(headers, SIGNATURE_HEADER, formatSignatureHeader(asBase64)) });
+  const asBase64 = entries.map((entry) => ({
+    version: entry.version,
+    text: isHex(entry.text) ? Buffer.from(entry.text, "hex").toString("base64") : entry.text,
+  }));
+  if (entries.some((entry) => isHex(entry.text)))
+    rewrites.push({ code: "signature_hex_not_base64", headers: withHeader(headers, SIGNATURE_HEADER, formatSignatureHeader(asBase64)) });
   // `v1,v1,<sig>` parses as version v1 with the text `v1,<sig>`.
   const doubled = entries.filter((entry) => /^v1a?,/.test(entry.text));
   if (doubled.length > 0) {
     const fixed = entries.map((entry) => ({ version: entry.version, text: entry.text.replace(/^v1a?,/, "") }));
-    rewrites.push({ code: "prefix_doubled", facts: { prefix: `${doubled[0].version},` }, headers: withHeader(headers, SIGNATURE_HEADER, formatSignatureHeader(fixed)) });
+    rewrites.push({
+      code: "prefix_doubled",
+      facts: { prefix: `${doubled[0].version},` },
+      headers: withHeader(headers, SIGNATURE_HEADER, formatSignatureHeader(fixed)),
+    });
   }
   // A bare signature, without its `v1,`: in base64, or in hex as well.
   if (!value.includes(",")) {
@@ -54,7 +59,9 @@ function secretForms(credential: SchemeCredential): SecretForm[] {
   if (!credential.secret) return [];
   const text = credential.secret.toString("utf8");
   // Re-encoded so that the verifier's own decoding yields the bytes the sender used.
-  const forms: SecretForm[] = [{ code: "secret_used_raw", credential: withSecret(credential, Buffer.from(WHSEC_PREFIX + credential.secret.toString("base64"))) }];
+  const forms: SecretForm[] = [
+    { code: "secret_used_raw", credential: withSecret(credential, Buffer.from(WHSEC_PREFIX + credential.secret.toString("base64"))) },
+  ];
   if (text.startsWith(WHSEC_PREFIX) && decodeBase64(text.slice(WHSEC_PREFIX.length), true)) {
     const rest = Buffer.from(text.slice(WHSEC_PREFIX.length), "utf8");
     forms.push({ code: "secret_not_decoded", credential: withSecret(credential, Buffer.from(WHSEC_PREFIX + rest.toString("base64"))) });

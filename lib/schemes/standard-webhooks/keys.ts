@@ -42,7 +42,8 @@ export interface Ed25519PublicKeyInfo {
 /** Reads `whpk_<base64>` or SPKI PEM; refuses private keys and keys of other types. */
 export function parseEd25519PublicKey(text: string): Ed25519PublicKeyInfo {
   const value = text.trim();
-  if (/PRIVATE KEY/.test(value) || value.startsWith("whsk_")) throw new PublicKeyFormatError("that is a private key: give the public key (whpk_... or a PEM PUBLIC KEY)");
+  if (/PRIVATE KEY/.test(value) || value.startsWith("whsk_"))
+    throw new PublicKeyFormatError("that is a private key: give the public key (whpk_... or a PEM PUBLIC KEY)");
   let key: KeyObject;
   if (value.startsWith(PUBLIC_KEY_PREFIX)) {
     const raw = decodeBase64(value.slice(PUBLIC_KEY_PREFIX.length));
@@ -57,7 +58,8 @@ export function parseEd25519PublicKey(text: string): Ed25519PublicKeyInfo {
   } else {
     throw new PublicKeyFormatError("give an ed25519 public key as whpk_<base64> or as a PEM PUBLIC KEY");
   }
-  if (key.asymmetricKeyType !== "ed25519") throw new PublicKeyFormatError(`that is a ${key.asymmetricKeyType ?? "unknown"} key; Standard Webhooks v1a signatures use ed25519`);
+  if (key.asymmetricKeyType !== "ed25519")
+    throw new PublicKeyFormatError(`that is a ${key.asymmetricKeyType ?? "unknown"} key; Standard Webhooks v1a signatures use ed25519`);
   const spki = key.export({ type: "spki", format: "der" });
   return { key, fingerprint: createHash("sha256").update(spki).digest("hex"), pem: key.export({ type: "spki", format: "pem" }).toString() };
 }

@@ -34,11 +34,18 @@ describe("standard-webhooks: accepting", () => {
   it("accepts the spec suite's fixed vector (Webhook.sign known answer)", () => {
     // libraries/javascript/src/webhook.test.ts, "sign function works".
     const request = {
-      headers: new Headers({ "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp": "1614265330", "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" }),
+      headers: new Headers({
+        "webhook-id": "msg_p5jXN8AQM9LWM0D4loKWxJek",
+        "webhook-timestamp": "1614265330",
+        "webhook-signature": "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+      }),
       body: Buffer.from('{"test": 2432232314}'),
     };
     expect(accept(scheme, request, [active], contextAt(1614265330)).accepted).toBe(true);
-    expect(accept(scheme, { ...request, body: Buffer.from('{"test": 2432232315}') }, [active], contextAt(1614265330))).toMatchObject({ accepted: false, code: "no_match" });
+    expect(accept(scheme, { ...request, body: Buffer.from('{"test": 2432232315}') }, [active], contextAt(1614265330))).toMatchObject({
+      accepted: false,
+      code: "no_match",
+    });
   });
 
   it("accepts the spec suite's fixed ed25519 (v1a) vector under the public key of its published seed", () => {
@@ -93,7 +100,9 @@ describe("standard-webhooks: accepting", () => {
 describe("standard-webhooks: refusing", () => {
   it("refuses a tampered body, a wrong secret, and a revoked secret", () => {
     const request = libraryRequest();
-    expect(accept(scheme, { ...request, body: Buffer.from(BODY.toString().replace("inv_1", "inv_2")) }, [active], contextAt(NOW))).toMatchObject({ code: "no_match" });
+    expect(accept(scheme, { ...request, body: Buffer.from(BODY.toString().replace("inv_1", "inv_2")) }, [active], contextAt(NOW))).toMatchObject({
+      code: "no_match",
+    });
     expect(accept(scheme, request, [secretCredential("other", generateStandardSecret())], contextAt(NOW))).toMatchObject({ code: "no_match" });
     expect(accept(scheme, request, [secretCredential("old", SECRET, "revoked")], contextAt(NOW))).toMatchObject({ code: "no_credentials" });
   });
@@ -108,9 +117,19 @@ describe("standard-webhooks: refusing", () => {
 
   it("refuses a timestamp that is not a number, a partial signature, and unknown versions only", () => {
     const request = libraryRequest();
-    expect(scheme.begin(new Headers({ ...Object.fromEntries(request.headers), "webhook-timestamp": "hello" }), [active], contextAt(NOW))).toMatchObject({ code: "malformed_header" });
-    expect(scheme.begin(new Headers({ ...Object.fromEntries(request.headers), "webhook-signature": "v1," }), [active], contextAt(NOW))).toMatchObject({ code: "malformed_header" });
-    expect(scheme.begin(new Headers({ ...Object.fromEntries(request.headers), "webhook-signature": "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=" }), [active], contextAt(NOW))).toMatchObject({ code: "unsupported_algorithm" });
+    expect(scheme.begin(new Headers({ ...Object.fromEntries(request.headers), "webhook-timestamp": "hello" }), [active], contextAt(NOW))).toMatchObject({
+      code: "malformed_header",
+    });
+    expect(scheme.begin(new Headers({ ...Object.fromEntries(request.headers), "webhook-signature": "v1," }), [active], contextAt(NOW))).toMatchObject({
+      code: "malformed_header",
+    });
+    expect(
+      scheme.begin(
+        new Headers({ ...Object.fromEntries(request.headers), "webhook-signature": "v2,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=" }),
+        [active],
+        contextAt(NOW),
+      ),
+    ).toMatchObject({ code: "unsupported_algorithm" });
   });
 
   it("refuses a delivery signed outside the tolerance, either way, before any body byte; the tolerance is per source", () => {

@@ -1,5 +1,14 @@
 import { verify as verifySignature, type KeyObject } from "node:crypto";
-import { activeCredentials, type BodyVerifier, type CredentialRef, type Refusal, type SchemeContext, type SchemeCredential, type SchemeOptions, type Verdict } from "../scheme.ts";
+import {
+  activeCredentials,
+  type BodyVerifier,
+  type CredentialRef,
+  type Refusal,
+  type SchemeContext,
+  type SchemeCredential,
+  type SchemeOptions,
+  type Verdict,
+} from "../scheme.ts";
 import { createHmacVerifier, refOf, type HmacKey } from "../common/hmac-verifier.ts";
 import { checkTolerance, DEFAULT_TOLERANCE_SECONDS, parseUnixSeconds } from "../common/timestamps.ts";
 import { decodeStandardSecret } from "./keys.ts";
@@ -25,11 +34,20 @@ export function toleranceOf(options: SchemeOptions): number {
   return typeof options.toleranceSeconds === "number" ? options.toleranceSeconds : DEFAULT_TOLERANCE_SECONDS;
 }
 
-export function beginStandardWebhooks(headers: Headers, credentials: readonly SchemeCredential[], context: SchemeContext, signedPrefix: SignedPrefix): Refusal | BodyVerifier {
+export function beginStandardWebhooks(
+  headers: Headers,
+  credentials: readonly SchemeCredential[],
+  context: SchemeContext,
+  signedPrefix: SignedPrefix,
+): Refusal | BodyVerifier {
   const signature = headers.get(SIGNATURE_HEADER);
   const id = headers.get(ID_HEADER);
   const timestampText = headers.get(TIMESTAMP_HEADER);
-  for (const [name, value] of [[SIGNATURE_HEADER, signature], [ID_HEADER, id], [TIMESTAMP_HEADER, timestampText]] as const) {
+  for (const [name, value] of [
+    [SIGNATURE_HEADER, signature],
+    [ID_HEADER, id],
+    [TIMESTAMP_HEADER, timestampText],
+  ] as const) {
     if (!value?.trim()) return refuse("missing_header", `${name} header is missing`);
   }
   const timestamp = parseUnixSeconds(timestampText);
@@ -37,10 +55,15 @@ export function beginStandardWebhooks(headers: Headers, credentials: readonly Sc
   const entries = parseSignatureHeader(signature!);
   if (!entries) return refuse("malformed_header", `${SIGNATURE_HEADER} has no "<version>,<base64>" entry`);
   const known = entries.filter((entry) => entry.version === "v1" || entry.version === "v1a");
-  if (known.length === 0) return refuse("unsupported_algorithm", `${SIGNATURE_HEADER} has only ${unique(entries.map((entry) => entry.version)).join(", ")} entries; this receiver checks v1 and v1a`);
+  if (known.length === 0)
+    return refuse(
+      "unsupported_algorithm",
+      `${SIGNATURE_HEADER} has only ${unique(entries.map((entry) => entry.version)).join(", ")} entries; this receiver checks v1 and v1a`,
+    );
   const hmacSignatures = signaturesOf(known, "v1", HMAC_BYTES);
   const edSignatures = signaturesOf(known, "v1a", ED25519_SIGNATURE_BYTES);
-  if (hmacSignatures.length === 0 && edSignatures.length === 0) return refuse("malformed_header", `${SIGNATURE_HEADER}'s v1/v1a entries are not base64 signatures of the right length`);
+  if (hmacSignatures.length === 0 && edSignatures.length === 0)
+    return refuse("malformed_header", `${SIGNATURE_HEADER}'s v1/v1a entries are not base64 signatures of the right length`);
   const late = checkTolerance(timestamp, context, toleranceOf(context.options), TIMESTAMP_HEADER);
   if (late) return late;
 

@@ -17,7 +17,11 @@ const EVENT = { id: "evt_1", object: "event", data: { object: { id: "pi_1", amou
 const BODY = Buffer.from(JSON.stringify(EVENT, null, 2));
 
 function signed(options: { secret?: string; signedBody?: Buffer; timestamp?: number; header?: (value: string) => string } = {}): SignedRequest {
-  const header = stripe.webhooks.generateTestHeaderString({ payload: (options.signedBody ?? BODY).toString("utf8"), secret: options.secret ?? SECRET, timestamp: options.timestamp ?? NOW });
+  const header = stripe.webhooks.generateTestHeaderString({
+    payload: (options.signedBody ?? BODY).toString("utf8"),
+    secret: options.secret ?? SECRET,
+    timestamp: options.timestamp ?? NOW,
+  });
   return { headers: new Headers({ "stripe-signature": options.header ? options.header(header) : header }), body: BODY };
 }
 

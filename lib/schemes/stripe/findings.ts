@@ -6,6 +6,7 @@ export const STRIPE_FINDINGS: FindingTable = {
   ...commonFindings({ provider: "Stripe", header: "Stripe-Signature" }),
   secret_whsec_decoded: {
     title: "It matches {credential} with the part after “whsec_” decoded from base64",
-    detail: "The sender treats the Stripe signing secret as a Standard Webhooks secret and decodes it. Stripe's key is the whole “whsec_...” string, as text (what Stripe's libraries do).",
+    detail:
+      "The sender treats the Stripe signing secret as a Standard Webhooks secret and decodes it. Stripe's key is the whole “whsec_...” string, as text (what Stripe's libraries do).",
   },
 };

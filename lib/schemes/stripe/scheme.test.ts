@@ -19,7 +19,12 @@ const BODY = Buffer.from(JSON.stringify(EVENT, null, 2));
 
 function stripeRequest(options: { body?: Buffer; secret?: string; timestamp?: number; scheme?: string } = {}): SignedRequest {
   const body = options.body ?? BODY;
-  const header = stripe.webhooks.generateTestHeaderString({ payload: body.toString("utf8"), secret: options.secret ?? SECRET, timestamp: options.timestamp ?? NOW, scheme: options.scheme });
+  const header = stripe.webhooks.generateTestHeaderString({
+    payload: body.toString("utf8"),
+    secret: options.secret ?? SECRET,
+    timestamp: options.timestamp ?? NOW,
+    scheme: options.scheme,
+  });
   return { headers: new Headers({ "stripe-signature": header }), body };
 }
 
@@ -27,7 +32,10 @@ const active = secretCredential("endpoint", SECRET);
 
 describe("stripe: accepting", () => {
   it("accepts an event signed by stripe.webhooks.generateTestHeaderString, naming the credential", () => {
-    expect(accept(scheme, stripeRequest(), [active], contextAt(NOW))).toEqual({ accepted: true, credential: { id: active.id, label: "endpoint", fingerprint: active.fingerprint } });
+    expect(accept(scheme, stripeRequest(), [active], contextAt(NOW))).toEqual({
+      accepted: true,
+      credential: { id: active.id, label: "endpoint", fingerprint: active.fingerprint },
+    });
   });
 
   it("accepts the fixed vector (whsec_test_secret, Stripe's test event, t=1700000000)", () => {
@@ -35,7 +43,9 @@ describe("stripe: accepting", () => {
     const fromStripe = stripe.webhooks.generateTestHeaderString({ payload: BODY.toString(), secret: SECRET, timestamp: 1_700_000_000 });
     expect(fromStripe).toBe(FIXED_HEADER);
     expect(accept(scheme, { headers: new Headers({ "stripe-signature": FIXED_HEADER }), body: BODY }, [active], contextAt(1_700_000_000)).accepted).toBe(true);
-    expect(accept(scheme, { headers: new Headers({ "stripe-signature": wrong }), body: BODY }, [active], contextAt(1_700_000_000))).toMatchObject({ code: "no_match" });
+    expect(accept(scheme, { headers: new Headers({ "stripe-signature": wrong }), body: BODY }, [active], contextAt(1_700_000_000))).toMatchObject({
+      code: "no_match",
+    });
   });
 
   it("uses the whole whsec_ string as the key, as Stripe's libraries do", () => {
@@ -49,7 +59,10 @@ describe("stripe: accepting", () => {
     request.headers.set("stripe-signature", `${signature},v1=${"ab".repeat(32)},v0=${"cd".repeat(32)}`);
     expect(accept(scheme, request, [active], contextAt(NOW)).accepted).toBe(true);
     const rolled = stripeRequest({ secret: "whsec_the_new_one" });
-    expect(accept(scheme, rolled, [active, secretCredential("new", "whsec_the_new_one")], contextAt(NOW))).toMatchObject({ accepted: true, credential: { label: "new" } });
+    expect(accept(scheme, rolled, [active, secretCredential("new", "whsec_the_new_one")], contextAt(NOW))).toMatchObject({
+      accepted: true,
+      credential: { label: "new" },
+    });
   });
 
   it("hashes t. first and then the body as it streams", () => {
@@ -64,14 +77,18 @@ describe("stripe: accepting", () => {
 describe("stripe: refusing", () => {
   it("refuses a tampered body, a wrong secret, a revoked secret", () => {
     const request = stripeRequest();
-    expect(accept(scheme, { ...request, body: Buffer.from(BODY.toString().replace("webhook", "webhooK")) }, [active], contextAt(NOW))).toMatchObject({ code: "no_match" });
+    expect(accept(scheme, { ...request, body: Buffer.from(BODY.toString().replace("webhook", "webhooK")) }, [active], contextAt(NOW))).toMatchObject({
+      code: "no_match",
+    });
     expect(accept(scheme, request, [secretCredential("other", "whsec_other")], contextAt(NOW))).toMatchObject({ code: "no_match" });
     expect(accept(scheme, request, [secretCredential("old", SECRET, "expired")], contextAt(NOW))).toMatchObject({ code: "no_credentials" });
   });
 
   it("refuses a missing header, Stripe's own bad header, a v0-only header and a header without t", () => {
     expect(scheme.begin(new Headers(), [active], contextAt(NOW))).toMatchObject({ code: "missing_header" });
-    expect(scheme.begin(new Headers({ "stripe-signature": "I'm not even a real signature header" }), [active], contextAt(NOW))).toMatchObject({ code: "malformed_header" });
+    expect(scheme.begin(new Headers({ "stripe-signature": "I'm not even a real signature header" }), [active], contextAt(NOW))).toMatchObject({
+      code: "malformed_header",
+    });
     expect(scheme.begin(stripeRequest({ scheme: "v0" }).headers, [active], contextAt(NOW))).toMatchObject({ code: "unsupported_algorithm" });
     expect(scheme.begin(new Headers({ "stripe-signature": `v1=${"ab".repeat(32)}` }), [active], contextAt(NOW))).toMatchObject({ code: "malformed_header" });
   });
@@ -80,7 +97,9 @@ describe("stripe: refusing", () => {
     expect(scheme.begin(stripeRequest({ timestamp: NOW - 301 }).headers, [active], contextAt(NOW))).toMatchObject({ code: "timestamp_out_of_tolerance" });
     expect(scheme.begin(stripeRequest({ timestamp: NOW + 301 }).headers, [active], contextAt(NOW))).toMatchObject({ code: "timestamp_out_of_tolerance" });
     const strict = scheme.parseOptions({ toleranceSeconds: 10 });
-    expect(scheme.begin(stripeRequest({ timestamp: NOW - 15 }).headers, [active], contextAt(NOW, strict))).toMatchObject({ code: "timestamp_out_of_tolerance" });
+    expect(scheme.begin(stripeRequest({ timestamp: NOW - 15 }).headers, [active], contextAt(NOW, strict))).toMatchObject({
+      code: "timestamp_out_of_tolerance",
+    });
     expect(accept(scheme, stripeRequest({ timestamp: NOW - 9 }), [active], contextAt(NOW, strict)).accepted).toBe(true);
   });
 });

@@ -38,7 +38,12 @@ export function toleranceOf(options: SchemeOptions): number {
   return typeof options.toleranceSeconds === "number" ? options.toleranceSeconds : DEFAULT_TOLERANCE_SECONDS;
 }
 
-export function beginStripe(headers: Headers, credentials: readonly SchemeCredential[], context: SchemeContext, signedPrefix: SignedPrefix = STRIPE_PREFIX): Refusal | BodyVerifier {
+export function beginStripe(
+  headers: Headers,
+  credentials: readonly SchemeCredential[],
+  context: SchemeContext,
+  signedPrefix: SignedPrefix = STRIPE_PREFIX,
+): Refusal | BodyVerifier {
   const value = headers.get(SIGNATURE_HEADER)?.trim();
   if (!value) return refuse("missing_header", "Stripe-Signature header is missing");
   const { timestamp, items } = parseStripeHeader(value);
@@ -46,7 +51,9 @@ export function beginStripe(headers: Headers, credentials: readonly SchemeCreden
   const v1 = items.filter((item) => item.key === "v1");
   if (v1.length === 0) {
     const schemes = [...new Set(items.filter((item) => item.key !== "t").map((item) => item.key))];
-    return schemes.length > 0 ? refuse("unsupported_algorithm", `Stripe-Signature has only ${schemes.join(", ")} signatures; this receiver checks v1`) : refuse("malformed_header", "Stripe-Signature has no v1=<signature> item");
+    return schemes.length > 0
+      ? refuse("unsupported_algorithm", `Stripe-Signature has only ${schemes.join(", ")} signatures; this receiver checks v1`)
+      : refuse("malformed_header", "Stripe-Signature has no v1=<signature> item");
   }
   const candidates = v1.filter((item) => HEX_SHA256.test(item.value)).map((item) => Buffer.from(item.value, "hex"));
   if (candidates.length === 0) return refuse("malformed_header", "Stripe-Signature's v1 signatures are not 64 hexadecimal characters");

@@ -7,6 +7,8 @@ import { DeliveryActions } from "@/components/inspector/delivery-actions.tsx";
 import { DeliveryFacts } from "@/components/inspector/delivery-facts.tsx";
 import { DeliveryImages } from "@/components/inspector/delivery-images.tsx";
 import { ForwardingAttempts } from "@/components/inspector/forwarding-attempts.tsx";
+import { LiveForwardingRefresh } from "@/components/inspector/live-forwarding-refresh.tsx";
+import { ReplayForwarding } from "@/components/inspector/replay-forwarding.tsx";
 import { HeadersTable } from "@/components/inspector/headers-table.tsx";
 import { formatPayload, PayloadView } from "@/components/inspector/payload-view.tsx";
 import { Missing, Section } from "@/components/inspector/section.tsx";
@@ -14,6 +16,7 @@ import { SignatureDiagnosis } from "@/components/inspector/signature-diagnosis.t
 import { DateTime } from "@/components/users/date-time.tsx";
 import { requirePageOperator } from "@/lib/auth/require-operator.ts";
 import { getDeliveryForwarding } from "@/lib/forwarding/get-delivery-forwarding.ts";
+import { listDestinations } from "@/lib/forwarding/list-destinations.ts";
 import { findReverification } from "@/lib/inspection/find-reverification.ts";
 import { inspectDelivery, type InspectedDelivery } from "@/lib/inspection/inspect-delivery.ts";
 
@@ -34,6 +37,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const isVerified = delivery.status === "verified";
   const reverified = isVerified ? await findReverification(delivery.id) : null;
   const forwarding = isVerified ? await getDeliveryForwarding(delivery.id) : [];
+  // Admins may resend a verified delivery to any destination its source has now.
+  const destinations = isVerified && operator.role === "admin" ? await listDestinations({ sourceId: inspected.source.id }) : [];
 
   return (
     <div className="space-y-6">
@@ -50,7 +55,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           Received <DateTime value={delivery.receivedAt} precision="second" /> UTC
         </p>
         {delivery.reason && (
-          <p className={`break-words rounded-md border px-3 py-2 text-sm ${delivery.status === "failed" ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}>
+          <p
+            className={`break-words rounded-md border px-3 py-2 text-sm ${delivery.status === "failed" ? "border-red-200 bg-red-50 text-red-800" : "border-amber-200 bg-amber-50 text-amber-900"}`}
+          >
             <span className="font-medium">Reason: </span>
             {delivery.reason}
           </p>
@@ -62,15 +69,33 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
         )}
       </div>
 
-      {!isVerified && operator.role === "admin" && <DeliveryActions deliveryId={delivery.id} hasBody={inspected.isQuarantined} purgedAt={inspected.purgedAt} sourceSlug={inspected.source.slug} />}
+      {!isVerified && operator.role === "admin" && (
+        <DeliveryActions deliveryId={delivery.id} hasBody={inspected.isQuarantined} purgedAt={inspected.purgedAt} sourceSlug={inspected.source.slug} />
+      )}
 
       {/* On a phone: content, details, then the long headers list; on a wide screen details sit beside both. */}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          {isVerified ? <VerifiedContent inspected={inspected} /> : diagnosis ? <SignatureDiagnosis diagnosis={diagnosis} /> : <NoBody purgedAt={inspected.purgedAt} />}
-          {forwarding.length > 0 && (
-            <Section id="forwarding-heading" title="Forwarding" description="Each attempt to send this delivery on, per destination.">
-              <ForwardingAttempts forwarding={forwarding} />
+          {isVerified ? (
+            <VerifiedContent inspected={inspected} />
+          ) : diagnosis ? (
+            <SignatureDiagnosis diagnosis={diagnosis} />
+          ) : (
+            <NoBody purgedAt={inspected.purgedAt} />
+          )}
+          {(forwarding.length > 0 || destinations.length > 0) && (
+            <Section
+              id="forwarding-heading"
+              title="Forwarding"
+              description="Each attempt to send this delivery on, per destination. New attempts appear as they are made."
+            >
+              {forwarding.length > 0 ? (
+                <ForwardingAttempts forwarding={forwarding} />
+              ) : (
+                <p className="text-sm text-slate-500">Not forwarded: its source had no destination when it arrived.</p>
+              )}
+              {destinations.length > 0 && <ReplayForwarding deliveryId={delivery.id} destinations={destinations} />}
+              <LiveForwardingRefresh deliveryId={delivery.id} hasWaiting={forwarding.some((forward) => forward.state === "waiting")} />
             </Section>
           )}
         </div>
@@ -80,7 +105,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           </Section>
         </aside>
         <div className="min-w-0 lg:col-span-2">
-          <Section id="headers-heading" title="Request headers" description="As received; credentials such as Authorization and cookies were redacted before they were stored.">
+          <Section
+            id="headers-heading"
+            title="Request headers"
+            description="As received; credentials such as Authorization and cookies were redacted before they were stored."
+          >
             <HeadersTable headers={delivery.headers} />
           </Section>
         </div>
@@ -94,17 +123,29 @@ function VerifiedContent({ inspected }: { inspected: InspectedDelivery }) {
   return (
     <>
       {delivery.images.length > 0 && (
-        <Section id="images-heading" title={delivery.images.length === 1 ? "Image" : `Images (${delivery.images.length})`} description="Select a thumbnail to open the original.">
+        <Section
+          id="images-heading"
+          title={delivery.images.length === 1 ? "Image" : `Images (${delivery.images.length})`}
+          description="Select a thumbnail to open the original."
+        >
           <DeliveryImages images={delivery.images} />
         </Section>
       )}
       {inspected.payloadText !== null ? (
-        <Section id="payload-heading" title="Payload" description="As received (key order and numbers as sent), pretty-printed; long strings such as embedded images are shortened.">
+        <Section
+          id="payload-heading"
+          title="Payload"
+          description="As received (key order and numbers as sent), pretty-printed; long strings such as embedded images are shortened."
+        >
           <PayloadView text={inspected.payloadText} label="Payload JSON" />
         </Section>
       ) : (
         delivery.payload !== null && (
-          <Section id="payload-heading" title="Payload" description="Pretty-printed as stored (keys reordered); embedded images are replaced by a reference to the image shown above.">
+          <Section
+            id="payload-heading"
+            title="Payload"
+            description="Pretty-printed as stored (keys reordered); embedded images are replaced by a reference to the image shown above."
+          >
             <PayloadView text={formatPayload(delivery.payload)} label="Payload JSON" />
           </Section>
         )

@@ -69,7 +69,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
         <div className="min-w-0 sm:col-span-2">
           <dt className="text-xs font-medium text-slate-500">Receiver URL</dt>
           <dd className="mt-1">
-            <ReceiverUrlField url={receiverUrl(origin, source.slug)} name={source.name} />
+            <ReceiverUrlField url={receiverUrl(origin, source.slug)} />
             <span className="mt-1 block text-xs text-slate-500">
               POST, signed in <span className="font-mono">{signatureHeader}</span>
             </span>
@@ -99,7 +99,9 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
       )}
 
       {!source.enabled && (
-        <p className="rounded-md border border-slate-200 bg-slate-100 px-3 py-2 text-sm text-slate-700">This source is disabled: deliveries are answered 404 and not recorded.</p>
+        <p className="rounded-md border border-slate-200 bg-slate-100 px-3 py-2 text-sm text-slate-700">
+          This source is disabled: deliveries are answered 404 and not recorded.
+        </p>
       )}
       {!hasActiveCredential && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -157,7 +159,9 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
           <div className="rounded-lg border border-red-200 bg-white p-5 shadow-sm">
             <h3 className="text-sm font-semibold text-red-800">Delete</h3>
             <p className="mb-3 mt-1 text-sm text-slate-600">
-              Deletes the source, its credentials{impact.deliveries > 0 ? ` and its ${impact.deliveries} ${impact.deliveries === 1 ? "delivery" : "deliveries"} in the log` : ""}. You will be asked to confirm.
+              Deletes the source, its credentials
+              {impact.deliveries > 0 ? ` and its ${impact.deliveries} ${impact.deliveries === 1 ? "delivery" : "deliveries"} in the log` : ""}. You will be
+              asked to confirm.
             </p>
             <DeleteSourceDialog source={{ id: source.id, slug: source.slug, name: source.name }} impact={impact} />
           </div>

@@ -15,7 +15,7 @@ test.beforeEach(async ({ app }) => {
 
 test("an admin creates a generic HMAC and a Stripe source with their options", async ({ app, page }) => {
   await page.goto(`${app.baseUrl}/sources`);
-  await signIn(page, ADMIN, { waitsForRedirect: true });
+  await signIn(page, ADMIN);
   await page.goto(`${app.baseUrl}/sources`);
   const newSource = page.getByRole("region", { name: "New source" });
 

@@ -100,7 +100,8 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
           )}
         </Field>
       </div>
-      <SchemeOptionsFields kind={kind} values={state.values.kind === kind ? state.values.options : undefined} />
+      {/* Keyed on the answer: a select's defaultValue applies only when it mounts, and React resets the form after an action. */}
+      <SchemeOptionsFields key={JSON.stringify(state.values)} kind={kind} values={state.values.kind === kind ? state.values.options : undefined} />
       {kind !== "edenai" ? (
         <div className="flex items-start gap-2 text-sm">
           <input

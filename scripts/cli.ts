@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import { loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
 import { runCommand, UsageError, USAGE } from "./cli/commands.ts";
+import { OPTION_FLAGS } from "./cli/source-commands.ts";
 
 async function main(): Promise<number> {
   const [group, verb, ...rest] = process.argv.slice(2);
@@ -32,6 +33,8 @@ async function main(): Promise<number> {
       "smtp-url-stdin": { type: "boolean" },
       source: { type: "string" },
       id: { type: "string" },
+      label: { type: "string" },
+      ...Object.fromEntries(OPTION_FLAGS.map(({ flag }) => [flag, { type: "string" as const }])),
     },
   });
   loadEnvFile();

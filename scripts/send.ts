@@ -1,16 +1,21 @@
-// webhook-inbox sender: `npm run send -- <command>`. Signs deliveries exactly as MaskIt and Eden
-// AI do and posts them to a receiver, so that an operator can test a source (URL, secret, key,
+// webhook-inbox sender: `npm run send -- <command>`. Signs deliveries exactly as MaskIt, Eden
+// AI, Standard Webhooks, GitHub, Stripe or a generic HMAC source expect them and posts them to a receiver, so that an operator can test a source (URL, secret, key,
 // proxies in between) before a real provider sends anything. It needs no database.
 import { InputError } from "./send/collect-images.ts";
 import { sendEdenai } from "./send/edenai-command.ts";
 import { generateKeys } from "./send/keygen-command.ts";
 import { sendMaskit } from "./send/maskit-command.ts";
+import { schemeSender } from "./send/scheme-command.ts";
 import { UsageError, USAGE } from "./send/options.ts";
 
 const COMMANDS: Record<string, (args: string[]) => Promise<boolean>> = {
   maskit: sendMaskit,
   edenai: sendEdenai,
   keygen: generateKeys,
+  "standard-webhooks": schemeSender("standard-webhooks"),
+  github: schemeSender("github"),
+  stripe: schemeSender("stripe"),
+  hmac: schemeSender("hmac"),
 };
 
 async function main(): Promise<number> {

@@ -1,4 +1,5 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { generateKeyPairSync } from "node:crypto";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -59,6 +60,92 @@ describe("npm run cli", () => {
     const [token] = await query<{ token_hash: string; role: string }>("SELECT token_hash, role FROM api_tokens");
     expect(token.role).toBe("viewer");
     expect(token.token_hash).not.toContain(lastLine);
+  });
+
+  it("adds a source of each new kind with its scheme options, stored per source", async () => {
+    const standard = cli(["source", "add", "--kind", "standard-webhooks", "--slug", "svix-hook", "--tolerance", "120", "--generate"]);
+    // Standard Webhooks senders decode the secret as standard base64: so it is generated.
+    expect(standard.lastLine).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(standard.stdout).toContain("toleranceSeconds: 120");
+    cli(["source", "add", "--kind", "github", "--slug", "gh-repo", "--secret-stdin"], "github-webhook-secret-1234\n");
+    cli(["source", "add", "--kind", "stripe", "--slug", "stripe-live", "--secret-stdin"], "whsec_stripe_signing_secret_abc\n");
+    const generic = cli([
+      "source",
+      "add",
+      "--kind",
+      "hmac",
+      "--slug",
+      "shop",
+      "--header",
+      "X-Shop-Hmac",
+      "--algorithm",
+      "sha512",
+      "--encoding",
+      "base64",
+      "--prefix",
+      "v1=",
+      "--signed-string",
+      "timestamp.body",
+      "--timestamp-header",
+      "X-Shop-Time",
+      "--dedupe-json-field",
+      "order.id",
+      "--generate",
+    ]);
+    expect(generic.stdout).toContain("POST /api/webhooks/shop");
+    const rows = await query<{ slug: string; kind: string; scheme_options: unknown; credentials: number }>(
+      "SELECT slug, kind::text, scheme_options, (SELECT count(*)::int FROM credentials c WHERE c.source_id = s.id) AS credentials FROM sources s WHERE slug IN ('svix-hook', 'gh-repo', 'stripe-live', 'shop') ORDER BY slug",
+    );
+    expect(rows).toEqual([
+      { slug: "gh-repo", kind: "github", scheme_options: {}, credentials: 1 },
+      {
+        slug: "shop",
+        kind: "hmac",
+        scheme_options: {
+          header: "x-shop-hmac",
+          algorithm: "sha512",
+          encoding: "base64",
+          prefix: "v1=",
+          signedString: "timestamp.body",
+          timestampHeader: "x-shop-time",
+          toleranceSeconds: 300,
+          dedupeJsonField: "order.id",
+        },
+        credentials: 1,
+      },
+      { slug: "stripe-live", kind: "stripe", scheme_options: { toleranceSeconds: 300 }, credentials: 1 },
+      { slug: "svix-hook", kind: "standard-webhooks", scheme_options: { toleranceSeconds: 120 }, credentials: 1 },
+    ]);
+  });
+
+  it("adds secrets and ed25519 keys to an existing source", async () => {
+    const { publicKey } = generateKeyPairSync("ed25519");
+    const keyFile = path.join(dataDir, "sender.pub.pem");
+    await writeFile(keyFile, publicKey.export({ type: "spki", format: "pem" }));
+    expect(cli(["credential", "add", "--source", "svix-hook", "--public-key-file", keyFile, "--label", "sender v1a"]).stdout).toContain('key "sender v1a"');
+    expect(cli(["credential", "add", "--source", "svix-hook", "--generate"]).lastLine).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const kinds = await query<{ kind: string }>(
+      "SELECT c.kind::text FROM credentials c JOIN sources s ON s.id = c.source_id WHERE s.slug = 'svix-hook' ORDER BY c.created_at",
+    );
+    expect(kinds.map((row) => row.kind)).toEqual(["hmac_secret", "ed25519_public_key", "hmac_secret"]);
+    expect(cliFailure(["credential", "add", "--source", "gh-repo", "--public-key-file", keyFile])).toContain("not public keys");
+    expect(cliFailure(["credential", "add", "--source", "svix-hook", "--secret-stdin"])).toMatch(/whsec_|at least 16/);
+  });
+
+  it("explains bad scheme options in terms of the command line's flags", () => {
+    expect(cliFailure(["source", "add", "--kind", "hmac", "--slug", "no-header"])).toContain("hmac sources need --header");
+    expect(cliFailure(["source", "add", "--kind", "hmac", "--slug", "bad-alg", "--header", "X-Sig", "--algorithm", "md5"])).toContain(
+      "algorithm must be sha256, sha384, sha512 or sha1",
+    );
+    expect(cliFailure(["source", "add", "--kind", "hmac", "--slug", "bad-ts", "--header", "X-Sig", "--signed-string", "timestamp.body"])).toContain(
+      "--timestamp-header is required",
+    );
+    expect(cliFailure(["source", "add", "--kind", "github", "--slug", "gh-tol", "--tolerance", "60"])).toContain("github sources have no option --tolerance");
+    expect(cliFailure(["source", "add", "--kind", "stripe", "--slug", "st-tol", "--tolerance", "0"])).toContain("--tolerance must be at least 1");
+    expect(cliFailure(["source", "add", "--kind", "maskit", "--slug", "mk-tol", "--tolerance", "60"])).toContain(
+      "--tolerance is not an option of MaskIt sources",
+    );
+    expect(cliFailure(["source", "add", "--kind", "paypal", "--slug", "pp"])).toContain("kind must be one of");
   });
 
   it("explains bad input", () => {

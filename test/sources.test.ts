@@ -197,6 +197,60 @@ describe("source settings", () => {
   });
 });
 
+describe("the kinds of lib/schemes", () => {
+  it("creates sources of each new kind with their scheme options, and refuses bad options before writing anything", async () => {
+    const standard = await createSource({ ...changedBy, kind: "standard-webhooks", slug: "sw-hook", name: "Svix", schemeOptions: { toleranceSeconds: 90 } });
+    const generic = await createSource({
+      ...changedBy,
+      kind: "hmac",
+      slug: "shop-hmac",
+      name: "Shop",
+      schemeOptions: { header: "X-Shop-Hmac", prefix: "sha256=" },
+      secret: Buffer.from("a shop secret of enough length"),
+    });
+    expect(standard.schemeOptions).toEqual({ toleranceSeconds: 90 });
+    expect(generic.schemeOptions).toMatchObject({ header: "x-shop-hmac", prefix: "sha256=", algorithm: "sha256", encoding: "hex" });
+    const listed = await getSource({ slug: "sw-hook" });
+    expect(listed).toMatchObject({ kind: "standard-webhooks", schemeOptions: { toleranceSeconds: 90 } });
+
+    await expect(
+      createSource({ ...changedBy, kind: "hmac", slug: "bad-hmac", name: "Bad", schemeOptions: { header: "X-Sig", algorithm: "md5" } }),
+    ).rejects.toThrow(/algorithm must be/);
+    await expect(createSource({ ...changedBy, kind: "github", slug: "bad-gh", name: "Bad", schemeOptions: { toleranceSeconds: 10 } })).rejects.toThrow(
+      /no option "toleranceSeconds"/,
+    );
+    await expect(
+      createSource({ ...changedBy, kind: "standard-webhooks", slug: "bad-sw", name: "Bad", secret: Buffer.from("not base64 at all!!") }),
+    ).rejects.toThrow(CredentialKindError);
+    expect(await getSource({ slug: "bad-hmac" })).toBeNull();
+    expect(await getSource({ slug: "bad-sw" })).toBeNull();
+  });
+
+  it("gives a Standard Webhooks source secrets its senders can decode, and ed25519 keys", async () => {
+    const source = await createSource({ ...changedBy, kind: "standard-webhooks", slug: "sw-keys", name: "SW keys" });
+    const generated = await addSourceSecret({ ...changedBy, sourceId: source.id });
+    secretsSeen.push(generated.secret!);
+    expect(generated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const rotated = await rotateSecret({ ...changedBy, credentialId: generated.credential.id, oldExpiresAt: new Date(Date.now() + HOUR) });
+    secretsSeen.push(rotated.secret);
+    expect(rotated.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+
+    const pair = generateKeyPairSync("ed25519");
+    const pem = pair.publicKey.export({ type: "spki", format: "pem" }).toString();
+    const added = await addSourcePublicKey({ ...changedBy, sourceId: source.id, pem, label: "sender v1a" });
+    expect(added.bits).toBeNull();
+    const whpk = `whpk_${pair.publicKey.export({ type: "spki", format: "der" }).subarray(12).toString("base64")}`;
+    await expect(addSourcePublicKey({ ...changedBy, sourceId: source.id, pem: whpk })).rejects.toThrow(DuplicateCredentialError);
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    await expect(addSourcePublicKey({ ...changedBy, sourceId: source.id, pem: rsa })).rejects.toThrow(/ed25519/);
+    const kinds = (await listCredentials({ sourceId: source.id })).map((credential) => credential.kind).sort();
+    expect(kinds).toEqual(["ed25519_public_key", "hmac_secret", "hmac_secret"]);
+
+    const github = await createSource({ ...changedBy, kind: "github", slug: "gh-keys", name: "GH" });
+    await expect(addSourcePublicKey({ ...changedBy, sourceId: github.id, pem })).rejects.toThrow(CredentialKindError);
+  });
+});
+
 describe("deletion", () => {
   it("removes the source's deliveries and their quarantined bodies, and keeps an image another source delivered too", async () => {
     const doomed = await newMaskitSource("doomed-camera");

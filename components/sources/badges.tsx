@@ -1,4 +1,5 @@
 import type { CredentialStatus } from "@/lib/sources/credential-status.ts";
+import { KIND_TITLES, type SourceKindName } from "@/lib/sources/kind-names.ts";
 import { formatDistance, formatUtc } from "./format-time.ts";
 
 const BADGE = "inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset";
@@ -11,8 +12,8 @@ export function EnabledBadge({ isEnabled }: { isEnabled: boolean }) {
   );
 }
 
-export function KindBadge({ kind }: { kind: "maskit" | "edenai" }) {
-  return <span className={`${BADGE} bg-white text-slate-700 ring-slate-300`}>{kind === "maskit" ? "MaskIt" : "Eden AI"}</span>;
+export function KindBadge({ kind }: { kind: SourceKindName }) {
+  return <span className={`${BADGE} bg-white text-slate-700 ring-slate-300`}>{KIND_TITLES[kind] ?? kind}</span>;
 }
 
 export function CredentialStatusBadge({ status, now }: { status: CredentialStatus; now: Date }) {

@@ -60,7 +60,11 @@ export function CredentialsTable({ credentials, now, canManage }: { credentials:
                 <td className="col-span-2 min-w-0 lg:px-4 lg:py-3 lg:align-top">
                   <span className="font-medium">{credential.label}</span>
                   <span className="block text-xs text-slate-500">
-                    {credential.kind === "hmac_secret" ? "Shared secret" : `RSA ${credential.bits ?? "?"}-bit public key`}
+                    {credential.kind === "hmac_secret"
+                      ? "Shared secret"
+                      : credential.kind === "ed25519_public_key"
+                        ? "Ed25519 public key"
+                        : `RSA ${credential.bits ?? "?"}-bit public key`}
                   </span>
                 </td>
                 <td className="col-span-2 min-w-0 lg:col-span-1 lg:px-4 lg:py-3 lg:align-top">

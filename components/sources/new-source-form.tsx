@@ -6,6 +6,7 @@ import { createSourceAction, type CreateSourceState } from "@/app/(dashboard)/so
 import { Field } from "./field.tsx";
 import { FormFeedback } from "./form-feedback.tsx";
 import { OneTimeSecret } from "./one-time-secret.tsx";
+import { SchemeOptionsFields } from "./scheme-options-fields.tsx";
 import { helpClass, inputClass, primaryButtonClass } from "./styles.ts";
 
 const INITIAL: CreateSourceState = { error: null, values: { kind: "maskit", slug: "", name: "" } };
@@ -99,13 +100,24 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
           )}
         </Field>
       </div>
-      {kind === "maskit" ? (
+      {/* Keyed on the answer: a select's defaultValue applies only when it mounts, and React resets the form after an action. */}
+      <SchemeOptionsFields key={JSON.stringify(state.values)} kind={kind} values={state.values.kind === kind ? state.values.options : undefined} />
+      {kind !== "edenai" ? (
         <div className="flex items-start gap-2 text-sm">
-          <input type="checkbox" id="new-source-generate" name="generateSecret" defaultChecked aria-describedby="new-source-generate-help" className="mt-1" />
+          <input
+            key={kind}
+            type="checkbox"
+            id="new-source-generate"
+            name="generateSecret"
+            defaultChecked={kind !== "stripe"}
+            aria-describedby="new-source-generate-help"
+            className="mt-1"
+          />
           <div>
             <label htmlFor="new-source-generate">Generate the first shared secret now</label>
             <p id="new-source-generate-help" className={helpClass}>
               It is shown once, right after the source is created. Without a secret, deliveries fail until you add one.
+              {kind === "stripe" && " Stripe makes the signing secret itself: leave this off and paste Stripe's whsec_ secret on the source page."}
             </p>
           </div>
         </div>
@@ -125,4 +137,12 @@ function NewSourceFormBody({ onDone }: { onDone: () => void }) {
 const KINDS = [
   { value: "maskit", label: "MaskIt", help: "Multipart images signed with a shared secret (HMAC-SHA256)." },
   { value: "edenai", label: "Eden AI", help: "JSON job results signed with RSA; verified with public keys." },
+  {
+    value: "standard-webhooks",
+    label: "Standard Webhooks",
+    help: "webhook-id, webhook-timestamp, webhook-signature: whsec_ secrets (v1) or ed25519 keys (v1a).",
+  },
+  { value: "github", label: "GitHub", help: "X-Hub-Signature-256 (HMAC-SHA256 of the body) with the webhook's secret." },
+  { value: "stripe", label: "Stripe", help: "Stripe-Signature (t=…, v1=…) with the endpoint's whsec_ signing secret." },
+  { value: "hmac", label: "Generic HMAC", help: "Your own header, algorithm, encoding, prefix and signed string." },
 ];

@@ -7,7 +7,7 @@ import { FormFeedback } from "./form-feedback.tsx";
 import { dangerButtonClass, secondaryButtonClass, smallDangerButtonClass } from "./styles.ts";
 
 interface Props {
-  credential: { id: string; label: string; fingerprint: string; kind: "hmac_secret" | "rsa_public_key" };
+  credential: { id: string; label: string; fingerprint: string; kind: "hmac_secret" | "rsa_public_key" | "ed25519_public_key" };
   /** Whether no other credential would still verify deliveries. */
   isLastActive: boolean;
 }

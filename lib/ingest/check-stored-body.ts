@@ -34,8 +34,11 @@ export async function checkStoredBody({
   rawBody,
   headers,
   spoolDir,
+  receivedAt,
 }: {
   source: ReceivingSource;
+  /** When the delivery arrived: a signed timestamp is checked against that, not against now. */
+  receivedAt: Date;
   rawBody: Buffer;
   headers: Headers;
   spoolDir: string;
@@ -45,7 +48,7 @@ export async function checkStoredBody({
   const wrongType = contentTypeRefusal(scheme, contentType);
   if (wrongType) return { isAccepted: false, outcome: "still_refused", reason: wrongType, credential: null };
   const shape = bodyShape(scheme, contentType);
-  const context = { now: new Date(), options: {} };
+  const context = { now: receivedAt, options: source.options };
   const begun = scheme.begin(headers, source.credentials, context);
   const verifier = shape !== "json" && !("accepted" in begun) ? (begun as BodyVerifier) : null;
   const reading = { body: Readable.from([rawBody]), maxBytes: Infinity, spoolDir, onChunk: verifier ? (chunk: Buffer) => verifier.update(chunk) : undefined };

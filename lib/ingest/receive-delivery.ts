@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { commitVerifiedDelivery } from "../deliveries/record-delivery.ts";
 import { scheduleRenditions } from "../images/renditions.ts";
-import { schemeFor } from "../schemes/index.ts";
+import { schemeFor, signatureHeadersOf } from "../schemes/index.ts";
 import type { BodyVerifier, Refusal } from "../schemes/scheme.ts";
 import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
 import { bodyShape, contentTypeRefusal } from "../schemes/body-shape.ts";
@@ -22,7 +22,7 @@ import type { Spool } from "./spool.ts";
 export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveOutcome> {
   const startedAt = performance.now();
   const scheme = schemeFor(context.source.kind);
-  const facts = describeRequest(context, scheme.signatureHeaders);
+  const facts = describeRequest(context, signatureHeadersOf(scheme, context.source.options));
   const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null, answeredReason?: string) =>
     recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt, answeredReason });
 
@@ -31,7 +31,7 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
   const wrongType = contentTypeRefusal(scheme, facts.contentType);
   if (wrongType) return refuse("rejected", 415, wrongType);
   const shape = bodyShape(scheme, facts.contentType);
-  const schemeContext = { now: facts.receivedAt, options: {} };
+  const schemeContext = { now: facts.receivedAt, options: context.source.options };
   const begun = scheme.begin(context.headers, context.source.credentials, schemeContext);
   // A JSON body is verified in the worker; any other is hashed as it arrives.
   const verifier = shape !== "json" && !("accepted" in begun) ? (begun as BodyVerifier) : null;

@@ -44,7 +44,9 @@ export async function inspectDelivery(id: string) {
   if (!delivery || !context) return null;
   const headers = asHeaderRecord(delivery.headers);
   const isQuarantined = context.quarantine !== null && delivery.status !== "verified";
-  const diagnosis = isQuarantined ? await diagnoseQuarantine(context.source, context.quarantine!.blob.sha256, headers, delivery.contentType) : null;
+  const diagnosis = isQuarantined
+    ? await diagnoseQuarantine(context.source, context.quarantine!.blob.sha256, headers, delivery.contentType, new Date(delivery.receivedAt))
+    : null;
   // A verified JSON body is shown from its raw bytes (order and number literals as received) when it is of a size a page can hold.
   const rawBody =
     !isQuarantined && context.rawBody && Number(context.rawBody.byteSize) <= MAX_PAYLOAD_PREVIEW_BYTES
@@ -62,6 +64,7 @@ async function diagnoseQuarantine(
   sha256: string,
   headers: Record<string, string>,
   contentType: string | null,
+  receivedAt: Date,
 ): Promise<QuarantineDiagnosis | null> {
   const pool = getPool();
   const [receiving, rawBody] = await Promise.all([findReceivingSource(pool, source.slug), getBlobWriter().then(({ store }) => readBlobBuffer(store, sha256))]);
@@ -69,7 +72,8 @@ async function diagnoseQuarantine(
   const scheme = schemeFor(source.kind);
   const facts: BodyFacts = { bodySize: rawBody.length, bodySha256: createHash("sha256").update(rawBody).digest("hex"), contentType };
   const request = { headers: toHeaders(headers), body: rawBody };
-  const context = { now: new Date(), options: {} };
+  // Timestamps are judged against when the delivery arrived, as the receiver judged them.
+  const context = { now: receivedAt, options: receiving.options };
   const isJson = bodyShape(scheme, contentType) === "json";
   let findings: SchemeFinding[];
   try {

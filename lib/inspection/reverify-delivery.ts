@@ -40,6 +40,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
       id: true,
       status: true,
       headers: true,
+      receivedAt: true,
       purgedAt: true,
       source: { select: { id: true, slug: true } },
       quarantine: { select: { blob: { select: { sha256: true } } } },
@@ -55,7 +56,13 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   if (!source) throw new DeliveryNotFoundError();
 
   const rawBody = await readBlobBuffer(storage.blobs.store, delivery.quarantine.blob.sha256);
-  const check = await checkStoredBody({ source, rawBody, headers: toHeaders(delivery.headers), spoolDir: path.join(getConfig().dataDir, "tmp") });
+  const check = await checkStoredBody({
+    source,
+    rawBody,
+    headers: toHeaders(delivery.headers),
+    spoolDir: path.join(getConfig().dataDir, "tmp"),
+    receivedAt: delivery.receivedAt,
+  });
   const audit = (detail: Record<string, string | number | null>) => ({
     actor: options.actor,
     ip: options.ip,

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bodyVariants } from "./diagnosis/body-variants.ts";
@@ -17,15 +17,19 @@ function codesOf(kind: string): string[] {
 }
 
 describe("findingText", () => {
-  it.each(SCHEME_KINDS)("has words for every code the %s diagnosis emits", (kind) => {
-    const codes = codesOf(kind);
-    expect(codes.length).toBeGreaterThan(10);
-    for (const code of codes) {
-      const text = findingText(kind, { code, severity: "info", facts: {} });
-      expect(text.title, `${kind}/${code}`).not.toBe(code);
-      if (!REPORT_CODES.has(code)) expect(text.detail.length, `${kind}/${code}`).toBeGreaterThan(10);
-    }
-  });
+  // The kinds with a diagnose-<kind>.ts; the others' tables are checked by their own diagnose tests.
+  it.each(SCHEME_KINDS.filter((kind) => existsSync(path.join(import.meta.dirname, kind, `diagnose-${kind}.ts`))))(
+    "has words for every code the %s diagnosis emits",
+    (kind) => {
+      const codes = codesOf(kind);
+      expect(codes.length).toBeGreaterThan(10);
+      for (const code of codes) {
+        const text = findingText(kind, { code, severity: "info", facts: {} });
+        expect(text.title, `${kind}/${code}`).not.toBe(code);
+        if (!REPORT_CODES.has(code)) expect(text.detail.length, `${kind}/${code}`).toBeGreaterThan(10);
+      }
+    },
+  );
 
   it("falls back to the code and its facts for a code without words", () => {
     expect(findingText("maskit", { code: "something-new", severity: "info", facts: { a: 1 } })).toEqual({ title: "something-new", detail: '{"a":1}' });

@@ -1,6 +1,11 @@
 import { JSON_VARIANTS } from "../json/json-layouts.ts";
+import { type FindingTable, renderFinding } from "./common/findings.ts";
 import { CANONICAL_FORM_DESCRIPTIONS, type CanonicalForm } from "./edenai/canonical-forms.ts";
+import { GITHUB_FINDINGS } from "./github/findings.ts";
+import { HMAC_FINDINGS } from "./hmac/findings.ts";
 import type { SchemeFinding } from "./scheme.ts";
+import { STANDARD_WEBHOOKS_FINDINGS } from "./standard-webhooks/findings.ts";
+import { STRIPE_FINDINGS } from "./stripe/findings.ts";
 
 // The words of every finding, in one table: a scheme's diagnosis returns codes and facts
 // (lib/schemes/scheme.ts), the inspector shows them through here. A code may read differently
@@ -275,8 +280,22 @@ const TEXT: Readonly<Record<string, Template | Readonly<Record<string, Template>
   ),
 };
 
+/**
+ * The kinds whose diagnosis is built on lib/schemes/common (header-signed HMAC and ed25519
+ * schemes): their wording is one table per kind, templates filled from the facts, since the
+ * same code names another header or provider in each.
+ */
+const KIND_TABLES: Readonly<Record<string, FindingTable>> = {
+  "standard-webhooks": STANDARD_WEBHOOKS_FINDINGS,
+  github: GITHUB_FINDINGS,
+  stripe: STRIPE_FINDINGS,
+  hmac: HMAC_FINDINGS,
+};
+
 /** A finding in words; an unknown code (a kind added without its wording) shows its code and facts. */
 export function findingText(kind: string, finding: SchemeFinding): FindingText {
+  const kindTable = KIND_TABLES[kind];
+  if (kindTable?.[finding.code]) return renderFinding(kindTable, finding);
   const entry = TEXT[finding.code];
   const template = typeof entry === "function" ? entry : entry?.[kind];
   const credential = finding.credential ? nameCredential(finding.credential) : "";

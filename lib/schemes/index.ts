@@ -1,12 +1,20 @@
 import { edenaiScheme } from "./edenai/edenai-scheme.ts";
+import { githubScheme } from "./github/scheme.ts";
+import { hmacScheme } from "./hmac/scheme.ts";
 import { maskitScheme } from "./maskit/maskit-scheme.ts";
-import type { Scheme } from "./scheme.ts";
+import type { Scheme, SchemeOptions } from "./scheme.ts";
+import { standardWebhooksScheme } from "./standard-webhooks/scheme.ts";
+import { stripeScheme } from "./stripe/scheme.ts";
 
 // Every source kind's scheme, by `sources.kind`. A new kind is one line here.
 
 const SCHEMES: Readonly<Record<string, Scheme>> = {
   maskit: maskitScheme,
   edenai: edenaiScheme,
+  "standard-webhooks": standardWebhooksScheme,
+  github: githubScheme,
+  stripe: stripeScheme,
+  hmac: hmacScheme,
 };
 
 export const SCHEME_KINDS = Object.keys(SCHEMES);
@@ -16,4 +24,9 @@ export function schemeFor(kind: string): Scheme {
   const scheme = SCHEMES[kind];
   if (!scheme) throw new Error(`no signing scheme for source kind "${kind}"`);
   return scheme;
+}
+
+/** The headers that carry a source's signature, for the log: per source where the kind lets the operator name it (hmac). */
+export function signatureHeadersOf(scheme: Scheme, options: SchemeOptions): readonly string[] {
+  return scheme.signatureHeadersFor?.(options) ?? scheme.signatureHeaders;
 }

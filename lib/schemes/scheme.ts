@@ -114,6 +114,8 @@ export interface Scheme {
   readonly kind: string;
   /** Header names whose values are the delivery's signature, for the log. */
   readonly signatureHeaders: readonly string[];
+  /** Where the signature header is the operator's choice (the generic `hmac` kind): the headers for these options. */
+  signatureHeadersFor?(options: SchemeOptions): readonly string[];
   /** What the body must be; absent: any body (see BodyRules). */
   readonly body?: BodyRules;
   /** The log's summary of a JSON payload, if the kind has one. */

@@ -2,9 +2,12 @@ import { recordAudit, SYSTEM_ACTOR } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { EDENAI_PUBLISHED_PUBLIC_KEY, parseRsaPublicKey } from "../schemes/edenai/rsa-public-key.ts";
-import { addPublicKey } from "./add-public-key.ts";
+import { parseEd25519PublicKey } from "../schemes/standard-webhooks/keys.ts";
+import { addEd25519PublicKey, addPublicKey } from "./add-public-key.ts";
 import { addSecret } from "./add-secret.ts";
 import type { ChangedBy } from "./changed-by.ts";
+import { CredentialKindError } from "./errors.ts";
+import { parseKindOptions, publicKeyTypeOf, secretProblemFor, takesSecrets, toPrismaKind, type SourceKindName } from "./source-kinds.ts";
 
 // One way to create a source, for the dashboard, the command line and tests alike: the source,
 // its first credentials and the audit entry, in one transaction.
@@ -12,11 +15,13 @@ import type { ChangedBy } from "./changed-by.ts";
 export interface CreateSourceOptions extends Partial<ChangedBy> {
   slug: string;
   name?: string;
-  kind: "maskit" | "edenai";
-  /** MaskIt only: the first shared secret. */
+  kind: SourceKindName;
+  /** Every kind but Eden AI: the first shared secret. */
   secret?: Buffer;
-  /** Eden AI only: public keys (PEM) to trust besides Eden AI's published key. */
+  /** Eden AI: RSA public keys (PEM) to trust besides Eden AI's published key; Standard Webhooks: ed25519 keys (whpk_... or PEM). */
   publicKeyPems?: string[];
+  /** The kind's scheme options (lib/schemes/<kind>), validated before anything is written. */
+  schemeOptions?: unknown;
 }
 
 export class SourceExistsError extends Error {
@@ -27,13 +32,25 @@ export class SourceExistsError extends Error {
 }
 
 export async function createSource(options: CreateSourceOptions) {
-  // Keys are checked before anything is written, so that a bad key leaves no half-made source.
-  for (const pem of options.publicKeyPems ?? []) parseRsaPublicKey(pem);
+  // Keys, secret and options are checked before anything is written, so that a bad one leaves no half-made source.
+  const keyType = publicKeyTypeOf(options.kind);
+  if ((options.publicKeyPems ?? []).length > 0 && !keyType)
+    throw new CredentialKindError(`${options.kind} sources are verified with shared secrets, not public keys`);
+  for (const pem of options.publicKeyPems ?? []) (keyType === "ed25519" ? parseEd25519PublicKey : parseRsaPublicKey)(pem);
+  if (options.secret && !takesSecrets(options.kind)) throw new CredentialKindError(`${options.kind} sources use public keys, not shared secrets`);
+  const secretProblem = options.secret ? secretProblemFor(options.kind, options.secret.toString("utf8")) : null;
+  if (secretProblem) throw new CredentialKindError(secretProblem);
+  const schemeOptions = parseKindOptions(options.kind, options.schemeOptions);
   try {
     return await getPrisma().$transaction(async (tx) => {
       const source = await tx.source.create({
-        data: { slug: options.slug, name: options.name || options.slug, kind: options.kind },
-        select: { id: true, slug: true, name: true, kind: true },
+        data: {
+          slug: options.slug,
+          name: options.name || options.slug,
+          kind: toPrismaKind(options.kind),
+          schemeOptions: schemeOptions as Prisma.InputJsonObject,
+        },
+        select: { id: true, slug: true, name: true },
       });
       const credentials = [];
       if (options.secret) credentials.push(await addSecret(tx, { sourceId: source.id, secret: options.secret, label: "initial secret" }));
@@ -44,6 +61,11 @@ export async function createSource(options: CreateSourceOptions) {
           credentials.push(await addPublicKey(tx, { sourceId: source.id, pem, label: `added key ${index + 1}` }));
         }
       }
+      if (keyType === "ed25519") {
+        for (const [index, pem] of (options.publicKeyPems ?? []).entries()) {
+          credentials.push(await addEd25519PublicKey(tx, { sourceId: source.id, pem, label: `ed25519 key ${index + 1}` }));
+        }
+      }
       await recordAudit(tx, {
         actor: options.actor ?? SYSTEM_ACTOR,
         ip: options.ip,
@@ -52,11 +74,12 @@ export async function createSource(options: CreateSourceOptions) {
         detail: {
           slug: source.slug,
           name: source.name,
-          kind: source.kind,
+          kind: options.kind,
+          schemeOptions: schemeOptions as Prisma.InputJsonObject,
           credentials: credentials.map(({ id, label, fingerprint }) => ({ id, label, fingerprint })),
         },
       });
-      return { ...source, credentials };
+      return { ...source, kind: options.kind, schemeOptions, credentials };
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") throw new SourceExistsError(options.slug);

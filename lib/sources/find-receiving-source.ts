@@ -2,7 +2,8 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 import type pg from "pg";
 import { getEncryptionKey } from "../crypto/encryption-key.ts";
 import { decryptSecret } from "../crypto/secret-box.ts";
-import type { SchemeCredential } from "../schemes/scheme.ts";
+import { schemeFor } from "../schemes/index.ts";
+import type { SchemeCredential, SchemeOptions } from "../schemes/scheme.ts";
 
 // The receiver's view of a source: enabled or not, and its credentials as its scheme takes them
 // (lib/schemes/scheme.ts), secrets decrypted for this request only, newest first. One query,
@@ -16,14 +17,17 @@ export interface ReceivingSource {
   kind: string;
   enabled: boolean;
   credentials: SchemeCredential[];
+  /** The source's settings for its scheme (timestamp tolerance, the generic HMAC's header, ...), checked by the scheme. */
+  options: SchemeOptions;
 }
 
 interface Row {
   id: string;
   kind: string;
   enabled: boolean;
+  scheme_options: unknown;
   credential_id: string | null;
-  credential_kind: "hmac_secret" | "rsa_public_key" | null;
+  credential_kind: "hmac_secret" | "rsa_public_key" | "ed25519_public_key" | null;
   label: string | null;
   fingerprint: string | null;
   secret_ciphertext: Buffer | null;
@@ -36,7 +40,7 @@ interface Row {
 export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<ReceivingSource | null> {
   const { rows } = await pool.query<Row>({
     name: "find-receiving-source",
-    text: `SELECT s.id, s.kind, s.enabled, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
+    text: `SELECT s.id, s.kind, s.enabled, s.scheme_options, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
             c.secret_ciphertext, c.public_key_pem, c.revoked_at, c.expires_at,
             (c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())) AS is_active
        FROM sources s
@@ -47,7 +51,9 @@ export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<
   });
   if (rows.length === 0) return null;
   const key = await getEncryptionKey();
-  const source: ReceivingSource = { id: rows[0].id, slug, kind: rows[0].kind, enabled: rows[0].enabled, credentials: [] };
+  const { id, kind, enabled, scheme_options } = rows[0];
+  // Options are checked when they are stored; a row that no longer parses is a bug, said as such.
+  const source: ReceivingSource = { id, slug, kind, enabled, credentials: [], options: schemeFor(kind).parseOptions(scheme_options) };
   for (const row of rows) {
     if (!row.credential_id) continue;
     const state = row.is_active ? "active" : row.revoked_at ? "revoked" : "expired";
@@ -59,7 +65,7 @@ export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<
       retiredAt: state === "active" ? null : (row.revoked_at ?? row.expires_at),
     };
     if (row.credential_kind === "hmac_secret" && row.secret_ciphertext) credential.secret = decryptSecret(row.secret_ciphertext, key, row.credential_id);
-    else if (row.credential_kind === "rsa_public_key" && row.public_key_pem) credential.publicKey = readPublicKey(row.public_key_pem);
+    else if (row.public_key_pem) credential.publicKey = readPublicKey(row.public_key_pem); // RSA (Eden AI) or ed25519 (Standard Webhooks), as SPKI PEM
     source.credentials.push(credential);
   }
   return source;

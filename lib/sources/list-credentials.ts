@@ -1,5 +1,6 @@
 import { createPublicKey } from "node:crypto";
 import { getPrisma } from "../db.ts";
+import type { CredentialKind } from "../generated/prisma/client.ts";
 import { credentialStatus, isVerifying, type CredentialStatus } from "./credential-status.ts";
 
 // What the credentials table shows: never a secret (its ciphertext is not even selected).
@@ -8,14 +9,14 @@ import { credentialStatus, isVerifying, type CredentialStatus } from "./credenti
 
 export interface CredentialSummary {
   id: string;
-  kind: "hmac_secret" | "rsa_public_key";
+  kind: CredentialKind;
   label: string;
   fingerprint: string;
   createdAt: Date;
   expiresAt: Date | null;
   revokedAt: Date | null;
   lastMatchedAt: Date | null;
-  /** RSA keys only: the modulus size. */
+  /** RSA keys only: the modulus size (null for ed25519 keys and secrets). */
   bits: number | null;
   status: CredentialStatus;
 }

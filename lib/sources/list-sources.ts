@@ -1,6 +1,7 @@
 import { getPrisma } from "../db.ts";
 import { Prisma } from "../generated/prisma/client.ts";
 import { deliveryCountsSql } from "../overview/delivery-counts-sql.ts";
+import type { SourceKindName } from "./kind-names.ts";
 
 // The sources page in one query: each source with its last delivery, what arrived in the last
 // 24 hours by status, and how many credentials verify now. The last delivery comes from the
@@ -11,7 +12,9 @@ export interface SourceSummary {
   id: string;
   slug: string;
   name: string;
-  kind: "maskit" | "edenai";
+  kind: SourceKindName;
+  /** The scheme's per-source options as stored (lib/sources/source-kinds.ts parses them). */
+  schemeOptions: Record<string, unknown>;
   enabled: boolean;
   createdAt: Date;
   lastDeliveryAt: Date | null;
@@ -34,7 +37,7 @@ export async function listSources(options: ListSourcesOptions = {}): Promise<Sou
   const since = new Date(now.getTime() - RECENT_WINDOW_MS);
   const onlySlug = options.slug === undefined ? Prisma.empty : Prisma.sql`WHERE s.slug = ${options.slug}`;
   return getPrisma().$queryRaw<SourceSummary[]>`
-    SELECT s.id::text AS id, s.slug, s.name, s.kind::text AS kind, s.enabled, s.created_at AS "createdAt",
+    SELECT s.id::text AS id, s.slug, s.name, s.kind::text AS kind, s.scheme_options AS "schemeOptions", s.enabled, s.created_at AS "createdAt",
            last.received_at AS "lastDeliveryAt",
            coalesce(recent.verified, 0)::int AS "verified24h",
            coalesce(recent.failed, 0)::int AS "failed24h",

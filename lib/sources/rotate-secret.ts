@@ -1,6 +1,7 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
 import { addSecret, generateSecret } from "./add-secret.ts";
+import { fromPrismaKind, generateSecretFor } from "./source-kinds.ts";
 import { defaultSecretLabel, type ChangedBy } from "./changed-by.ts";
 import { credentialStatus } from "./credential-status.ts";
 import { CredentialInactiveError, CredentialKindError, CredentialNotFoundError, InvalidExpiryError } from "./errors.ts";
@@ -25,7 +26,15 @@ export async function rotateSecret(options: RotateSecretOptions) {
     await tx.$queryRaw`SELECT id FROM credentials WHERE id = ${options.credentialId}::uuid FOR UPDATE`;
     const old = await tx.credential.findUnique({
       where: { id: options.credentialId },
-      select: { id: true, kind: true, label: true, fingerprint: true, expiresAt: true, revokedAt: true, source: { select: { id: true, slug: true } } },
+      select: {
+        id: true,
+        kind: true,
+        label: true,
+        fingerprint: true,
+        expiresAt: true,
+        revokedAt: true,
+        source: { select: { id: true, slug: true, kind: true } },
+      },
     });
     if (!old) throw new CredentialNotFoundError();
     if (old.kind !== "hmac_secret")
@@ -36,7 +45,7 @@ export async function rotateSecret(options: RotateSecretOptions) {
     }
     const oldExpiresAt = old.expiresAt && old.expiresAt < options.oldExpiresAt ? old.expiresAt : options.oldExpiresAt;
 
-    const secret = generateSecret();
+    const secret = generateSecretFor(fromPrismaKind(old.source.kind), generateSecret);
     const credential = await addSecret(tx, { sourceId: old.source.id, secret: Buffer.from(secret), label: options.label || defaultSecretLabel(now) });
     await tx.credential.update({ where: { id: old.id }, data: { expiresAt: oldExpiresAt } });
     await recordAudit(tx, {

@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { SOURCE_KINDS } from "./kind-names.ts";
 
 // Validation shared by the CLI and the operator UI/API when a source is created.
 
-export const sourceKindSchema = z.enum(["maskit", "edenai"]);
+export const sourceKindSchema = z.enum(SOURCE_KINDS, { error: `kind must be one of ${SOURCE_KINDS.join(", ")}` });
 
 export const slugSchema = z
   .string()

@@ -1,21 +1,24 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { createApiToken } from "../../lib/auth/api-tokens.ts";
 import { unlockSignIn } from "../../lib/auth/unlock-sign-in.ts";
-import { generateSecret } from "../../lib/sources/add-secret.ts";
-import { createSource, receiverPath } from "../../lib/sources/create-source.ts";
-import { sharedSecretSchema, slugSchema, sourceKindSchema } from "../../lib/sources/source-input.ts";
 import { addUser as addAuditedUser } from "../../lib/users/add-user.ts";
 import { addChannelCommand, listChannelsCommand, removeChannelCommand } from "./alert-commands.ts";
 import { checkBlobsCommand, migrateBlobsCommand } from "./blobs-commands.ts";
 import { addDestinationCommand, listDestinationsCommand, removeDestinationCommand, setDestinationCommand } from "./destination-commands.ts";
 import { readStdin } from "./read-stdin.ts";
+import { addCredentialCommand, addSourceCommand } from "./source-commands.ts";
 
 export const USAGE = `usage: npm run cli -- <command>
   user add --email E --role admin|viewer            password from standard input
   user unlock --email E                             forget failed sign-ins, lifting a lock
-  source add --kind maskit|edenai --slug S [--name N]
+  source add --kind maskit|edenai|standard-webhooks|github|stripe|hmac --slug S [--name N]
              [--secret-stdin | --generate] [--public-key-file F]
+             standard-webhooks, stripe: [--tolerance SECONDS]          (default 300)
+             hmac: --header H [--algorithm sha256|sha384|sha512|sha1] [--encoding hex|base64]
+                   [--prefix P] [--signed-string body|timestamp.body] [--timestamp-header H]
+                   [--tolerance SECONDS] [--dedupe-json-field F | --dedupe-header H]
+             public keys: edenai RSA PEM; standard-webhooks ed25519 (whpk_... or PEM)
+  credential add --source S (--secret-stdin | --generate | --public-key-file F) [--label L]
   token create --name N --role admin|viewer
   destination add --source S --url U [--name N]      prints the signing secret once, last line
   destination list
@@ -43,7 +46,9 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
     case "user unlock":
       return unlockUser(flags);
     case "source add":
-      return addSource(flags);
+      return addSourceCommand(flags, CLI_ACTOR, (message) => new UsageError(message));
+    case "credential add":
+      return addCredentialCommand(flags, CLI_ACTOR, (message) => new UsageError(message));
     case "token create":
       return createToken(flags);
     case "blobs migrate":
@@ -82,36 +87,6 @@ async function addUser(flags: Flags) {
 async function unlockUser(flags: Flags) {
   const user = await unlockSignIn({ email: required(flags, "email"), actor: CLI_ACTOR });
   console.log(`${user.email} can sign in again (${user.failuresCleared} failed sign-ins forgotten)`);
-}
-
-async function addSource(flags: Flags) {
-  const kind = sourceKindSchema.parse(flags.kind);
-  const slug = slugSchema.parse(required(flags, "slug"));
-  if (flags["secret-stdin"] && flags.generate) throw new UsageError("give either --secret-stdin or --generate, not both");
-  if (kind === "maskit" && flags["public-key-file"]) throw new UsageError("--public-key-file is for edenai sources");
-  if (kind === "edenai" && (flags["secret-stdin"] || flags.generate)) throw new UsageError("edenai sources use public keys, not shared secrets");
-  const publicKeyPems = typeof flags["public-key-file"] === "string" ? [await readFile(flags["public-key-file"], "utf8")] : [];
-
-  let secret: string | undefined;
-  if (flags.generate) secret = generateSecret();
-  else if (flags["secret-stdin"]) secret = sharedSecretSchema.parse(await readStdin({ prompt: "Shared secret: ", isSecret: true }));
-
-  const source = await createSource({
-    kind,
-    slug,
-    name: flags.name as string | undefined,
-    secret: secret ? Buffer.from(secret) : undefined,
-    publicKeyPems,
-    actor: CLI_ACTOR,
-  });
-  console.log(`source ${source.slug} (${source.kind}) created`);
-  if (kind === "maskit" && !secret) console.log("it has no secret yet: deliveries fail until one is added");
-  if (kind === "edenai") console.log(`trusted keys: Eden AI's published key${publicKeyPems.length ? ` and ${flags["public-key-file"]}` : ""}`);
-  console.log(`receiver: POST ${receiverPath(source.slug)}`);
-  if (flags.generate) {
-    console.log("shared secret (shown once, store it now):");
-    console.log(secret);
-  }
 }
 
 async function createToken(flags: Flags) {

@@ -16,6 +16,16 @@ export const USAGE = `usage: npm run send -- <command>
       also python-json-dumps, js-json-stringify, raw-body), signed with X-Edenai-Signature.
       --image embeds the JPEG/PNG as base64 in output.items[0].image (image generation).
       A --payload-file may use {n}, {batch} and {uuid} in its strings.
+  standard-webhooks --url URL (--secret-stdin | --key-file ED25519.pem) [--payload-file F | --image FILE]
+  github --url URL --secret-stdin [--payload-file F | --image FILE]
+  stripe --url URL --secret-stdin [--payload-file F | --image FILE]
+  hmac --url URL --secret-stdin --header H [--algorithm A] [--encoding hex|base64] [--prefix P]
+       [--signed-string body|timestamp.body] [--timestamp-header H]
+      JSON deliveries signed as each provider signs them (Standard Webhooks: v1 with the whsec_
+      secret and/or v1a with an ed25519 key from \`openssl genpkey -algorithm ed25519\`; Stripe: a
+      new evt_ id each; hmac: the same options as \`npm run cli -- source add --kind hmac\`).
+      --image embeds a JPEG/PNG as base64 in data.image; a --payload-file may use {n}, {batch}
+      and {uuid}. Also --count, --concurrency, --tamper, --wrong-secret.
   keygen --out PRIVATE.pem [--bits 2048|3072|4096]
       Writes a new RSA private key (PKCS#8, mode 0600), its public key (SPKI PEM) beside it
       (PRIVATE.pub.pem), and prints the public key, for:

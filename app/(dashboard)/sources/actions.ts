@@ -19,6 +19,8 @@ import { revokeCredential } from "@/lib/sources/revoke-credential.ts";
 import { rotateSecret } from "@/lib/sources/rotate-secret.ts";
 import { setSourceEnabled } from "@/lib/sources/set-source-enabled.ts";
 import { sharedSecretSchema, slugSchema, sourceKindSchema } from "@/lib/sources/source-input.ts";
+import { generateSecretFor, takesSecrets } from "@/lib/sources/source-kinds.ts";
+import { schemeOptionsFromForm } from "@/lib/sources/scheme-options-form.ts";
 
 // Every change to sources and credentials. Each action checks the operator's role itself (an
 // action is reachable by a direct POST; Next checks its Origin against Host), validates its
@@ -40,7 +42,7 @@ export interface OneTimeSecret {
 
 export interface CreateSourceState extends ActionState {
   /** Given back so the form, which React resets after an action, keeps what was typed. */
-  values: { kind: string; slug: string; name: string };
+  values: { kind: string; slug: string; name: string; options?: Record<string, string> };
   created?: { slug: string; name: string; secret: OneTimeSecret } | null;
 }
 
@@ -58,18 +60,24 @@ const labelSchema = z.string().trim().max(80, "A label has at most 80 characters
 const presetSchema = z.enum(OLD_SECRET_EXPIRY_PRESETS.map((preset) => preset.value) as [string, ...string[]], "Choose how long the old secret keeps working.");
 
 export async function createSourceAction(_previous: CreateSourceState, form: FormData): Promise<CreateSourceState> {
-  const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim() };
+  const options = Object.fromEntries(
+    [...form.entries()]
+      .filter(([field, value]) => field.startsWith("option.") && typeof value === "string")
+      .map(([field, value]) => [field.slice(7), value as string]),
+  );
+  const values = { kind: text(form, "kind"), slug: text(form, "slug").trim(), name: text(form, "name").trim(), options };
   const input = z
     .object({
-      kind: z.enum(sourceKindSchema.options, "Choose the kind of source: MaskIt or Eden AI."),
+      kind: z.enum(sourceKindSchema.options, "Choose the kind of source."),
       slug: slugSchema,
       name: z.string().max(100, "A name has at most 100 characters."),
     })
-    .safeParse(values);
+    .safeParse({ kind: values.kind, slug: values.slug, name: values.name });
   if (!input.success) return { error: firstIssue(input.error), values };
   // A generated secret exists in clear only here and in this action's one response.
-  const secret = input.data.kind === "maskit" && form.get("generateSecret") === "on" ? generateSecret() : null;
-  const result = await asAdmin((changedBy) => createSource({ ...changedBy, ...input.data, secret: secret ? Buffer.from(secret) : undefined }));
+  const secret = takesSecrets(input.data.kind) && form.get("generateSecret") === "on" ? generateSecretFor(input.data.kind, generateSecret) : null;
+  const schemeOptions = schemeOptionsFromForm(input.data.kind, form);
+  const result = await asAdmin((changedBy) => createSource({ ...changedBy, ...input.data, schemeOptions, secret: secret ? Buffer.from(secret) : undefined }));
   if (!result.ok) return { error: result.error, values };
   revalidatePath("/sources");
   const { credentials, ...source } = result.value;
@@ -166,7 +174,8 @@ export async function revokeCredentialAction(_previous: ActionState, form: FormD
 }
 
 export interface AddPublicKeyState extends ActionState {
-  added?: { label: string; bits: number; fingerprint: string } | null;
+  /** bits: RSA keys only; null for an ed25519 key. */
+  added?: { label: string; bits: number | null; fingerprint: string } | null;
 }
 
 export async function addPublicKeyAction(_previous: AddPublicKeyState, form: FormData): Promise<AddPublicKeyState> {

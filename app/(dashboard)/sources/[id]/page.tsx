@@ -19,7 +19,10 @@ import { describeSourceDeletion } from "@/lib/sources/describe-source-deletion.t
 import { getSource } from "@/lib/sources/get-source.ts";
 import { listCredentials } from "@/lib/sources/list-credentials.ts";
 import { receiverUrl } from "@/lib/sources/receiver-url.ts";
+import { KIND_TITLES, SIGNATURE_HEADER_OF_KIND } from "@/lib/sources/kind-names.ts";
 import { slugSchema } from "@/lib/sources/source-input.ts";
+import { parseKindOptions, publicKeyTypeOf, takesSecrets } from "@/lib/sources/source-kinds.ts";
+import { SchemeOptionsList } from "@/components/sources/scheme-options-list.tsx";
 import { requestOrigin } from "../request-origin.ts";
 
 export const metadata: Metadata = { title: "Source" };
@@ -42,7 +45,11 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
     listDestinations({ sourceId: source.id }),
   ]);
   const hasActiveCredential = credentials.some((credential) => isVerifying(credential.status));
-  const signatureHeader = source.kind === "maskit" ? "X-Signature" : "X-Edenai-Signature";
+  // Stored options were validated on creation; parsing again fills in the defaults shown.
+  const schemeOptions = parseKindOptions(source.kind, source.schemeOptions);
+  const signatureHeader = source.kind === "hmac" ? String(schemeOptions.header) : SIGNATURE_HEADER_OF_KIND[source.kind];
+  const hasSecrets = takesSecrets(source.kind);
+  const keyType = publicKeyTypeOf(source.kind);
 
   return (
     <div className="space-y-8">
@@ -82,6 +89,15 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
         </div>
       </dl>
 
+      {Object.keys(schemeOptions).length > 0 && (
+        <section aria-labelledby="options-heading" className="space-y-2">
+          <h2 id="options-heading" className="text-base font-semibold">
+            {KIND_TITLES[source.kind]} signing options
+          </h2>
+          <SchemeOptionsList options={schemeOptions} />
+        </section>
+      )}
+
       {!source.enabled && (
         <p className="rounded-md border border-slate-200 bg-slate-100 px-3 py-2 text-sm text-slate-700">
           This source is disabled: deliveries are answered 404 and not recorded.
@@ -89,7 +105,7 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
       )}
       {!hasActiveCredential && (
         <p role="status" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          No active credential: every delivery fails with 401 until you add a {source.kind === "maskit" ? "secret" : "public key"}.
+          No active credential: every delivery fails with 401 until you add a {hasSecrets ? "secret" : "public key"}.
         </p>
       )}
 
@@ -99,18 +115,26 @@ export default async function SourcePage({ params }: { params: Promise<{ id: str
             Credentials
           </h2>
           <p className="mt-1 text-sm text-slate-500">
-            {source.kind === "maskit"
-              ? "Shared secrets that sign this source's deliveries. Any active one verifies; after a rotation both work until the old one expires."
-              : "RSA public keys whose signatures this source accepts. Any active one verifies."}
+            {source.kind === "edenai"
+              ? "RSA public keys whose signatures this source accepts. Any active one verifies."
+              : `Shared secrets${keyType === "ed25519" ? " (and ed25519 public keys, for v1a signatures)" : ""} that sign this source's deliveries. Any active one verifies; after a rotation both work until the old one expires.`}
           </p>
         </div>
         <CredentialsTable credentials={credentials} now={now} canManage={isAdmin} />
         {isAdmin && (
           <section aria-labelledby="add-credential-heading" className="max-w-2xl rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
             <h3 id="add-credential-heading" className="mb-3 text-sm font-semibold">
-              {source.kind === "maskit" ? "Add a secret" : "Add a public key"}
+              {hasSecrets ? "Add a secret" : "Add a public key"}
             </h3>
-            {source.kind === "maskit" ? <AddSecretForm sourceId={source.id} /> : <AddPublicKeyForm sourceId={source.id} />}
+            {hasSecrets ? <AddSecretForm sourceId={source.id} /> : <AddPublicKeyForm sourceId={source.id} keyType="rsa" />}
+          </section>
+        )}
+        {isAdmin && hasSecrets && keyType === "ed25519" && (
+          <section aria-labelledby="add-key-heading" className="max-w-2xl rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
+            <h3 id="add-key-heading" className="mb-3 text-sm font-semibold">
+              Add an ed25519 public key (v1a)
+            </h3>
+            <AddPublicKeyForm sourceId={source.id} keyType="ed25519" />
           </section>
         )}
       </section>

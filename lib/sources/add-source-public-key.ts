@@ -1,6 +1,6 @@
 import { recordAudit } from "../audit/record-audit.ts";
 import { getPrisma } from "../db.ts";
-import { parseRsaPublicKey, type RsaPublicKeyInfo } from "../schemes/edenai/rsa-public-key.ts";
+import { parseRsaPublicKey } from "../schemes/edenai/rsa-public-key.ts";
 import { parseEd25519PublicKey } from "../schemes/standard-webhooks/keys.ts";
 import { addEd25519PublicKey, addPublicKey } from "./add-public-key.ts";
 import type { ChangedBy } from "./changed-by.ts";

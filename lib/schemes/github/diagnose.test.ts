@@ -10,7 +10,7 @@ import { githubScheme as scheme } from "./scheme.ts";
 // test asserts finding codes.
 
 const NOW = 1_764_670_000;
-const SECRET = "whsec_" + Buffer.alloc(24, 9).toString("base64url");
+const SECRET = `whsec_${Buffer.alloc(24, 9).toString("base64url")}`;
 const BODY = Buffer.from('{\n  "action": "opened",\n  "number": 7\n}\n');
 
 async function signed(options: { secret?: string; signedBody?: Buffer; header?: (value: string) => string } = {}): Promise<SignedRequest> {

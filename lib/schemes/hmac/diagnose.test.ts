@@ -61,7 +61,7 @@ describe("hmac diagnosis", () => {
         secretCredential("old", SECRET, "expired"),
       ]),
     ).toEqual(["trailing_newline_added"]);
-    const whsec = "whsec_" + Buffer.alloc(32, 3).toString("base64");
+    const whsec = `whsec_${Buffer.alloc(32, 3).toString("base64")}`;
     expect(diagnose({ header: "X-Sig" }, { "x-sig": mac("sha256", BODY, Buffer.alloc(32, 3)).toString("hex") }, [secretCredential("w", whsec)])).toEqual([
       "secret_whsec_decoded",
     ]);

@@ -77,7 +77,7 @@ describe("standard-webhooks diagnosis", () => {
   });
 
   it("says unknown secret, missing or malformed header, no credentials", () => {
-    expect(diagnose(signed({ key: new Webhook("whsec_" + Buffer.alloc(32, 7).toString("base64")) }))).toEqual(["unknown_secret"]);
+    expect(diagnose(signed({ key: new Webhook(`whsec_${Buffer.alloc(32, 7).toString("base64")}`) }))).toEqual(["unknown_secret"]);
     const noSignature = signed();
     noSignature.headers.delete("webhook-signature");
     expect(diagnose(noSignature)).toEqual(["missing_header"]);

@@ -47,7 +47,7 @@ export function parseEd25519PublicKey(text: string): Ed25519PublicKeyInfo {
   let key: KeyObject;
   if (value.startsWith(PUBLIC_KEY_PREFIX)) {
     const raw = decodeBase64(value.slice(PUBLIC_KEY_PREFIX.length));
-    if (!raw || raw.length !== 32) throw new PublicKeyFormatError("a whpk_ key must be base64 of 32 bytes (an ed25519 public key)");
+    if (raw?.length !== 32) throw new PublicKeyFormatError("a whpk_ key must be base64 of 32 bytes (an ed25519 public key)");
     key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: "der", type: "spki" });
   } else if (value.includes("-----BEGIN")) {
     try {

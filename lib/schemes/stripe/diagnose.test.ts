@@ -12,7 +12,7 @@ import { stripeScheme as scheme } from "./scheme.ts";
 
 const stripe = new Stripe("sk_test_diagnosis");
 const NOW = 1_764_670_000;
-const SECRET = "whsec_" + Buffer.alloc(32, 5).toString("base64");
+const SECRET = `whsec_${Buffer.alloc(32, 5).toString("base64")}`;
 const EVENT = { id: "evt_1", object: "event", data: { object: { id: "pi_1", amount: 2000 } } };
 const BODY = Buffer.from(JSON.stringify(EVENT, null, 2));
 

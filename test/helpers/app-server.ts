@@ -17,6 +17,14 @@ export interface AppServer {
   kill(): Promise<number[]>;
 }
 
+// Apps still running when the test process ends (a test that timed out while one was starting
+// never got it back to stop) are stopped with it: an orphan would hold CPU and ports for the
+// rest of the run. SIGTERM, which tsx hands on to `npm start`'s launcher, stops the whole tree.
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGTERM");
+});
+
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
   let output = "";
@@ -24,6 +32,8 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -91,7 +91,8 @@ describe("kill -9 between a blob's put and its commit", () => {
       BLOB_SWEEP_INTERVAL_SECONDS: "1",
     });
     await waitFor(() => !existsSync(blobFile(sha256(orphanImage))), "the sweep to remove the orphan", 60_000);
-    expect(app.output()).toMatch(/blob sweep: removed 1 unreferenced blobs/);
+    // The sweep says so once it is done, a moment after the file went.
+    await waitFor(() => /blob sweep: removed 1 unreferenced blobs/.test(app.output()), "the sweep to report it");
 
     // The referenced blob is still there and served byte-exact.
     expect(existsSync(blobFile(sha256(keptImage)))).toBe(true);

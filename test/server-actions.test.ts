@@ -42,6 +42,7 @@ const REVIEWED_ACTIONS = new Set([
   ...["replayDeliveryAction", "replayFilteredAction"].map((name) => `app/(dashboard)/deliveries/replay-actions.ts#${name}`),
   "app/(dashboard)/overview/actions.ts#setSilenceAlertAction",
   "app/(dashboard)/settings/actions.ts#saveRetentionAction",
+  "app/(dashboard)/settings/actions.ts#saveQuarantineQuotaAction",
   ...["addChannelAction", "removeChannelAction", "sendTestAlertAction", "addRuleAction", "removeRuleAction"].map(
     (name) => `app/(dashboard)/alerts/actions.ts#${name}`,
   ),
@@ -124,6 +125,7 @@ beforeAll(async () => {
     quarantineDays: "1",
     imageMode: "days",
     imageDays: "1",
+    quotaMib: "1",
   };
 });
 

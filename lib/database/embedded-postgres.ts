@@ -154,7 +154,9 @@ function isPortFree(port: number): Promise<boolean> {
  * happens on a busy machine and in every container restart, the installation cannot start
  * again by itself. Every PostgreSQL process works in its data directory, so when no process on
  * the machine has its working directory there, nothing of the old cluster survives and the
- * file is stale. Linux only (/proc); elsewhere PostgreSQL's own check stands.
+ * file is stale, and so are the lock files of its Unix socket (`.s.PGSQL.<port>.lock`, in the
+ * cluster's folder), which PostgreSQL checks the same way. Linux only (/proc); elsewhere
+ * PostgreSQL's own check stands.
  */
 async function removeStaleLockFile(clusterDir: string, log: (message: string) => void): Promise<void> {
   const lockFile = path.join(clusterDir, "postmaster.pid");
@@ -167,6 +169,7 @@ async function removeStaleLockFile(clusterDir: string, log: (message: string) =>
   }
   log(`removing the stale ${lockFile}: no process of the cluster is running (it was not stopped cleanly)`);
   await rm(lockFile, { force: true });
+  for (const name of await readdir(clusterDir)) if (/^\.s\.PGSQL\.\d+(\.lock)?$/.test(name)) await rm(path.join(clusterDir, name), { force: true });
 }
 
 function quietLog(_message: string): void {}

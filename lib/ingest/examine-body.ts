@@ -170,7 +170,7 @@ async function asImage(file: FilePart): Promise<IncomingImage | null> {
 
 function signatureRefused(refusal: Refusal, hint: string | null): Examined {
   const answered = refusal.code === "no_match" || refusal.code === "no_credentials" ? SIGNATURE_MISMATCH_ANSWER : refusal.message;
-  return { accepted: false, status: "failed", httpStatus: 401, reason: hint ? `${refusal.message}; ${hint}` : refusal.message, answered, credential: null };
+  return { accepted: false, status: "failed", httpStatus: 401, reason: hint ? `${hint}; ${refusal.message}` : refusal.message, answered, credential: null };
 }
 
 function rejected(httpStatus: number, reason: string, credential: CredentialRef | null = null): Examined & { accepted: false } {

@@ -14,8 +14,17 @@ type Handler = (request: http.IncomingMessage, response: http.ServerResponse) =>
 
 const SHUTDOWN_GRACE_MS = 8_000;
 
+/**
+ * How long an idle keep-alive connection stays open. Node's 5 s is shorter than the idle timeout
+ * of the proxies and load balancers that commonly stand in front (60 s for AWS's, nginx's
+ * upstream keepalive_timeout alike): the server would close connections they still count as
+ * open, and the next request sent down one fails (a 502 there; EPIPE for a client whose event
+ * loop was busy when the close came). Longer than theirs, the client side always closes first.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export function createFrontServer(handleDashboard: Handler, options: { isDev?: boolean } = {}): http.Server {
-  return http.createServer((request, response) => {
+  return http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, (request, response) => {
     // Before anything writes: pages, APIs, images and the receiver's answers alike.
     applySecurityHeaders(request, response, options);
     const slug = webhookSlug(request.url ?? "/");

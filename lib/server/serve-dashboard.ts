@@ -7,14 +7,15 @@ import next from "next";
 import { startForwarding, stopForwarding } from "../forwarding/start-forwarding.ts";
 import { getConfig } from "../config.ts";
 import { warmJsonPool } from "../json-analysis/json-pool.ts";
-import { exitOnStartFailure, listen, stopOnSignals } from "./front-server.ts";
+import { exitOnStartFailure, KEEP_ALIVE_TIMEOUT_MS, listen, stopOnSignals } from "./front-server.ts";
 
 async function main(): Promise<void> {
   // The public port, as in a single process: Next checks server actions' Origin against it.
   const app = next({ dev: false, dir: process.cwd(), port: getConfig().PORT });
   await app.prepare();
   await warmJsonPool(); // the inspector's diagnosis of JSON bodies runs in it
-  const server = http.createServer(app.getRequestHandler());
+  // The receiver's proxy keeps connections to here open: they must not be closed under it.
+  const server = http.createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, app.getRequestHandler());
   stopOnSignals(server, async () => {
     await app.close().catch(() => {});
     await stopForwarding();

@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "./helpers/app-server.ts";
+import { descendants } from "./helpers/process-tree.ts";
 
 // `npm start` as a supervisor runs it (issue 15, item 11): the real npm, a signal to one process
 // of its tree, and /proc to see what is left. Every process must be gone, the embedded
@@ -128,23 +129,6 @@ async function npmStart(): Promise<Launched> {
     socket.once("error", (error) => reject(new Error(`"serving on" was printed before the port listened: ${error.message}`)));
   });
   return launched;
-}
-
-function descendants(root: number): number[] {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command name is in parentheses and may hold spaces: fields after it are fixed.
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
-  return tree;
 }
 
 function processRunning(pids: number[], fragment: string): number {

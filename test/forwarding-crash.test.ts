@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPool } from "@/lib/db.ts";
@@ -8,6 +7,7 @@ import { startDestinationServer, type DestinationServer } from "./helpers/destin
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
+import { killTree } from "./helpers/process-tree.ts";
 
 // At least once across a crash: the app is killed with SIGKILL while forwards wait and while
 // attempts are in flight (the destination holds them unanswered); after a new `npm start` every
@@ -53,7 +53,7 @@ describe("forwarding across a crash", () => {
       ids.push((await answer.json()).id);
     }
     await hold.waitForHeld(8); // the per-destination limit: 8 in flight, the rest waiting
-    killTree(env.app.pid);
+    await killTree(env.app.pid);
     env.app.stop = async () => {}; // nothing left to stop
 
     // Then the receiving system is back, at a new address.
@@ -102,18 +102,4 @@ async function startHoldingServer() {
         server.close(() => resolve());
       }),
   };
-}
-
-/** SIGKILL to the launcher and everything under it, deepest first, as a crash would. */
-function killTree(pid: number) {
-  for (const child of childrenOf(pid)) killTree(child);
-  process.kill(pid, "SIGKILL");
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return (execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).match(/\d+/g) ?? []).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when there are none
-  }
 }

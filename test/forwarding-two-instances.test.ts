@@ -9,6 +9,7 @@ import { signMaskitDelivery } from "@/lib/senders/sign-maskit.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
+import { descendants, killTree } from "./helpers/process-tree.ts";
 
 // Two app instances on one database, both running forwarding workers. The destination holds
 // the first request open; the instance whose worker sent it (found by the request's source
@@ -60,16 +61,16 @@ describe("forwarding with two instances", () => {
     const held = await holding.waitForRequest(0);
     const senderPid = held.senderPid;
     const instances = [env.app, second];
-    const sender = instances.find((instance) => treeOf(instance.pid).includes(senderPid));
+    const sender = instances.find((instance) => descendants(instance.pid).includes(senderPid));
     expect(sender, `pid ${senderPid} belongs to neither instance`).toBeDefined();
     const survivor = instances.find((instance) => instance !== sender)!;
-    killTree(sender!.pid);
+    await killTree(sender!.pid);
     sender!.stop = async () => {}; // nothing left to stop
     const killedAt = Date.now();
 
     const retried = await holding.waitForRequest(1, 30_000);
     expect(retried.webhookId).toBe(id);
-    expect(treeOf(survivor.pid)).toContain(retried.senderPid);
+    expect(descendants(survivor.pid)).toContain(retried.senderPid);
     const deadline = Date.now() + 10_000;
     let state = "";
     while (state !== "delivered" && Date.now() < deadline) {
@@ -128,22 +129,4 @@ function processOfLocalPort(port: number): number {
   const pid = /pid=(\d+)/.exec(lines)?.[1];
   if (!pid) throw new Error(`no process holds local port ${port}: ${lines}`);
   return Number(pid);
-}
-
-function treeOf(pid: number): number[] {
-  return [pid, ...childrenOf(pid).flatMap(treeOf)];
-}
-
-/** SIGKILL to the launcher and everything under it, deepest first, as a crash would. */
-function killTree(pid: number) {
-  for (const child of childrenOf(pid)) killTree(child);
-  process.kill(pid, "SIGKILL");
-}
-
-function childrenOf(pid: number): number[] {
-  try {
-    return (execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).match(/\d+/g) ?? []).map(Number);
-  } catch {
-    return [];
-  }
 }

@@ -6,13 +6,12 @@ import { promisify } from "node:util";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/database/embedded-postgres.ts";
 import { applyMigrations } from "@/lib/database/migrate.ts";
 import { freePort } from "./app-server.ts";
+import { CLUSTER_TEMPLATE_VARIABLE } from "./cluster-template-variable.ts";
 
 // A real, private PostgreSQL for one test file: an embedded cluster in a temporary folder,
 // migrated like the app migrates it. Tests may stop and restart it to simulate an outage.
 // The cluster is a copy of one made and migrated once per run (test/global-setup.ts): a copy
 // and a start take a fraction of the second that initdb takes, for every file that needs one.
-
-export const CLUSTER_TEMPLATE_VARIABLE = "WEBHOOK_INBOX_TEST_CLUSTER";
 
 export interface TestDatabase {
   url: string;

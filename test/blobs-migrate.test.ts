@@ -11,6 +11,7 @@ import { readBlobBuffer } from "@/lib/storage/read-blob.ts";
 import { s3StoreFromEnv } from "@/lib/storage/s3-store.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { cliRunner } from "./helpers/cli-runner.ts";
+import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
 import { killTree } from "./helpers/process-tree.ts";
@@ -31,6 +32,7 @@ const images = new Map<string, Buffer>(); // metadata -> image bytes
 
 beforeAll(async () => {
   populated = await newDataDir();
+  await copyClusterTemplate(populated); // migrated already: no initdb
   const app = await startAppServer(baseEnv(populated));
   try {
     const { cli } = cliRunner(() => populated);

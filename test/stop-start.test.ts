@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverBundle } from "../scripts/lib/build-servers.ts";
 import { freePort } from "./helpers/app-server.ts";
+import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { descendants } from "./helpers/process-tree.ts";
 
 // `npm start` as a supervisor runs it (issue 15, item 11): the real npm, a signal to one process
@@ -18,6 +19,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-stop-"));
   await chmod(dataDir, 0o755);
+  await copyClusterTemplate(dataDir); // an embedded cluster migrated already: no initdb
 });
 
 afterAll(async () => {

@@ -13,22 +13,25 @@ import { build } from "esbuild";
 const DIST_DIR = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next");
 const BUNDLE_DIR = path.join(DIST_DIR, "servers");
 
-/** The server processes' entry points, by the name scripts/start.ts knows them under. */
+/** The entry points, by the name scripts/start.ts knows them under: two processes and the JSON worker thread. */
 export const SERVER_ENTRIES = {
   receiver: "lib/server/serve-receiver.ts",
   dashboard: "lib/server/serve-dashboard.ts",
+  jsonWorker: "lib/json-analysis/json-worker-bundled.ts",
 } as const;
 
 export type ServerName = keyof typeof SERVER_ENTRIES;
 
-/** The bundle a server process runs: `.next/servers/serve-receiver.mjs` and so on. */
+/** The bundle of an entry point: `.next/servers/serve-receiver.mjs` and so on. */
 export function serverBundle(name: ServerName): string {
-  return path.join(BUNDLE_DIR, `${path.basename(SERVER_ENTRIES[name], ".ts")}.mjs`);
+  return path.join(BUNDLE_DIR, `${bundleName(name)}.mjs`);
 }
+
+const bundleName = (name: ServerName) => path.basename(SERVER_ENTRIES[name], ".ts");
 
 export async function buildServerBundles(): Promise<void> {
   await build({
-    entryPoints: Object.values(SERVER_ENTRIES),
+    entryPoints: Object.keys(SERVER_ENTRIES).map((name) => ({ in: SERVER_ENTRIES[name as ServerName], out: bundleName(name as ServerName) })),
     outdir: BUNDLE_DIR,
     outExtension: { ".js": ".mjs" },
     bundle: true,

@@ -12,7 +12,15 @@ import { buildServerBundles } from "./build-servers.ts";
 const ROOT = process.cwd();
 const STAMP_FILE = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next", "webhook-inbox-source.stamp");
 const SOURCE_DIRS = ["app", "components", "lib"];
-const SOURCE_FILES = ["instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const SOURCE_FILES = [
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+  "scripts/lib/build-servers.ts",
+];
 
 export async function ensureBuilt(log: (message: string) => void = console.log): Promise<void> {
   const stamp = await sourceStamp();

@@ -139,17 +139,17 @@ async function shutDown(message: string, code: number): Promise<void> {
  * in is a one-time link, printed here to the operator.
  */
 async function checkInstallation(port: number): Promise<void> {
-  const { issueSetupTokenIfNeeded } = await import("../lib/auth/setup-token.ts");
-  const { closeDatabase } = await import("../lib/db.ts");
+  const { issueSetupTokenIfNeeded } = await import("../lib/auth/issue-setup-token.ts");
+  const { closePool, getPool } = await import("../lib/database/pool.ts");
   const { closeBlobStore, getBlobWriter } = await import("../lib/storage/configured-store.ts");
   try {
     const { record } = await getBlobWriter();
     log(`blob store: ${record.driver} (${record.identity})`);
-    const token = await issueSetupTokenIfNeeded();
+    const token = await issueSetupTokenIfNeeded(getPool());
     if (token) log(`no administrator yet: create the first one at http://localhost:${port}/setup?token=${token} (valid 24 hours, once)`);
   } finally {
     await closeBlobStore();
-    await closeDatabase();
+    await closePool();
   }
 }
 

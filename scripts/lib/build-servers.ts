@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { build } from "esbuild";
 
@@ -30,6 +31,7 @@ export function serverBundle(name: ServerName): string {
 const bundleName = (name: ServerName) => path.basename(SERVER_ENTRIES[name], ".ts");
 
 export async function buildServerBundles(): Promise<void> {
+  await rm(BUNDLE_DIR, { recursive: true, force: true }); // no chunks of an earlier build
   await build({
     entryPoints: Object.keys(SERVER_ENTRIES).map((name) => ({ in: SERVER_ENTRIES[name as ServerName], out: bundleName(name as ServerName) })),
     outdir: BUNDLE_DIR,
@@ -39,6 +41,9 @@ export async function buildServerBundles(): Promise<void> {
     format: "esm",
     target: "node20",
     packages: "external",
+    // Shared code in chunks, and a dynamic import() stays lazy: without splitting, esbuild hoists
+    // the packages a lazily imported module needs (the AWS SDK of the S3 store) to the top.
+    splitting: true,
     sourcemap: "linked",
     logLevel: "warning",
   });

@@ -8,8 +8,12 @@ describe("DestinationSlots", () => {
     const first = (await slots.acquire("a"))!;
     const second = (await slots.acquire("a"))!;
     const order: string[] = [];
-    const third = slots.acquire("a").then((release) => (order.push("third"), release));
-    const fourth = slots.acquire("a").then((release) => (order.push("fourth"), release));
+    const granted = (name: string) => (release: unknown) => {
+      order.push(name);
+      return release;
+    };
+    const third = slots.acquire("a").then(granted("third"));
+    const fourth = slots.acquire("a").then(granted("fourth"));
     expect(slots.stateOf("a")).toEqual({ running: 2, waiting: 2 });
     first();
     first(); // a second release frees nothing more

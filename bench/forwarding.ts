@@ -2,6 +2,9 @@
 //   1. Ingest at concurrency 16 to a source with one fast local destination against a source
 //      with none, in interleaved rounds: deliveries/s each way, and the forwarding lag from each
 //      delivery's 200 to the destination's receipt (p50/p95/p99).
+//      Also the CPU time each delivery costs, off and on (the app's tree: receiver, dashboard with
+//      the forwarding workers, PostgreSQL; and the destination's process), which the machine's
+//      other load does not skew the way it skews throughput.
 //   2. A destination that is down (paused, as after its failures): ingest meanwhile, the backlog,
 //      and how fast it drains once resumed.
 // Usage: npx tsx bench/forwarding.ts [--count 400] [--rounds 3]
@@ -19,6 +22,7 @@ import { startAppServer } from "../test/helpers/app-server.ts";
 import { createInterface } from "node:readline";
 import { makeJpeg } from "../test/helpers/images.ts";
 import { median, percentile, untilMachineSettles } from "./lib/load.ts";
+import { treeCpuMs } from "./lib/process-cpu.ts";
 
 const { values } = parseArgs({ options: { count: { type: "string", default: "400" }, rounds: { type: "string", default: "3" } } });
 const COUNT = Number(values.count);
@@ -63,15 +67,19 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 try {
   const on: Array<{ perSecond: number; lag: number[] }> = [];
   const off: number[] = [];
+  const cpu = { on: [] as Cpu[], off: [] as Cpu[] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const slug of round % 2 === 0 ? ["on", "off"] : ["off", "on"]) {
       await untilMachineSettles();
+      const before = cpuNow();
       const result = await ingest(slug, slug === "on" ? secret : secretOff);
       if (slug === "off") off.push(result.perSecond);
       else {
         await waitUntil(() => result.answered.every(([id]) => receivedAt.has(id)), 60_000);
         on.push({ perSecond: result.perSecond, lag: result.answered.map(([id, at]) => receivedAt.get(id)! - at) });
       }
+      const after = cpuNow();
+      cpu[slug as "on" | "off"].push({ app: (after.app - before.app) / COUNT, destination: (after.destination - before.destination) / COUNT });
     }
   }
   const lag = on.flatMap((round) => round.lag).sort((a, b) => a - b);
@@ -83,6 +91,10 @@ try {
   console.log(`  ratio on/off:   ${(median(on.map((round) => round.perSecond)) / median(off)).toFixed(2)}`);
   console.log(
     `  forwarding lag, 200 to the destination's receipt, ${lag.length} deliveries: p50 ${percentile(lag, 0.5).toFixed(1)} ms, p95 ${percentile(lag, 0.95).toFixed(1)} ms, p99 ${percentile(lag, 0.99).toFixed(1)} ms`,
+  );
+  const cpuOf = (rounds: Cpu[], key: keyof Cpu) => median(rounds.map((round) => round[key])).toFixed(2);
+  console.log(
+    `  CPU per delivery (median of rounds): app off ${cpuOf(cpu.off, "app")} ms, on ${cpuOf(cpu.on, "app")} ms (forwarding included); destination ${cpuOf(cpu.on, "destination")} ms`,
   );
 
   // A destination that is down: paused, as after FORWARD_AUTO_PAUSE_FAILURES failures, then back.
@@ -139,6 +151,16 @@ function post(pathname: string, request: { body: Buffer; headers: Record<string,
     outgoing.on("error", () => resolve({ status: 0, id: "" }));
     outgoing.end(request.body);
   });
+}
+
+interface Cpu {
+  app: number;
+  destination: number;
+}
+
+/** CPU ms so far of the app's tree (launcher, receiver, dashboard, embedded PostgreSQL) and of the destination. */
+function cpuNow(): Cpu {
+  return { app: treeCpuMs(app.pid), destination: treeCpuMs(destinationProcess.pid!) };
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number) {

@@ -23,6 +23,8 @@ import { createInterface } from "node:readline";
 import { makeJpeg } from "../test/helpers/images.ts";
 import { median, percentile, untilMachineSettles } from "./lib/load.ts";
 import { treeCpuMs } from "./lib/process-cpu.ts";
+import { descendants } from "./lib/process-memory.ts";
+import { readFileSync } from "node:fs";
 
 const { values } = parseArgs({ options: { count: { type: "string", default: "400" }, rounds: { type: "string", default: "3" } } });
 const COUNT = Number(values.count);
@@ -79,7 +81,7 @@ try {
         on.push({ perSecond: result.perSecond, lag: result.answered.map(([id, at]) => receivedAt.get(id)! - at) });
       }
       const after = cpuNow();
-      cpu[slug as "on" | "off"].push({ app: (after.app - before.app) / COUNT, destination: (after.destination - before.destination) / COUNT });
+      cpu[slug as "on" | "off"].push(perDelivery(before, after));
     }
   }
   const lag = on.flatMap((round) => round.lag).sort((a, b) => a - b);
@@ -92,10 +94,9 @@ try {
   console.log(
     `  forwarding lag, 200 to the destination's receipt, ${lag.length} deliveries: p50 ${percentile(lag, 0.5).toFixed(1)} ms, p95 ${percentile(lag, 0.95).toFixed(1)} ms, p99 ${percentile(lag, 0.99).toFixed(1)} ms`,
   );
-  const cpuOf = (rounds: Cpu[], key: keyof Cpu) => median(rounds.map((round) => round[key])).toFixed(2);
-  console.log(
-    `  CPU per delivery (median of rounds): app off ${cpuOf(cpu.off, "app")} ms, on ${cpuOf(cpu.on, "app")} ms (forwarding included); destination ${cpuOf(cpu.on, "destination")} ms`,
-  );
+  const cpuOf = (rounds: Cpu[]) =>
+    (Object.keys(rounds[0]) as Array<keyof Cpu>).map((key) => `${key} ${median(rounds.map((round) => round[key])).toFixed(2)}`).join(", ");
+  console.log(`  CPU ms per delivery (medians): off: ${cpuOf(cpu.off)}\n                                 on:  ${cpuOf(cpu.on)}`);
 
   // A destination that is down: paused, as after FORWARD_AUTO_PAUSE_FAILURES failures, then back.
   cli(["destination", "pause", "--id", downId]);
@@ -155,12 +156,35 @@ function post(pathname: string, request: { body: Buffer; headers: Record<string,
 
 interface Cpu {
   app: number;
+  receiver: number;
+  dashboard: number;
+  postgres: number;
   destination: number;
 }
 
-/** CPU ms so far of the app's tree (launcher, receiver, dashboard, embedded PostgreSQL) and of the destination. */
+/** CPU ms so far: the app's whole tree (launcher, receiver, dashboard, embedded PostgreSQL), those three apart, and the destination. */
 function cpuNow(): Cpu {
-  return { app: treeCpuMs(app.pid), destination: treeCpuMs(destinationProcess.pid!) };
+  const pidOf = (pattern: RegExp) => descendants(app.pid).find((pid) => pattern.test(commandOf(pid))) ?? 0;
+  const tree = (pid: number) => (pid ? treeCpuMs(pid) : 0);
+  return {
+    app: treeCpuMs(app.pid),
+    receiver: tree(pidOf(/serve-receiver/)),
+    dashboard: tree(pidOf(/serve-dashboard/)),
+    postgres: tree(pidOf(/postgres.*-D/)),
+    destination: treeCpuMs(destinationProcess.pid!),
+  };
+}
+
+function perDelivery(before: Cpu, after: Cpu): Cpu {
+  return Object.fromEntries(Object.keys(before).map((key) => [key, (after[key as keyof Cpu] - before[key as keyof Cpu]) / COUNT])) as unknown as Cpu;
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number) {

@@ -1,10 +1,10 @@
 import { isUtf8 } from "node:buffer";
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
-import { buildMultipart } from "../senders/multipart-body.ts";
+import { closingDelimiter, partHead, randomBoundary } from "../senders/multipart-body.ts";
 import type { BlobStore } from "../storage/blob-store.ts";
 import { readBlobBuffer } from "../storage/read-blob.ts";
-import type { ForwardRequest } from "./send-forward.ts";
+import type { BufferedParts, ForwardRequest } from "./send-forward.ts";
 import { streamMaskitMultipart } from "./streamed-multipart.ts";
 
 // What a destination receives: the delivery in its provider's own shape, rebuilt from what is
@@ -70,20 +70,34 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
     return { url, headers: forwardHeaders(delivery, streamed.contentType, now, `v1,${streamed.mac}`), body: streamed.body };
   }
   const bytes = await readBlobBuffer(store, delivery.blobSha256);
-  let body: Buffer;
-  let contentType: string;
   if (delivery.kind === "edenai") {
-    body = bytes;
-    contentType = delivery.contentType ?? "application/json";
-  } else {
-    const multipart = buildMultipart([
-      { name: "metadata", value: delivery.metadata ?? "" },
-      { name: "maskedImage", filename: delivery.fileName ?? "image", contentType: delivery.imageMimeType ?? "application/octet-stream", data: bytes },
-    ]);
-    body = multipart.body;
-    contentType = multipart.contentType;
+    const contentType = delivery.contentType ?? "application/json";
+    return { url, headers: forwardHeaders(delivery, contentType, now, signBody(secret, delivery.id, now, bytes)), body: bytes };
   }
-  return { url, headers: forwardHeaders(delivery, contentType, now, signBody(secret, delivery.id, now, body)), body };
+  const multipart = maskitParts(delivery, bytes);
+  const mac = createHmac("sha256", signingKey(secret)).update(`${delivery.id}.${unixSeconds(now)}.`);
+  for (const part of multipart.parts) mac.update(part);
+  return { url, headers: forwardHeaders(delivery, multipart.contentType, now, `v1,${mac.digest("base64")}`), body: multipart };
+}
+
+/**
+ * The MaskIt body in three parts (what comes before the image, the image, what follows), laid
+ * out as lib/senders/multipart-body.ts builds it, but never joined: the image is sent and
+ * signed from the buffer it was read into. A binary body, so signed over its exact bytes (see signBody).
+ */
+function maskitParts(delivery: StoredDelivery, image: Buffer): BufferedParts & { contentType: string } {
+  const metadata = Buffer.from(delivery.metadata ?? "", "utf8");
+  let boundary = randomBoundary();
+  // Chosen again in the unlikely case it occurs in a part: the receiver would cut the part there.
+  while (metadata.includes(`--${boundary}`) || image.includes(`--${boundary}`)) boundary = randomBoundary();
+  const head = Buffer.concat([
+    partHead({ name: "metadata" }, boundary),
+    metadata,
+    Buffer.from("\r\n"),
+    partHead({ name: "maskedImage", filename: delivery.fileName ?? "image", contentType: delivery.imageMimeType ?? "application/octet-stream" }, boundary),
+  ]);
+  const tail = Buffer.concat([Buffer.from("\r\n"), closingDelimiter(boundary)]);
+  return { parts: [head, image, tail], length: head.length + image.length + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
 function forwardHeaders(delivery: StoredDelivery, contentType: string, now: Date, signature: string): Record<string, string> {

@@ -5,12 +5,17 @@ import { FORWARD_TASK } from "./forward-job.ts";
 // by re-verification's promotion), in the same transaction: one statement writes a `forwards`
 // row for each (delivery, destination of its source) and adds one graphile-worker job per
 // enabled destination. A source without destinations costs one index probe that returns no
-// rows, and no job. Paused destinations get their rows too: resuming sends what waited.
+// rows, and no job: add_jobs is not called at all for an empty set (called with NULL, it still
+// sent its 'jobs:insert' notification, which woke a worker to look for a job in vain after
+// every batch). Paused destinations get their rows too: resuming sends what waited.
 
 /** graphile_worker.job_spec for the forwards in `alias` (job key: one waiting job per forward). */
 const jobSpecs = (alias: string) => `array_agg(ROW(
   '${FORWARD_TASK}', json_build_object('deliveryId', ${alias}.delivery_id, 'destinationId', ${alias}.destination_id),
   NULL, NULL, NULL, 'forward:' || ${alias}.delivery_id || ':' || ${alias}.destination_id, NULL, NULL)::graphile_worker.job_spec)`;
+
+/** Adds the jobs that `specsQuery` (one row, column `specs`) aggregates, and counts them; none to add, no call. */
+const addJobs = (specsQuery: string) => `SELECT count(*)::int AS jobs FROM (${specsQuery}) s, graphile_worker.add_jobs(s.specs) WHERE s.specs IS NOT NULL`;
 
 const ENQUEUE_SQL = `
   WITH arrived AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS a (delivery_id, source_id)),
@@ -20,8 +25,7 @@ const ENQUEUE_SQL = `
     ORDER BY 1, 2
     ON CONFLICT DO NOTHING
     RETURNING delivery_id, destination_id)
-  SELECT count(*)::int AS jobs FROM graphile_worker.add_jobs(
-    (SELECT ${jobSpecs("q")} FROM queued q JOIN destinations d ON d.id = q.destination_id WHERE d.enabled))`;
+  ${addJobs(`SELECT ${jobSpecs("q")} AS specs FROM queued q JOIN destinations d ON d.id = q.destination_id WHERE d.enabled`)}`;
 
 export interface ArrivedDelivery {
   id: string;
@@ -41,7 +45,7 @@ export async function enqueueForwards(client: pg.ClientBase, deliveries: Arrived
 /** New jobs for forwards already recorded (resume, replay), e.g. `WHERE f.destination_id = $1 AND f.state = 'waiting'`. */
 export async function enqueueExistingForwards(client: pg.ClientBase, where: string, values: unknown[]): Promise<number> {
   const { rows } = await client.query<{ jobs: number }>(
-    `SELECT count(*)::int AS jobs FROM graphile_worker.add_jobs((SELECT ${jobSpecs("f")} FROM forwards f JOIN destinations d ON d.id = f.destination_id WHERE d.enabled AND ${where}))`,
+    addJobs(`SELECT ${jobSpecs("f")} AS specs FROM forwards f JOIN destinations d ON d.id = f.destination_id WHERE d.enabled AND ${where}`),
     values,
   );
   return rows[0]?.jobs ?? 0;

@@ -5,6 +5,7 @@ import { getBlobStore } from "../storage/configured-store.ts";
 import { buildForwardRequest } from "./build-forward-request.ts";
 import { openDestinationSecret } from "./destination-secret.ts";
 import { forwardJobKey, FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
+import { DestinationSlots } from "./destination-slots.ts";
 import { loadForward } from "./load-forward.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { sendForward, type AttemptResult } from "./send-forward.ts";
@@ -12,31 +13,32 @@ import { sendForward, type AttemptResult } from "./send-forward.ts";
 // The queue's task: one attempt of one delivery to one destination. A job that finds the
 // destination paused, or the forward no longer waiting, ends without sending: resuming (or a
 // replay) enqueues it again. At most FORWARD_DESTINATION_CONCURRENCY attempts run at once to a
-// destination in this instance; a job over that limit is put back a moment later rather than
-// held, so one slow destination cannot occupy every worker slot and stall the others.
+// destination in this instance; a job over that limit waits for a slot when one is expected
+// soon (./destination-slots.ts), else it is put back a moment later rather than held, so one
+// slow destination cannot occupy every worker slot and stall the others.
 
 const BUSY_RETRY_MS = 250;
-const inFlight = new Map<string, number>();
+/** Up to this long a job waits for its destination's slot; the queue's poll would find it again in FORWARD_POLL_INTERVAL_MS. */
+const SLOT_WAIT_MS = 1000;
+let slots: DestinationSlots | undefined;
 
 export async function forwardDelivery(job: ForwardJob, helpers: Parameters<Task>[1]): Promise<void> {
   const config = getConfig();
   const pool = getPool();
-  const forward = await loadForward(pool, job);
-  if (forward?.state !== "waiting" || !forward.destination.enabled) return;
-
-  const running = inFlight.get(job.destinationId) ?? 0;
-  if (running >= config.FORWARD_DESTINATION_CONCURRENCY) {
+  slots ??= new DestinationSlots(config.FORWARD_DESTINATION_CONCURRENCY, SLOT_WAIT_MS);
+  const release = await slots.acquire(job.destinationId);
+  if (!release) {
     await helpers.addJob(FORWARD_TASK, job, { jobKey: forwardJobKey(job), runAt: new Date(Date.now() + BUSY_RETRY_MS) });
     return;
   }
-  inFlight.set(job.destinationId, running + 1);
   try {
+    // Read after the wait for a slot, so a pause meanwhile is seen.
+    const forward = await loadForward(pool, job);
+    if (forward?.state !== "waiting" || !forward.destination.enabled) return;
     const result = await attempt(forward);
     await recordAttempt(pool, job, result, { schedule: config.FORWARD_RETRY_SCHEDULE, autoPauseAfter: config.FORWARD_AUTO_PAUSE_FAILURES });
   } finally {
-    const left = (inFlight.get(job.destinationId) ?? 1) - 1;
-    if (left === 0) inFlight.delete(job.destinationId);
-    else inFlight.set(job.destinationId, left);
+    release();
   }
 }
 

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import { notifyForwardingChange } from "../events/delivery-events.ts";
+import { FORWARDING_CHANNEL, notifyForwardingChange } from "../events/delivery-events.ts";
 import { withTransaction } from "../storage/transaction.ts";
 import { classifyAttempt, nextRetryDelaySeconds } from "./classify-response.ts";
 import { FORWARD_TASK, forwardJobKey, type ForwardJob } from "./forward-job.ts";
@@ -19,6 +19,7 @@ export interface AttemptPolicy {
 export type AttemptOutcome = "delivered" | "retrying" | "failed" | "paused";
 
 export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: AttemptResult, policy: AttemptPolicy): Promise<AttemptOutcome> {
+  if (!result.isRefused && classifyAttempt(result.httpStatus) === "delivered") return recordDelivered(pool, job, result);
   return withTransaction(pool, async (client) => {
     // No WAL flush of its own: the queue's job completion that follows is a synchronous commit
     // and flushes this one with it; a crash in between sends the attempt again (at least once).
@@ -76,4 +77,35 @@ export async function recordAttempt(pool: pg.Pool, job: ForwardJob, result: Atte
     }
     return outcome;
   });
+}
+
+// The common case, a delivered attempt, in one statement rather than eight round trips: the
+// forward's attempt count and state, the attempt log row, the destination's run of failures
+// ended, and the inspectors' notification. Its commit is asynchronous (no WAL flush of its own;
+// set_config(..., true) lasts until the commit that follows the statement): losing it in a
+// crash is safe under at-least-once. The queue's job completion, which comes next, is a
+// synchronous commit and flushes this one with it (the WAL is flushed in order); a crash before
+// that leaves the job locked, so another worker sends it again, with the same webhook-id.
+const RECORD_DELIVERED_SQL = `
+  WITH forward AS (
+    UPDATE forwards SET attempts = attempts + 1, state = 'delivered', next_attempt_at = NULL, updated_at = now()
+     WHERE delivery_id = $1 AND destination_id = $2
+    RETURNING attempts),
+  logged AS (
+    INSERT INTO forwarding_attempts (id, delivery_id, destination_id, attempt, outcome, http_status, latency_ms, response_excerpt)
+    SELECT gen_random_uuid(), $1, $2, attempts, 'delivered', $3, $4, $5 FROM forward),
+  reset AS (
+    UPDATE destinations SET consecutive_failures = 0
+     WHERE id = $2 AND consecutive_failures <> 0 AND EXISTS (SELECT FROM forward))
+  SELECT set_config('synchronous_commit', 'off', true), CASE WHEN n > 0 THEN pg_notify($6, $1::text) END, n AS found
+    FROM (SELECT count(*)::int AS n FROM forward) f`;
+
+async function recordDelivered(pool: pg.Pool, job: ForwardJob, result: AttemptResult): Promise<AttemptOutcome> {
+  const { rows } = await pool.query<{ found: number }>({
+    name: "record-delivered-attempt",
+    text: RECORD_DELIVERED_SQL,
+    values: [job.deliveryId, job.destinationId, result.httpStatus, result.latencyMs, result.excerpt?.replace(/\u0000/g, "") ?? null, FORWARDING_CHANNEL],
+  });
+  // The destination or delivery was removed meanwhile.
+  return rows[0]?.found ? "delivered" : "failed";
 }

@@ -59,6 +59,11 @@ export interface BlobStore {
   put(blobs: BlobToPut[]): Promise<void>;
   /** The bytes, or the inclusive range of them; BlobNotFoundError when there is no such blob. */
   get(sha256: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * The whole blob in one buffer, where the driver has a cheaper way than `get` and joining its
+   * chunks (the filesystem: one read of the file). Optional: readBlobBuffer falls back on `get`.
+   */
+  getBuffer?(sha256: string): Promise<Buffer>;
   /** Size and time written, or null when there is no such blob. */
   stat(sha256: string): Promise<BlobStat | null>;
   /** Removes the blob; no error when it is not there. */

@@ -72,6 +72,12 @@ export function createFilesystemStore({ directory }: FilesystemStoreOptions): Bl
       return handle.createReadStream({ start: range?.start, end: range?.end, autoClose: true }) as Readable;
     },
 
+    async getBuffer(sha256) {
+      return readFile(blobPath(sha256)).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "ENOENT" ? new BlobNotFoundError(sha256) : unavailable(error);
+      });
+    },
+
     async stat(sha256) {
       return statBlob(blobPath(sha256));
     },

@@ -14,11 +14,15 @@ const recentlyChecked = new Map<string, number>();
 
 /** The whole blob in memory, checked. */
 export async function readBlobBuffer(store: BlobStore, sha256: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.get(sha256)) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
+  const bytes = store.getBuffer ? await store.getBuffer(sha256) : await readChunks(store, sha256);
   assertHash(sha256, createHash("sha256").update(bytes).digest("hex"));
   return bytes;
+}
+
+async function readChunks(store: BlobStore, sha256: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.get(sha256)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 export type BlobContent = { kind: "buffer"; bytes: Buffer } | { kind: "stream"; stream: Readable };

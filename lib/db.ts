@@ -11,13 +11,37 @@ interface Database {
   prisma: PrismaClient;
 }
 
-const globalForDb = globalThis as typeof globalThis & { webhookInboxDb?: Database };
+const globalForDb = globalThis as typeof globalThis & { webhookInboxDb?: Database; webhookInboxDbSettings?: DatabaseSettings };
+
+export interface DatabaseSettings {
+  /**
+   * Plan each prepared statement once per connection (plan_cache_mode=force_generic_plan).
+   * PostgreSQL plans a prepared statement's first five executions anew before it may settle on
+   * a generic plan; the receiver's statements are point lookups and inserts by key, named per
+   * batch size (lib/deliveries/store-verified.ts), so that re-planning was a share of its
+   * PostgreSQL CPU per delivery and bought nothing. Not for the dashboard's list queries, whose
+   * best plan can depend on their parameters.
+   */
+  genericPlans?: boolean;
+}
+
+/** Settings for this process's connections; before its first query (lib/server/serve-receiver.ts). */
+export function configureDatabase(settings: DatabaseSettings): void {
+  if (globalForDb.webhookInboxDb) throw new Error("configureDatabase must come before the first query");
+  globalForDb.webhookInboxDbSettings = settings;
+}
 
 function getDatabase(): Database {
   if (globalForDb.webhookInboxDb) return globalForDb.webhookInboxDb;
   const { DATABASE_URL, DB_POOL_SIZE } = getConfig();
   if (!DATABASE_URL) throw new Error("DATABASE_URL is not set (npm start and the CLI set it for the embedded database)");
-  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: DB_POOL_SIZE, connectionTimeoutMillis: 5_000 });
+  const isGeneric = globalForDb.webhookInboxDbSettings?.genericPlans;
+  const pool = new pg.Pool({
+    connectionString: DATABASE_URL,
+    max: DB_POOL_SIZE,
+    connectionTimeoutMillis: 5_000,
+    ...(isGeneric ? { options: "-c plan_cache_mode=force_generic_plan" } : {}),
+  });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", (error) => console.warn(`database connection lost: ${error.message}`));
   // The pool listens for errors only on idle clients: a connection that breaks while checked

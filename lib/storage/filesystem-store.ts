@@ -17,6 +17,9 @@ const MARKER_FILE = ".webhook-inbox-store.json";
 const TEMPORARY_PREFIX = ".tmp-";
 const SHA256_NAME = /^[0-9a-f]{64}$/;
 const WHICH = "the filesystem blob store";
+const WRITE_DURABLY = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
+/** Small blobs (webhook images) go in one write; large ones in pieces, each synced as written. */
+const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
 
 export interface FilesystemStoreOptions {
   directory: string;
@@ -159,10 +162,11 @@ async function writeSynced(temporary: string, body: BlobBody): Promise<void> {
     }
     return;
   }
-  const handle = await open(temporary, "wx", 0o640);
+  // O_DSYNC: each write returns once its data is durable, as a write then fdatasync would, in
+  // one trip through libuv's pool instead of two (a group commit's batch issues one per blob).
+  const handle = await open(temporary, WRITE_DURABLY, 0o640);
   try {
-    for await (const chunk of body.chunks(1024 * 1024)) await handle.write(chunk);
-    await handle.datasync();
+    for await (const chunk of body.chunks(WRITE_CHUNK_BYTES)) await handle.write(chunk);
   } finally {
     await handle.close();
   }

@@ -24,7 +24,9 @@
 // WAL writing); peak RSS of the receiving process (for webhook-inbox its app server, the pid
 // scripts/start.ts prints, without PostgreSQL); and the CPU every other target used meanwhile,
 // which should be none. Then 16 clients each upload 25 MB at once to each receiver.
-// Usage: npm run bench [-- [--rounds 3] [--only reference,durable-floor,webhook-inbox] [--concurrency 16] [--skip-large]]
+// Usage: npm run bench [-- [--rounds 3] [--only reference,durable-floor,webhook-inbox] [--concurrency 16] [--skip-large] [--baseline DIR[,DIR]]]
+//        (--baseline DIR: also each selected webhook-inbox variant from the checkout in each DIR, e.g. a
+//        worktree of an earlier commit with its npm install done, to compare two commits in one run)
 //        (`webhook-inbox` in --only stands for its three variants; results in bench/results/)
 import { createHmac, randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -46,6 +48,7 @@ const { values: options } = parseArgs({
     only: { type: "string" },
     concurrency: { type: "string" },
     "skip-large": { type: "boolean", default: false },
+    baseline: { type: "string" },
   },
 });
 const ROUNDS = Number(options.rounds);
@@ -153,6 +156,11 @@ async function startTargets(): Promise<void> {
     const s3 = store === "s3" ? await startS3Server() : undefined;
     if (s3) stops.push(() => s3.stop());
     add(await startWebhookInbox(store, path.join(workDir, `webhook-inbox-${store}`), secret, s3?.env, s3?.pid));
+    // The same receiver from another checkout (an earlier commit), under the same load in the same run.
+    for (const dir of options.baseline?.split(",") ?? []) {
+      const checkout = { dir: path.resolve(dir), label: path.basename(dir) };
+      add(await startWebhookInbox(store, path.join(workDir, `webhook-inbox-${checkout.label}-${store}`), secret, s3?.env, s3?.pid, checkout));
+    }
   }
   if (selected.includes("next-floor")) add(await startNextFloor(secret));
 }

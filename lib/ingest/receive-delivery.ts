@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { commitVerifiedDelivery } from "../deliveries/record-delivery.ts";
-import { scheduleRenditions } from "../images/renditions.ts";
+import { hasRenditionRoom, scheduleRenditions } from "../images/renditions.ts";
 import { schemeFor, signatureHeadersOf } from "../schemes/index.ts";
 import type { BodyVerifier, Refusal } from "../schemes/scheme.ts";
 import { StaleSourceError } from "../sources/source-stamp.ts";
@@ -121,7 +121,8 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
           scheduleRenditions(context, facts, input, async () => {
             if (--handedOff === 0 && isAnswered) await disposeBody();
           });
-        } else {
+        } else if (hasRenditionRoom()) {
+          // Joined into one Buffer only when queued: under a long burst the queue is full.
           scheduleRenditions(context, facts, await image.spool.toBuffer());
         }
       }

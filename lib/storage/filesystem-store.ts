@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { constants, existsSync } from "node:fs";
-import { copyFile, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
+import { copyFile, type FileHandle, link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { assertSha256, BlobNotFoundError, BlobStoreConfigError, type BlobBody, type BlobStat, type BlobStore, type ListedBlob } from "./blob-store.ts";
@@ -166,10 +166,39 @@ async function writeSynced(temporary: string, body: BlobBody): Promise<void> {
   // one trip through libuv's pool instead of two (a group commit's batch issues one per blob).
   const handle = await open(temporary, WRITE_DURABLY, 0o640);
   try {
-    for await (const chunk of body.chunks(WRITE_CHUNK_BYTES)) await handle.write(chunk);
+    // A small blob's pieces (a spool keeps them as they arrived) go down in one writev.
+    let pieces: Buffer[] = [];
+    let bytes = 0;
+    for await (const chunk of body.chunks(WRITE_CHUNK_BYTES)) {
+      pieces.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= WRITE_CHUNK_BYTES) {
+        await writeAll(handle, pieces);
+        [pieces, bytes] = [[], 0];
+      }
+    }
+    if (pieces.length > 0) await writeAll(handle, pieces);
   } finally {
     await handle.close();
   }
+}
+
+/** writev may write less than asked (a signal, a full disk mid-way): the rest goes in more calls, or the error. */
+async function writeAll(handle: FileHandle, pieces: Buffer[]): Promise<void> {
+  let left = pieces;
+  while (left.length > 0) {
+    const { bytesWritten } = await handle.writev(left);
+    left = dropLeading(left, bytesWritten);
+  }
+}
+
+function dropLeading(pieces: Buffer[], bytes: number): Buffer[] {
+  let skip = bytes;
+  let index = 0;
+  while (index < pieces.length && skip >= pieces[index].length) skip -= pieces[index++].length;
+  const rest = pieces.slice(index);
+  if (rest.length > 0 && skip > 0) rest[0] = rest[0].subarray(skip);
+  return rest;
 }
 
 /** Every blob's temporary file, or, when any write failed, none: the written ones are removed. */

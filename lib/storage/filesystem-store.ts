@@ -20,6 +20,7 @@ const WHICH = "the filesystem blob store";
 const WRITE_DURABLY = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DSYNC;
 /** Small blobs (webhook images) go in one write; large ones in pieces, each synced as written. */
 const WRITE_CHUNK_BYTES = 8 * 1024 * 1024;
+const MAX_WRITEV_PIECES = 64;
 
 export interface FilesystemStoreOptions {
   directory: string;
@@ -183,9 +184,13 @@ async function writeSynced(temporary: string, body: BlobBody): Promise<void> {
   }
 }
 
-/** writev may write less than asked (a signal, a full disk mid-way): the rest goes in more calls, or the error. */
+/**
+ * writev may write less than asked (a signal, a full disk mid-way): the rest goes in more calls,
+ * or the error. A body that came in many small pieces (a sender trickling bytes) is joined
+ * first: each call is synced (O_DSYNC), and one takes at most IOV_MAX pieces.
+ */
 async function writeAll(handle: FileHandle, pieces: Buffer[]): Promise<void> {
-  let left = pieces;
+  let left = pieces.length > MAX_WRITEV_PIECES ? [Buffer.concat(pieces)] : pieces;
   while (left.length > 0) {
     const { bytesWritten } = await handle.writev(left);
     left = dropLeading(left, bytesWritten);

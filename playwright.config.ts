@@ -3,10 +3,12 @@ import { defineConfig } from "@playwright/test";
 // Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/fixtures/global-setup.ts",
   outputDir: "test-results",
   forbidOnly: !!process.env.CI,
   retries: 0,
-  // Each test starts an app of its own (e2e/fixtures/app.ts), so tests can run side by side:
+  // Each test starts an app of its own (e2e/fixtures/app.ts) on a copy of one migrated cluster
+  // (e2e/fixtures/global-setup.ts), so tests can run side by side:
   // two at a time, one per core.
   fullyParallel: true,
   workers: 2,

@@ -1,17 +1,18 @@
 // Can JSON bodies stall the app? (issue 15 A2). While 4 senders post 8 MiB unsigned JSON bodies
 // to an Eden AI source in a loop, an operator polls GET /api/deliveries; reports that request's
-// p50/p99/max, alone first and then under the load, and the app server's peak RSS (the
-// `lib/server/serve.ts` process, without PostgreSQL) during the load and once it has settled.
+// p50/p99/max, alone first and then under the load, and the app's peak RSS (the receiver and
+// dashboard processes together, without PostgreSQL) during the load and once it has settled.
 // Targets: p99 under 200 ms, RSS under 600 MB.
 // Usage: npx tsx bench/json-stall.ts [--seconds 20]
 // It starts the app of the current working directory (scripts/start.ts there), so to measure
 // another checkout, run this file with that checkout as the working directory.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { serverBundle } from "../scripts/lib/build-servers.ts";
 import { startAppServer } from "../test/helpers/app-server.ts";
 import { percentile } from "./lib/load.ts";
 
@@ -35,11 +36,11 @@ const app = await startAppServer(env);
 const body = new Uint8Array(jsonBodyOf(BODY_BYTES));
 
 try {
-  const appPid = await findServePid(app.pid);
+  const appPids = await findServerPids(app.pid);
   for (let i = 0; i < 5; i++) await probe(); // the route's first loads
   const alone = await probeFor(3);
-  let peakRss = rssOf(appPid);
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(appPid))), 100);
+  let peakRss = rssOf(appPids);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(appPids))), 100);
   const deadline = performance.now() + seconds * 1000;
   const answers = new Map<number, number>();
   const senders = Array.from({ length: SENDERS }, async () => {
@@ -53,7 +54,7 @@ try {
   await Promise.all(senders);
   clearInterval(sampler);
   await new Promise((resolve) => setTimeout(resolve, 5_000));
-  const settledRss = rssOf(appPid);
+  const settledRss = rssOf(appPids);
 
   console.log(
     `${SENDERS} senders x ${(BODY_BYTES / 1024 / 1024).toFixed(0)} MiB unsigned JSON for ${seconds} s; answers ${[...answers].map(([status, n]) => `${n}x ${status}`).join(", ")}`,
@@ -69,7 +70,7 @@ try {
       `| ${label} | ${sorted.length} | ${percentile(sorted, 0.5).toFixed(1)} | ${percentile(sorted, 0.99).toFixed(1)} | ${sorted.at(-1)!.toFixed(1)} |`,
     );
   }
-  console.log(`app server RSS: peak ${mb(peakRss)} MB during the load, ${mb(settledRss)} MB 5 s after it`);
+  console.log(`app RSS (receiver + dashboard): peak ${mb(peakRss)} MB during the load, ${mb(settledRss)} MB 5 s after it`);
 } finally {
   await app.stop();
   await rm(workDir, { recursive: true, force: true });
@@ -102,23 +103,20 @@ function jsonBodyOf(size: number): Buffer {
   return Buffer.from(text.padEnd(size, " "));
 }
 
-/** The app server (`node … lib/server/serve.ts`) among the descendants of startAppServer's launcher. */
-async function findServePid(launcherPid: number): Promise<number> {
-  const parents = new Map<number, number>();
-  const commands = new Map<number, string>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-    commands.set(Number(entry), await readFile(`/proc/${entry}/cmdline`, "utf8").catch(() => ""));
-  }
-  const descends = (pid: number): boolean => pid === launcherPid || (pid > 1 && parents.has(pid) && descends(parents.get(pid)!));
-  const found = [...commands].find(([pid, command]) => command.includes("lib/server/serve.ts") && descends(pid));
-  if (!found) throw new Error("the app server process was not found");
-  return found[0];
+/** The receiver and dashboard processes (scripts/start.ts runs their bundles) among the launcher's children. */
+async function findServerPids(launcherPid: number): Promise<number[]> {
+  const children = (await readFile(`/proc/${launcherPid}/task/${launcherPid}/children`, "utf8")).trim().split(" ").map(Number);
+  const commands = await Promise.all(children.map((pid) => readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")));
+  const found = (["receiver", "dashboard"] as const).map((name) => children[commands.findIndex((command) => command.includes(serverBundle(name)))]);
+  if (found.some((pid) => pid === undefined)) throw new Error("the app's server processes were not found");
+  return found;
 }
 
-function rssOf(pid: number): number {
+function rssOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => sum + rssOfOne(pid), 0);
+}
+
+function rssOfOne(pid: number): number {
   try {
     return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
   } catch {

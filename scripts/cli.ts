@@ -27,6 +27,7 @@ async function main(): Promise<number> {
       generate: { type: "boolean" },
       "public-key-file": { type: "string" },
       to: { type: "string" },
+      batch: { type: "string" },
       address: { type: "string" },
       url: { type: "string" },
       "url-stdin": { type: "boolean" },

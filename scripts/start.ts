@@ -8,6 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { getConfig, loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
+import { serverBundle } from "./lib/build-servers.ts";
 import { ensureBuilt } from "./lib/ensure-built.ts";
 import { stopChild } from "./lib/stop-child.ts";
 
@@ -67,16 +68,19 @@ async function main(): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (isDev) {
-    const app = launch("app server", "lib/server/serve.ts", env);
+    const app = launch("app server", ["--import", "tsx", "lib/server/serve.ts"], env);
     await app.listening;
     log(`serving on http://localhost:${config.PORT} (pid ${app.child.pid})`);
   } else {
     // Both start at once (a second or so sooner than one after the other); the receiver learns
     // the dashboard's port when it listens, and holds any page request that comes before then.
-    const dashboard = launch("dashboard", "lib/server/serve-dashboard.ts", env);
+    // The bundles that ensureBuilt made (scripts/lib/build-servers.ts says why not tsx), and
+    // the JSON worker threads' (lib/json-analysis/json-pool.ts).
+    env.WEBHOOK_INBOX_JSON_WORKER = serverBundle("jsonWorker");
+    const dashboard = launch("dashboard", [serverBundle("dashboard")], env);
     // Two malloc arenas rather than one per thread: sharp's threads otherwise leave freed image
     // memory spread over many arenas, which glibc does not give back (sharp's docs, "memory").
-    const receiver = launch("receiver", "lib/server/serve-receiver.ts", { MALLOC_ARENA_MAX: "2", ...env });
+    const receiver = launch("receiver", [serverBundle("receiver")], { MALLOC_ARENA_MAX: "2", ...env });
     const tellReceiver = (port: number) => {
       if (receiver.child.connected) receiver.child.send({ type: "dashboard-port", port });
     };
@@ -93,10 +97,10 @@ async function main(): Promise<void> {
  * From then on its exit stops everything: with 0 only when it was asked to (a signal sent to
  * it), else 1. CPU_PROFILE_DIR=<dir> writes a V8 CPU profile of it there when it stops.
  */
-function launch(which: string, script: string, env: NodeJS.ProcessEnv): { child: ChildProcess; listening: Promise<number> } {
+function launch(which: string, args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; listening: Promise<number> } {
   const profile = process.env.CPU_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CPU_PROFILE_DIR)}`] : [];
   // The IPC channel says when the port listens, and lets the server notice if this process dies.
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", script], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
+  const child = spawn(process.execPath, [...profile, ...args], { stdio: ["inherit", "inherit", "inherit", "ipc"], env });
   cleanups.unshift(() => stopChild(child));
   let isListening = false;
   const listening = new Promise<number>((resolve, reject) => {
@@ -135,17 +139,17 @@ async function shutDown(message: string, code: number): Promise<void> {
  * in is a one-time link, printed here to the operator.
  */
 async function checkInstallation(port: number): Promise<void> {
-  const { issueSetupTokenIfNeeded } = await import("../lib/auth/setup-token.ts");
-  const { closeDatabase } = await import("../lib/db.ts");
+  const { issueSetupTokenIfNeeded } = await import("../lib/auth/issue-setup-token.ts");
+  const { closePool, getPool } = await import("../lib/database/pool.ts");
   const { closeBlobStore, getBlobWriter } = await import("../lib/storage/configured-store.ts");
   try {
     const { record } = await getBlobWriter();
     log(`blob store: ${record.driver} (${record.identity})`);
-    const token = await issueSetupTokenIfNeeded();
+    const token = await issueSetupTokenIfNeeded(getPool());
     if (token) log(`no administrator yet: create the first one at http://localhost:${port}/setup?token=${token} (valid 24 hours, once)`);
   } finally {
     await closeBlobStore();
-    await closeDatabase();
+    await closePool();
   }
 }
 

@@ -224,7 +224,7 @@ describe("faults", () => {
 
 describe("npm run cli -- channel", () => {
   const cli = (args: string[]) =>
-    execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", "channel", ...args], {
+    execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", "channel", ...args], {
       env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
       encoding: "utf8",
     });

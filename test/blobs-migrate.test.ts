@@ -11,19 +11,21 @@ import { readBlobBuffer } from "@/lib/storage/read-blob.ts";
 import { s3StoreFromEnv } from "@/lib/storage/s3-store.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { cliRunner } from "./helpers/cli-runner.ts";
+import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
 import { killTree } from "./helpers/process-tree.ts";
 import { startS3Server, type S3TestServer } from "./helpers/s3-server.ts";
 
-// Issue 11: `npm run cli -- blobs migrate --to filesystem|s3` on an installation of a few hundred
+// Issue 11: `npm run cli -- blobs migrate --to filesystem|s3` on an installation of two hundred
 // deliveries kept in the postgres store, killed (SIGKILL) part-way while the app runs, then run
 // again: it resumes where its saved position says, and ends with every blob in the new store,
 // the counts adding up, progress shown, and every image served byte-exact by an app restarted
 // on the new store. Part-way is made certain, not timed: once the first page's position is
 // saved, this test's own connection locks that settings row, so the CLI blocks on its next save.
 
-const DELIVERIES = 410; // and their thumbnails: more than two pages (200) of blobs
+const DELIVERIES = 200; // and their thumbnails: more than four pages of blobs
+const BATCH = 50; // blobs per page, and so between two saves of the position (--batch)
 const UNSIGNED = 12; // quarantined raw bodies, blobs of their own
 const SECRET_SLUG = "depot";
 let populated: string;
@@ -31,6 +33,7 @@ const images = new Map<string, Buffer>(); // metadata -> image bytes
 
 beforeAll(async () => {
   populated = await newDataDir();
+  await copyClusterTemplate(populated); // migrated already: no initdb
   const app = await startAppServer(baseEnv(populated));
   try {
     const { cli } = cliRunner(() => populated);
@@ -105,10 +108,10 @@ async function migrateInterruptedAndResumed(dataDir: string, to: "filesystem" | 
   try {
     await withDatabase(dataDir, async (client) => {
       const named = new Set((await client.query<{ sha256: string }>("SELECT DISTINCT sha256 FROM blobs")).rows.map((row) => row.sha256));
-      expect(named.size).toBeGreaterThan(400);
+      expect(named.size).toBeGreaterThan(4 * BATCH);
 
       // First run: killed while blocked on saving its position after the second page.
-      const first = runCli(dataDir, ["blobs", "migrate", "--to", to], targetEnv);
+      const first = runCli(dataDir, ["blobs", "migrate", "--to", to, "--batch", String(BATCH)], targetEnv);
       await waitFor(async () => ((await migrationState(client))?.after ?? "") !== "", "the first page's saved position", 120_000);
       await client.query("BEGIN");
       await client.query("SELECT 1 FROM settings WHERE key = 'blob_store_migration' FOR UPDATE");
@@ -129,11 +132,11 @@ async function migrateInterruptedAndResumed(dataDir: string, to: "filesystem" | 
       const copiedByFirst = await listed(target);
       expect((await storeRecord(client)).driver, "not switched by a run that did not finish").toBe("postgres");
       expect(saved.target.driver).toBe(to);
-      expect(copiedByFirst.size).toBeGreaterThanOrEqual(200);
+      expect(copiedByFirst.size).toBeGreaterThanOrEqual(2 * BATCH);
       expect(copiedByFirst.size).toBeLessThan(named.size);
 
       // Second run: resumes after the saved position and finishes.
-      const second = runCli(dataDir, ["blobs", "migrate", "--to", to], targetEnv);
+      const second = runCli(dataDir, ["blobs", "migrate", "--to", to, "--batch", String(BATCH)], targetEnv);
       const { code } = await second.exited;
       expect(code, second.output()).toBe(0);
       const summary = second.stdout().match(/copied (\d+) of (\d+) blobs \(resumed after (\d+) checked by an interrupted run\)/);
@@ -188,7 +191,7 @@ function baseEnv(dataDir: string): Record<string, string> {
 function runCli(dataDir: string, args: string[], extraEnv: Record<string, string>) {
   let stdout = "";
   let stderr = "";
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
     env: { ...process.env, ...baseEnv(dataDir), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });

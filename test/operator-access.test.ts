@@ -151,7 +151,7 @@ describe("sign-in limits", () => {
     // connection, and the next request written into it fails with EPIPE.
     const { stdout: output } = await promisify(execFile)(
       process.execPath,
-      ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", "user", "unlock", "--email", "admin@example.com"],
+      ["--import", "tsx", "scripts/cli.ts", "user", "unlock", "--email", "admin@example.com"],
       {
         env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
         encoding: "utf8",

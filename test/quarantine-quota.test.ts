@@ -1,17 +1,18 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "@/lib/auth/sessions.ts";
 import { getPool, getPrisma } from "@/lib/db.ts";
 import { deleteQuarantinedDelivery } from "@/lib/inspection/delete-quarantined.ts";
 import { getQuarantineQuotaMib } from "@/lib/settings/quarantine-quota.ts";
+import { getBlobWriter } from "@/lib/storage/configured-store.ts";
 import { createUser } from "@/lib/users/create-user.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { maskitBody } from "./helpers/multipart.ts";
 import { callServerAction, listServerActions } from "./helpers/server-actions.ts";
 
 // Issue 15 A3: each source may keep at most a quota of quarantined raw bodies (default 1 GiB,
-// set on the Settings page). Past it, a failed delivery is still answered and logged, without
-// its body, and its reason says why; deleting quarantined deliveries makes room again. The
+// set on the Settings page). Past it, the source's oldest bodies are removed to make room for
+// the newest; a body larger than the whole quota is logged without it, and its reason says why. The
 // running total is kept by triggers, so it is checked here against the quarantine itself.
 
 let env: TestEnvironment;
@@ -51,27 +52,39 @@ describe("the quarantine quota per source", () => {
     expect(audit.detail).toEqual({ fromMib: 1024, toMib: 1 });
   });
 
-  it("keeps failed bodies up to the quota, then logs them without their body and says why", async () => {
+  it("keeps failed bodies up to the quota, then makes room by removing the source's oldest", async () => {
     const kept = [await postUnsigned("gate", "first"), await postUnsigned("gate", "second")];
     for (const delivery of kept) expect(delivery).toMatchObject({ httpStatus: 401, hasBody: true, reason: expect.not.stringContaining("not kept") });
     expect(await quarantinedBytes("gate")).toEqual({ counted: kept[0].size + kept[1].size, actual: kept[0].size + kept[1].size });
+    const otherKept = await postUnsigned("other", "elsewhere");
 
-    const refused = await postUnsigned("gate", "third");
-    expect(refused).toMatchObject({
+    // The third does not fit beside the first two: the oldest, the first, goes; the third stays.
+    const third = await postUnsigned("gate", "third");
+    expect(third).toMatchObject({ httpStatus: 401, hasBody: true, reason: expect.not.stringContaining("not kept") });
+    // What the sender is told does not change.
+    expect(third.answer).toBe(kept[0].answer);
+    expect(await current(kept[0].id)).toMatchObject({ hasBody: false, isPurged: true, reason: kept[0].reason });
+    expect(await current(kept[1].id)).toMatchObject({ hasBody: true, isPurged: false });
+    expect(await quarantinedBytes("gate")).toEqual({ counted: kept[1].size + third.size, actual: kept[1].size + third.size });
+    // Its bytes are gone from the blob store too, once nothing names them.
+    expect(await blobFileExists(kept[0].sha256)).toBe(false);
+    expect(await blobFileExists(third.sha256)).toBe(true);
+
+    // Per source: another source's quarantine is not touched.
+    expect(await current(otherKept.id)).toMatchObject({ hasBody: true });
+
+    // A body larger than the whole quota is logged without it, and the reason says why.
+    const huge = await postUnsigned("gate", "huge", 1100 * 1024);
+    expect(huge).toMatchObject({
       httpStatus: 401,
       hasBody: false,
-      reason: expect.stringMatching(/\(body not kept: this source's quarantine is at its quota of 1 MiB/),
+      reason: expect.stringMatching(/\(body not kept: it does not fit in this source's quarantine quota of 1 MiB/),
     });
-    // What the sender is told does not change.
-    expect(refused.answer).toBe(kept[0].answer);
+    expect(await current(kept[1].id)).toMatchObject({ hasBody: true });
 
-    // Per source: another source's quarantine is not full.
-    expect(await postUnsigned("other", "elsewhere")).toMatchObject({ hasBody: true });
-
-    // Deleting a quarantined delivery makes room, and the next body is kept again.
-    await deleteQuarantinedDelivery({ deliveryId: kept[0].id, actor: { kind: "system", name: "quota test" }, ip: null });
-    expect((await quarantinedBytes("gate")).counted).toBe(kept[1].size);
-    expect(await postUnsigned("gate", "fourth")).toMatchObject({ hasBody: true });
+    // Deleting a quarantined delivery gives its room back.
+    await deleteQuarantinedDelivery({ deliveryId: kept[1].id, actor: { kind: "system", name: "quota test" }, ip: null });
+    expect((await quarantinedBytes("gate")).counted).toBe(third.size);
     for (const slug of ["gate", "other"]) {
       const { counted, actual } = await quarantinedBytes(slug);
       expect(counted, slug).toBe(actual);
@@ -93,8 +106,8 @@ async function saveQuota(cookie: string, quotaMib: string): Promise<string> {
 }
 
 /** An unsigned MaskIt delivery (401, its body quarantined if there is room), and what was logged. */
-async function postUnsigned(slug: string, metadata: string) {
-  const image = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(BODY_IMAGE_BYTES)]);
+async function postUnsigned(slug: string, metadata: string, imageBytes = BODY_IMAGE_BYTES) {
+  const image = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(imageBytes)]);
   const delivery = maskitBody(image, metadata);
   const response = await env.post(slug, delivery.body, { "content-type": delivery.contentType });
   const answer = await response.json();
@@ -106,7 +119,20 @@ async function postUnsigned(slug: string, metadata: string) {
     reason: row.reason,
     hasBody: row.quarantine !== null,
     size: delivery.body.length,
+    sha256: createHash("sha256").update(delivery.body).digest("hex"),
   };
+}
+
+/** A delivery's row as it is now. */
+async function current(id: string) {
+  const row = await getPrisma().delivery.findUniqueOrThrow({ where: { id }, include: { quarantine: true } });
+  return { hasBody: row.quarantine !== null, isPurged: row.purgedAt !== null, reason: row.reason };
+}
+
+/** Whether the filesystem store holds bytes under this SHA-256 (lib/storage/filesystem-store.ts). */
+async function blobFileExists(sha256: string): Promise<boolean> {
+  const store = (await getBlobWriter()).store;
+  return (await store.stat(sha256)) !== null;
 }
 
 /** The source's running total, and the sum over its quarantine. */

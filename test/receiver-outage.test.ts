@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db.ts";
+import { serverBundle } from "@/scripts/lib/build-servers.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
@@ -76,7 +77,9 @@ describe("storage outage", () => {
   });
 
   it("keeps the app server alive through an outage, with no uncaught error, for streams, pages and jobs", async () => {
-    const appPid = serverPid();
+    const appPids = { receiver: serverPid("receiver"), dashboard: serverPid("dashboard") };
+    expect(appPids.receiver, "the receiver process").toBeGreaterThan(0);
+    expect(appPids.dashboard, "the dashboard process").toBeGreaterThan(0);
     const stream = await fetch(`${env.app.baseUrl}/api/events`, { headers: { authorization: `Bearer ${env.adminToken}` } });
     const reader = stream.body!.getReader();
     const outputBefore = env.app.output().length;
@@ -87,15 +90,15 @@ describe("storage outage", () => {
     await env.db.restart();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     await reader.cancel();
-    expect(serverPid()).toBe(appPid);
+    expect({ receiver: serverPid("receiver"), dashboard: serverPid("dashboard") }, "the same server processes").toEqual(appPids);
     const logged = env.app.output().slice(outputBefore);
     expect(logged).not.toMatch(/uncaught|unhandled|the app server died/i);
     expect((await env.api("/api/deliveries")).status).toBe(200);
   });
 });
 
-/** The app server's pid (a child of the launcher), from /proc. */
-function serverPid(): number | undefined {
+/** The pid of one of the app's server processes (children of the launcher), from /proc. */
+function serverPid(which: "receiver" | "dashboard"): number | undefined {
   const children = readFileSync(`/proc/${env.app.pid}/task/${env.app.pid}/children`, "utf8").trim().split(" ").filter(Boolean).map(Number);
-  return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("lib/server/serve.ts"));
+  return children.find((pid) => readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(serverBundle(which)));
 }

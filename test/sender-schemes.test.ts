@@ -80,7 +80,7 @@ afterAll(async () => {
 
 function send(args: string[], input = ""): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/send.ts", ...args], { stdio: ["pipe", "ignore", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/send.ts", ...args], { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => resolve({ code, stderr }));

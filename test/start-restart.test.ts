@@ -15,7 +15,7 @@ import { maskitBody } from "./helpers/multipart.ts";
 let dataDir: string;
 const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "" });
 const cli = (args: string[], input = "") =>
-  execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env() }, encoding: "utf8" })
+  execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env() }, encoding: "utf8" })
     .trimEnd()
     .split("\n")
     .at(-1)!;

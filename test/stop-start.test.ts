@@ -5,7 +5,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { serverBundle } from "../scripts/lib/build-servers.ts";
 import { freePort } from "./helpers/app-server.ts";
+import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { descendants } from "./helpers/process-tree.ts";
 
 // `npm start` as a supervisor runs it (issue 15, item 11): the real npm, a signal to one process
@@ -17,6 +19,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-stop-"));
   await chmod(dataDir, 0o755);
+  await copyClusterTemplate(dataDir); // an embedded cluster migrated already: no initdb
 });
 
 afterAll(async () => {
@@ -46,7 +49,7 @@ describe("npm start under a supervisor", () => {
   it("stops everything, and exits 0, when the receiver itself is sent SIGTERM", { timeout: 120_000 }, async () => {
     const started = await npmStart();
     const tree = started.tree();
-    process.kill(processRunning(tree, "lib/server/serve-receiver.ts"), "SIGTERM");
+    process.kill(processRunning(tree, serverBundle("receiver")), "SIGTERM");
     expect(await started.exitCode).toBe(0);
     await expectAllGone(tree);
   });
@@ -54,7 +57,7 @@ describe("npm start under a supervisor", () => {
   it("stops the receiver and the database, and exits non-zero, when the dashboard dies", { timeout: 120_000 }, async () => {
     const started = await npmStart();
     const tree = started.tree();
-    process.kill(processRunning(tree, "lib/server/serve-dashboard.ts"), "SIGKILL");
+    process.kill(processRunning(tree, serverBundle("dashboard")), "SIGKILL");
     expect(await started.exitCode).not.toBe(0);
     expect(started.output()).toMatch(/the dashboard died \(by SIGKILL\): stopping the rest and the database/);
     await expectAllGone(tree);
@@ -135,8 +138,7 @@ function processRunning(pids: number[], fragment: string): number {
   const pid = pids.find((candidate) => {
     try {
       const argv = readFileSync(`/proc/${candidate}/cmdline`, "utf8").split("\0");
-      // The node process itself, not the tsx launcher in front of it.
-      return argv.some((arg) => arg.endsWith(fragment)) && argv.includes("--import");
+      return argv.some((arg) => arg.endsWith(fragment));
     } catch {
       return false;
     }

@@ -33,8 +33,8 @@ export function DeliveryActions({
           </>
         ) : (
           <p className="text-sm text-slate-600">
-            No body is kept for this delivery ({purgedAt ? "the retention setting removed it" : "it was refused before its body was read"}), so there is nothing
-            to check again.
+            No body is kept for this delivery ({purgedAt ? "retention or the quarantine quota removed it" : "it was refused before its body was read"}), so
+            there is nothing to check again.
           </p>
         )}
       </div>

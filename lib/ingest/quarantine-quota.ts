@@ -3,13 +3,17 @@ import { DEFAULT_QUARANTINE_QUOTA_MIB, MIB, QUARANTINE_QUOTA_KEY } from "../sett
 
 // Whether a refused delivery's raw body still fits in its source's quarantine quota (issue 15,
 // A3: default 1 GiB per source, set on the Settings page), so that unsigned bodies cannot fill
-// the disk however slowly they come. The running total is kept on the source row by triggers
-// (migration 20261203130000_quarantine_quota): one indexed read. Concurrent refusals may
-// each see room and together pass the quota by a few bodies; it bounds the disk, not the byte.
+// the disk however slowly they come; past it, the oldest bodies make room (evict-quarantine.ts).
+// The running total is kept on the source row by triggers (migration
+// 20261203130000_quarantine_quota): one indexed read. Concurrent refusals may each see room and
+// together pass the quota by a few bodies; it bounds the disk, not the byte.
 
 export interface QuarantineRoom {
   isWithin: boolean;
   quotaBytes: number;
+  usedBytes: number;
+  /** How far the body would take the quarantine past its quota (0 when it fits). */
+  bytesOver: number;
 }
 
 export async function quarantineRoom(pool: pg.Pool, sourceId: string, bodySize: number): Promise<QuarantineRoom> {
@@ -19,10 +23,12 @@ export async function quarantineRoom(pool: pg.Pool, sourceId: string, bodySize: 
     values: [sourceId, QUARANTINE_QUOTA_KEY],
   });
   const quotaBytes = rows[0]?.quota && rows[0].quota > 0 ? rows[0].quota : DEFAULT_QUARANTINE_QUOTA_MIB * MIB;
-  return { isWithin: (rows[0]?.used ?? 0) + bodySize <= quotaBytes, quotaBytes };
+  const usedBytes = rows[0]?.used ?? 0;
+  const bytesOver = Math.max(0, usedBytes + bodySize - quotaBytes);
+  return { isWithin: bytesOver === 0, quotaBytes, usedBytes, bytesOver };
 }
 
 /** What the log's reason adds when a body is not kept for the quota. */
 export function quotaReason(quotaBytes: number): string {
-  return `body not kept: this source's quarantine is at its quota of ${quotaBytes / MIB} MiB (Settings), delete quarantined deliveries to make room`;
+  return `body not kept: it does not fit in this source's quarantine quota of ${quotaBytes / MIB} MiB (Settings), even with older bodies removed`;
 }

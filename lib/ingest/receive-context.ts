@@ -6,6 +6,7 @@ import type { BlobWriter } from "../storage/blob-rows.ts";
 import { recordUnverifiedDelivery, type DeliveryFacts, type DeliveryStatus } from "../deliveries/record-delivery.ts";
 import { getConfig } from "../config.ts";
 import type { ReceivingSource } from "../sources/find-receiving-source.ts";
+import { evictOldestQuarantined } from "./evict-quarantine.ts";
 import { quarantineRoom, quotaReason } from "./quarantine-quota.ts";
 import { mayQuarantine } from "./quarantine-rate.ts";
 import type { Spool } from "./spool.ts";
@@ -77,6 +78,10 @@ export async function recordRefusal(
   const { QUARANTINE_PER_MINUTE } = getConfig();
   const isWithinRate = refusal.rawBody ? mayQuarantine(context.source.id, QUARANTINE_PER_MINUTE) : false;
   const room = isWithinRate ? await quarantineRoom(context.pool, context.source.id, refusal.rawBody!.size) : null;
+  // Past the quota, the source's oldest bodies make room for this one, unless it alone is larger.
+  if (room && !room.isWithin && room.bytesOver <= room.usedBytes) {
+    room.isWithin = (await evictOldestQuarantined(context, context.source.id, room.bytesOver)) >= room.bytesOver;
+  }
   const isKept = isWithinRate && room!.isWithin;
   const notKept =
     !refusal.rawBody || isKept

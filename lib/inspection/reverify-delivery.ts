@@ -49,7 +49,7 @@ export async function reverifyDelivery(options: ReverifyOptions): Promise<Reveri
   if (!delivery) throw new DeliveryNotFoundError();
   if (delivery.status === "verified") return { outcome: "nothing_to_verify", reason: "This delivery is already verified." };
   if (!delivery.quarantine) {
-    const why = delivery.purgedAt ? "retention removed it" : "it was refused before its body was read";
+    const why = delivery.purgedAt ? "retention or the quarantine quota removed it" : "it was refused before its body was read";
     return { outcome: "nothing_to_verify", reason: `This delivery has no quarantined body to check: ${why}.` };
   }
   const source = await findReceivingSource(pool, delivery.source.slug);

@@ -13,9 +13,10 @@ import type { JsonTask, JsonTaskResult } from "./json-tasks.ts";
 const WORKER_THREADS = 1;
 /** V8 heap of the worker; the parsed tree of a body costs many times the body. */
 const WORKER_HEAP_MB = 512;
-// Resolved from the working directory (the app runs from the project root), not from
-// import.meta.url, which Next's bundle of the inspector page rewrites.
-const WORKER_FILE = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "json-analysis", "json-worker.mjs");
+// The bundled worker that `npm start` names (scripts/start.ts), or else the one that loads the
+// TypeScript through tsx. Resolved from the working directory (the app runs from the project
+// root), not from import.meta.url, which Next's bundle of the inspector page rewrites.
+const WORKER_FILE = process.env.WEBHOOK_INBOX_JSON_WORKER || path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "json-analysis", "json-worker.mjs");
 
 /** The body could not be analysed within the budget (time or memory). */
 export class JsonAnalysisLimitError extends Error {

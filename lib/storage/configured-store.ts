@@ -1,5 +1,5 @@
 import { getConfig } from "../config.ts";
-import { getPool } from "../db.ts";
+import { getPool } from "../database/pool.ts";
 import { BlobStoreConfigError, type BlobStore } from "./blob-store.ts";
 import type { BlobWriter, StorageContext } from "./blob-rows.ts";
 import { createFilesystemStore } from "./filesystem-store.ts";

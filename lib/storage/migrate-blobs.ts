@@ -19,7 +19,8 @@ import { BLOB_STORE_SETTING, readStoreRecord, type StoreRecord } from "./install
 // Nothing is deleted from the old store: it stays as it was, for a rollback, until removed by hand.
 
 export const MIGRATION_SETTING = "blob_store_migration";
-const PAGE = 200;
+/** Blobs per page, and so between two saves of the position: what an interruption can cost again. */
+export const DEFAULT_PAGE_SIZE = 200;
 const COPIES_AT_ONCE = 4;
 /** Rows are stamped with their transaction's start; one that ran this long would be missed. */
 const CATCH_UP_MARGIN_MS = 10 * 60 * 1000;
@@ -38,6 +39,8 @@ export interface MigrateOptions {
   from: BlobStore;
   to: BlobStore;
   spoolDir: string;
+  /** Blobs per page (DEFAULT_PAGE_SIZE): the position is saved after each. */
+  pageSize?: number;
   onProgress?: (progress: MigrationProgress) => void;
 }
 
@@ -56,7 +59,7 @@ export interface MigrationResult {
 }
 
 export async function migrateBlobs(options: MigrateOptions): Promise<MigrationResult> {
-  const { pool, to } = options;
+  const { pool, to, pageSize = DEFAULT_PAGE_SIZE } = options;
   const target: StoreRecord = { driver: to.driver, identity: await to.open() };
   const current = await readStoreRecord(pool);
   if (current && current.identity === target.identity) throw new Error(`the installation already keeps its blobs in ${target.identity}`);
@@ -67,11 +70,11 @@ export async function migrateBlobs(options: MigrateOptions): Promise<MigrationRe
 
   let passStartedAt = new Date();
   for (let after = state.after; ; ) {
-    const page = await namedPage(pool, after);
+    const page = await namedPage(pool, after, pageSize);
     await copyAll(options, page, result, true, () =>
       options.onProgress?.({ phase: "copy", done: result.blobs, total, bytes: result.bytes, copied: result.copied }),
     );
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
     after = page.at(-1)!;
     await saveState(pool, { target, after, startedAt: state.startedAt });
   }
@@ -177,8 +180,8 @@ async function countNamed(pool: pg.Pool, upTo?: string): Promise<number> {
   return Number(rows[0].count);
 }
 
-async function namedPage(pool: pg.Pool, after: string): Promise<string[]> {
-  const { rows } = await pool.query<{ sha256: string }>("SELECT DISTINCT sha256 FROM blobs WHERE sha256 > $1 ORDER BY sha256 LIMIT $2", [after, PAGE]);
+async function namedPage(pool: pg.Pool, after: string, pageSize: number): Promise<string[]> {
+  const { rows } = await pool.query<{ sha256: string }>("SELECT DISTINCT sha256 FROM blobs WHERE sha256 > $1 ORDER BY sha256 LIMIT $2", [after, pageSize]);
   return rows.map((row) => row.sha256);
 }
 

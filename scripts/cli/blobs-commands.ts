@@ -5,7 +5,7 @@ import { BLOB_DRIVERS, type BlobDriver } from "../../lib/storage/blob-store.ts";
 import { checkBlobs } from "../../lib/storage/check-blobs.ts";
 import { createConfiguredStore, getBlobWriter } from "../../lib/storage/configured-store.ts";
 import { readStoreRecord } from "../../lib/storage/installation-store.ts";
-import { migrateBlobs } from "../../lib/storage/migrate-blobs.ts";
+import { DEFAULT_PAGE_SIZE, migrateBlobs } from "../../lib/storage/migrate-blobs.ts";
 import { progressBar } from "./progress-bar.ts";
 
 // `blobs migrate --to …` and `blobs check` (lib/storage/migrate-blobs.ts, check-blobs.ts).
@@ -14,8 +14,10 @@ const LISTED = 20;
 
 export class CommandFailedError extends Error {}
 
-export async function migrateBlobsCommand(to: string | undefined): Promise<void> {
+export async function migrateBlobsCommand(to: string | undefined, batch: string | undefined): Promise<void> {
   if (!to || !BLOB_DRIVERS.includes(to as BlobDriver)) throw new CommandFailedError(`--to must be one of ${BLOB_DRIVERS.join(", ")}`);
+  const pageSize = batch === undefined ? DEFAULT_PAGE_SIZE : Number(batch);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new CommandFailedError("--batch must be a whole number of blobs from 1 to 10000");
   const pool = getPool();
   const recorded = await readStoreRecord(pool);
   if (!recorded) throw new CommandFailedError("this installation has no blob store yet: start it once with the BLOB_STORE you want");
@@ -35,6 +37,7 @@ export async function migrateBlobsCommand(to: string | undefined): Promise<void>
       from,
       to: target,
       spoolDir: path.join(getConfig().dataDir, "tmp"),
+      pageSize,
       onProgress: ({ phase, done, total, bytes }) =>
         bar.update(done, total, bytes, phase === "copy" ? `copying to ${to}` : phase === "catch-up" ? "catching up" : "switching"),
     });

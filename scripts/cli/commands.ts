@@ -23,7 +23,9 @@ export const USAGE = `usage: npm run cli -- <command>
   destination add --source S --url U [--name N]      prints the signing secret once, last line
   destination list
   destination pause|resume|remove --id ID
-  blobs migrate --to filesystem|s3|postgres         copy every blob, then switch (resumable)
+  blobs migrate --to filesystem|s3|postgres [--batch N]
+                                                    copy every blob, then switch (resumable;
+                                                    position saved every N blobs, default 200)
   blobs check                                       missing, corrupt and orphaned blobs
   channel add --kind email --name N --address A[,B...] [--smtp-url-stdin]
   channel add --kind slack|webhook --name N (--url U | --url-stdin)
@@ -52,7 +54,7 @@ export async function runCommand(command: string, flags: Flags): Promise<void> {
     case "token create":
       return createToken(flags);
     case "blobs migrate":
-      return migrateBlobsCommand(flags.to as string | undefined);
+      return migrateBlobsCommand(flags.to as string | undefined, flags.batch as string | undefined);
     case "blobs check":
       return checkBlobsCommand();
     case "channel add":

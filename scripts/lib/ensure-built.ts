@@ -2,15 +2,25 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { buildServerBundles } from "./build-servers.ts";
 
-// `npm start` builds when the build is missing or older than the sources, so that a fresh
-// clone or a `git pull` never serves a stale app. The stamp is a hash of every source file's
-// path, size and modification time: cheap to compute, and it changes whenever a file does.
+// `npm start` builds (Next's build, then the server bundles of build-servers.ts) when the
+// build is missing or older than the sources, so that a fresh clone or a `git pull` never
+// serves a stale app. The stamp is a hash of every source file's path, size and modification
+// time: cheap to compute, and it changes whenever a file does.
 
 const ROOT = process.cwd();
 const STAMP_FILE = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next", "webhook-inbox-source.stamp");
 const SOURCE_DIRS = ["app", "components", "lib"];
-const SOURCE_FILES = ["instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json", "prisma/schema.prisma"];
+const SOURCE_FILES = [
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+  "prisma/schema.prisma",
+  "scripts/lib/build-servers.ts",
+];
 
 export async function ensureBuilt(log: (message: string) => void = console.log): Promise<void> {
   const stamp = await sourceStamp();
@@ -18,6 +28,8 @@ export async function ensureBuilt(log: (message: string) => void = console.log):
   if (built === stamp) return;
   log(built === null ? "No build found: building the app (about a minute)…" : "Sources changed since the last build: rebuilding…");
   await run(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"]);
+  // After Next's build, which empties its folder first.
+  await buildServerBundles();
   await writeFile(STAMP_FILE, stamp);
 }
 

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
-import path from "node:path";
 import { killTree } from "./process-tree.ts";
 
 // Starts the built app exactly as `npm start` does (scripts/start.ts), on a free port, and
@@ -19,7 +18,7 @@ export interface AppServer {
 
 // Apps still running when the test process ends (a test that timed out while one was starting
 // never got it back to stop) are stopped with it: an orphan would hold CPU and ports for the
-// rest of the run. SIGTERM, which tsx hands on to `npm start`'s launcher, stops the whole tree.
+// rest of the run. SIGTERM to `npm start`'s launcher stops the whole tree.
 const running = new Set<ChildProcess>();
 process.once("exit", () => {
   for (const child of running) child.kill("SIGTERM");
@@ -29,7 +28,8 @@ process.once("exit", () => {
 export async function startAppServer(env: Record<string, string>, cwd = process.cwd()): Promise<AppServer> {
   const port = await freePort();
   let output = "";
-  const child = spawn(process.execPath, [path.join("node_modules", "tsx", "dist", "cli.mjs"), "scripts/start.ts"], {
+  // As `npm start` runs it (package.json), without npm in front.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     cwd,
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

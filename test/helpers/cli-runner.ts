@@ -7,7 +7,7 @@ import pg from "pg";
 
 export function cliRunner(dataDir: () => string, extraEnv: Record<string, string> = {}) {
   function cli(args: string[], input = ""): { stdout: string; lastLine: string } {
-    const stdout = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/cli.ts", ...args], {
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
       input,
       env: { ...process.env, DATA_DIR: dataDir(), DATABASE_URL: "", ENCRYPTION_KEY: "", ...extraEnv },
       encoding: "utf8",

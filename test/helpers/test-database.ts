@@ -1,17 +1,13 @@
-import { execFile } from "node:child_process";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/lib/database/embedded-postgres.ts";
 import { applyMigrations } from "@/lib/database/migrate.ts";
-import { freePort } from "./app-server.ts";
-import { CLUSTER_TEMPLATE_VARIABLE } from "./cluster-template-variable.ts";
+import { copyClusterTemplate } from "./cluster-template.ts";
 
 // A real, private PostgreSQL for one test file: an embedded cluster in a temporary folder,
 // migrated like the app migrates it. Tests may stop and restart it to simulate an outage.
-// The cluster is a copy of one made and migrated once per run (test/global-setup.ts): a copy
-// and a start take a fraction of the second that initdb takes, for every file that needs one.
+// The cluster is a copy of one made and migrated once per run (test/helpers/cluster-template.ts).
 
 export interface TestDatabase {
   url: string;
@@ -50,18 +46,4 @@ export async function makeClusterTemplate(): Promise<string> {
   await applyMigrations(server.url);
   await server.stop();
   return dataDir;
-}
-
-/**
- * Copies the template, when there is one, into `dataDir`. `cp -a` because the files belong to
- * the `postgres` user and must stay its own. The copy is given a port of its own: files copied
- * side by side (vitest runs two at once) would otherwise all try the template's.
- */
-async function copyClusterTemplate(dataDir: string): Promise<void> {
-  const template = process.env[CLUSTER_TEMPLATE_VARIABLE];
-  if (!template) return;
-  await promisify(execFile)("cp", ["-a", `${template}/.`, dataDir]);
-  const infoFile = path.join(dataDir, "postgres.json");
-  const { password } = JSON.parse(await readFile(infoFile, "utf8")) as { password: string };
-  await writeFile(infoFile, JSON.stringify({ port: await freePort(), password }), { mode: 0o600 });
 }

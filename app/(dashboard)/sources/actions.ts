@@ -4,9 +4,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { formatUtc } from "@/components/sources/format-time.ts";
-import type { Operator } from "@/lib/auth/api-tokens.ts";
-import { ForbiddenActionError, requireActionOperator } from "@/lib/auth/require-operator.ts";
-import { clientAddress } from "@/lib/http/client-address.ts";
+import { type AdminWork, runAsAdmin } from "@/lib/auth/admin-action.ts";
 import { addSourcePublicKey } from "@/lib/sources/add-source-public-key.ts";
 import { addSourceSecret } from "@/lib/sources/add-source-secret.ts";
 import { generateSecret } from "@/lib/sources/add-secret.ts";
@@ -194,23 +192,17 @@ export async function addPublicKeyAction(_previous: AddPublicKeyState, form: For
   return { error: null, message: `Key “${credential.label}” added.`, added: { label: credential.label, bits, fingerprint: credential.fingerprint } };
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/** Runs `work` as the signed-in admin; turns the errors an operator can act on into words. */
-async function asAdmin<T>(work: (changedBy: { actor: Operator; ip: string }) => Promise<T>): Promise<Outcome<T>> {
-  try {
-    const actor = await requireActionOperator("admin");
-    return { ok: true, value: await work({ actor, ip: await clientAddress() }) };
-  } catch (error) {
-    // "This needs the admin role." or "Your session has ended: sign in again."
-    if (error instanceof ForbiddenActionError) return { ok: false, error: `${capitalize(error.message)}.` };
-    if (error instanceof SourceError) return { ok: false, error: error.message };
-    if (error instanceof SourceExistsError) return { ok: false, error: "A source with this slug already exists. Choose another slug." };
-    // The name and message only: an error object may carry the query and its parameters.
-    console.error(`sources action failed: ${error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "unknown error"}`);
-    return { ok: false, error: "Something went wrong on the server and nothing was changed. Try again in a moment." };
-  }
-}
+/** Runs `work` as the signed-in admin (lib/auth/admin-action.ts), with the sources' own errors in words. */
+const asAdmin = <T>(work: AdminWork<T>) =>
+  runAsAdmin(
+    "sources",
+    (error) => {
+      if (error instanceof SourceError) return error.message;
+      if (error instanceof SourceExistsError) return "A source with this slug already exists. Choose another slug.";
+      return null;
+    },
+    work,
+  );
 
 function revalidateSource(slug: string): void {
   revalidatePath("/sources");

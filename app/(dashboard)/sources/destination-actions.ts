@@ -2,14 +2,12 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import type { Operator } from "@/lib/auth/api-tokens.ts";
-import { ForbiddenActionError, requireActionOperator } from "@/lib/auth/require-operator.ts";
+import { type AdminWork, runAsAdmin } from "@/lib/auth/admin-action.ts";
 import { RefusedDestinationError } from "@/lib/forwarding/address-policy.ts";
 import { createDestination } from "@/lib/forwarding/create-destination.ts";
 import { DestinationNotFoundError } from "@/lib/forwarding/destination-errors.ts";
 import { removeDestination } from "@/lib/forwarding/remove-destination.ts";
 import { setDestinationEnabled } from "@/lib/forwarding/set-destination-enabled.ts";
-import { clientAddress } from "@/lib/http/client-address.ts";
 import { SourceError } from "@/lib/sources/errors.ts";
 import type { ActionState } from "./actions.ts";
 
@@ -66,20 +64,17 @@ export async function removeDestinationAction(_previous: ActionState, form: Form
   return { error: null, message: `Destination “${result.value.name}” removed.` };
 }
 
-type Outcome<T> = { ok: true; value: T } | { ok: false; error: string };
-
-async function asAdmin<T>(work: (changedBy: { actor: Operator; ip: string }) => Promise<T>): Promise<Outcome<T>> {
-  try {
-    const actor = await requireActionOperator("admin");
-    return { ok: true, value: await work({ actor, ip: await clientAddress() }) };
-  } catch (error) {
-    if (error instanceof ForbiddenActionError) return { ok: false, error: `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.` };
-    if (error instanceof RefusedDestinationError || error instanceof SourceError) return { ok: false, error: `${error.message}.`.replace(/\.\.$/, ".") };
-    if (error instanceof DestinationNotFoundError) return { ok: false, error: "This destination no longer exists; reload the page." };
-    console.error(`destination action failed: ${error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : "unknown error"}`);
-    return { ok: false, error: "Something went wrong on the server and nothing was changed. Try again in a moment." };
-  }
-}
+/** Runs `work` as the signed-in admin (lib/auth/admin-action.ts), with the destinations' own errors in words. */
+const asAdmin = <T>(work: AdminWork<T>) =>
+  runAsAdmin(
+    "destination",
+    (error) => {
+      if (error instanceof RefusedDestinationError || error instanceof SourceError) return `${error.message}.`.replace(/\.\.$/, ".");
+      if (error instanceof DestinationNotFoundError) return "This destination no longer exists; reload the page.";
+      return null;
+    },
+    work,
+  );
 
 function text(form: FormData, name: string): string {
   const value = form.get(name);

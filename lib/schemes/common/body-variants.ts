@@ -17,7 +17,20 @@ export const MAX_REWRITE_BYTES = 16 * 1024 * 1024;
 
 export function bodyVariants(body: Buffer): BodyVariant[] {
   if (body.length > MAX_REWRITE_BYTES) return [];
-  const variants: BodyVariant[] = [
+  const variants: BodyVariant[] = lineEndingVariants(body);
+  for (const { layout, text } of jsonLayouts(body)) {
+    const bytes = Buffer.from(text, "utf8");
+    // A layout that only repeats another variant's bytes (the LF form of a CRLF body) would be the same finding twice.
+    if (!bytes.equals(body) && !variants.some((variant) => variant.body.equals(bytes))) variants.push({ code: "json_reserialized", body: bytes, layout });
+  }
+  return variants;
+}
+
+export type LineEndingVariantCode = Exclude<BodyVariantCode, "json_reserialized">;
+
+/** A trailing newline added or lost, line endings converted either way: the variants that differ from `body`, in the order tried. */
+export function lineEndingVariants(body: Buffer): Array<{ code: LineEndingVariantCode; body: Buffer }> {
+  const variants: Array<{ code: LineEndingVariantCode; body: Buffer }> = [
     { code: "trailing_newline_added", body: Buffer.concat([body, Buffer.from("\n")]) },
     { code: "trailing_crlf_added", body: Buffer.concat([body, Buffer.from("\r\n")]) },
   ];
@@ -25,11 +38,6 @@ export function bodyVariants(body: Buffer): BodyVariant[] {
   const latin1 = body.toString("latin1");
   if (latin1.includes("\r\n")) variants.push({ code: "crlf_to_lf", body: Buffer.from(latin1.replaceAll("\r\n", "\n"), "latin1") });
   if (/(?<!\r)\n/.test(latin1)) variants.push({ code: "lf_to_crlf", body: Buffer.from(latin1.replace(/(?<!\r)\n/g, "\r\n"), "latin1") });
-  for (const { layout, text } of jsonLayouts(body)) {
-    const bytes = Buffer.from(text, "utf8");
-    // A layout that only repeats another variant's bytes (the LF form of a CRLF body) would be the same finding twice.
-    if (!bytes.equals(body) && !variants.some((variant) => variant.body.equals(bytes))) variants.push({ code: "json_reserialized", body: bytes, layout });
-  }
   return variants;
 }
 

@@ -171,7 +171,8 @@ function NoBody({ purgedAt }: { purgedAt: Date | null }) {
       <p className="text-sm text-slate-600">
         {purgedAt ? (
           <>
-            Its quarantined body was removed by the retention setting on <DateTime value={purgedAt} /> UTC, so there is nothing left to inspect or re-verify.
+            Its quarantined body was removed on <DateTime value={purgedAt} /> UTC, by the retention setting or to make room for newer ones within the
+            source&apos;s quarantine quota, so there is nothing left to inspect or re-verify.
           </>
         ) : (
           "This delivery was refused before its body was read (for example: too large, or the wrong Content-Type), so there is nothing to inspect or re-verify."

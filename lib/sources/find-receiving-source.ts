@@ -7,8 +7,10 @@ import { SOURCE_STAMP_SQL } from "./source-stamp.ts";
 import type { SchemeCredential, SchemeOptions } from "../schemes/scheme.ts";
 
 // The receiver's view of a source: enabled or not, and its credentials as its scheme takes them
-// (lib/schemes/scheme.ts), secrets decrypted for this request only, newest first. One query,
-// because it runs on every delivery. Retired credentials (revoked or expired) never verify
+// (lib/schemes/scheme.ts), secrets decrypted, newest first, with the stamp that says whether it
+// is still current (source-stamp.ts). One query. The receiver keeps what this returns in memory
+// for up to a minute (receiving-source-cache.ts), decrypted secrets included: the process that
+// verifies signatures holds them anyway, and they never leave it. Retired credentials (revoked or expired) never verify
 // anything (schemes use only active ones); they are checked after a failure, to tell the
 // operator that the sender still signs with one of them, and by the inspector.
 

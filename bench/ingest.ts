@@ -24,7 +24,9 @@
 // WAL writing); peak RSS of the receiving process (for webhook-inbox its app server, the pid
 // scripts/start.ts prints, without PostgreSQL); and the CPU every other target used meanwhile,
 // which should be none. Then 16 clients each upload 25 MB at once to each receiver.
-// Usage: npm run bench [-- [--rounds 3] [--only reference,durable-floor,webhook-inbox]]
+// Usage: npm run bench [-- [--rounds 3] [--only reference,durable-floor,webhook-inbox] [--concurrency 16] [--skip-large] [--baseline DIR[,DIR]]]
+//        (--baseline DIR: also each selected webhook-inbox variant from the checkout in each DIR, e.g. a
+//        worktree of an earlier commit with its npm install done, to compare two commits in one run)
 //        (`webhook-inbox` in --only stands for its three variants; results in bench/results/)
 import { createHmac, randomBytes } from "node:crypto";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -40,14 +42,23 @@ import { startFloorCluster, startNextFloor, startPeer, startS3Server, startWebho
 
 const DEFAULT_TARGETS = ["reference", "ceiling", "durable-floor", "postgres-floor", "webhook-inbox/filesystem", "webhook-inbox/postgres", "webhook-inbox/s3"];
 const KNOWN_TARGETS = [...DEFAULT_TARGETS, "next-floor"];
-const { values: options } = parseArgs({ options: { rounds: { type: "string", default: "3" }, only: { type: "string" } } });
+const { values: options } = parseArgs({
+  options: {
+    rounds: { type: "string", default: "3" },
+    only: { type: "string" },
+    concurrency: { type: "string" },
+    "skip-large": { type: "boolean", default: false },
+    baseline: { type: "string" },
+  },
+});
 const ROUNDS = Number(options.rounds);
 const selected = options.only ? selection(options.only) : DEFAULT_TARGETS;
-const LOAD = [
+const ALL_LOADS = [
   { concurrency: 1, count: 150 },
   { concurrency: 16, count: 600 },
   { concurrency: 64, count: 800 },
 ];
+const LOAD = options.concurrency ? ALL_LOADS.filter((load) => options.concurrency!.split(",").map(Number).includes(load.concurrency)) : ALL_LOADS;
 const MiB = 1024 * 1024;
 
 const workDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-bench-"));
@@ -87,6 +98,20 @@ try {
     summary[`concurrency${concurrency}`] = rows;
   }
 
+  if (!options["skip-large"]) summary.large = await measureLargeUploads(serial);
+  await mkdir("bench/results", { recursive: true });
+  await writeFile(
+    `bench/results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    JSON.stringify({ imageBytes: photo.length, rounds: ROUNDS, targets: targets.map((t) => t.name), ...summary }, null, 2),
+  );
+} finally {
+  for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(`while stopping: ${String(error)}`));
+  await rm(workDir, { recursive: true, force: true });
+}
+
+/** 16 clients uploading 25 MB each at once, to each target in turn: peak RSS. */
+async function measureLargeUploads(firstSerial: number): Promise<Row[]> {
+  let serial = firstSerial;
   const big = await makeJpeg(4000, 3000, { quality: 100, noise: 255, seed: 3 });
   const padded = Buffer.concat([big, Buffer.alloc(Math.max(0, 25 * MiB - big.length))]); // JPEG readers ignore bytes after EOI
   const large: Row[] = [];
@@ -96,15 +121,7 @@ try {
     large.push(summarize(target.name, [await measureLoad(target, uploads, 16, targets)]));
   }
   printLargeTable(large);
-  summary.large = large;
-  await mkdir("bench/results", { recursive: true });
-  await writeFile(
-    `bench/results/ingest-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
-    JSON.stringify({ imageBytes: photo.length, rounds: ROUNDS, targets: targets.map((t) => t.name), ...summary }, null, 2),
-  );
-} finally {
-  for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(`while stopping: ${String(error)}`));
-  await rm(workDir, { recursive: true, force: true });
+  return large;
 }
 
 /** Starts the selected targets one after the other (webhook-inbox builds the app first if needed). */
@@ -139,6 +156,11 @@ async function startTargets(): Promise<void> {
     const s3 = store === "s3" ? await startS3Server() : undefined;
     if (s3) stops.push(() => s3.stop());
     add(await startWebhookInbox(store, path.join(workDir, `webhook-inbox-${store}`), secret, s3?.env, s3?.pid));
+    // The same receiver from another checkout (an earlier commit), under the same load in the same run.
+    for (const dir of options.baseline?.split(",") ?? []) {
+      const checkout = { dir: path.resolve(dir), label: path.basename(dir) };
+      add(await startWebhookInbox(store, path.join(workDir, `webhook-inbox-${checkout.label}-${store}`), secret, s3?.env, s3?.pid, checkout));
+    }
   }
   if (selected.includes("next-floor")) add(await startNextFloor(secret));
 }

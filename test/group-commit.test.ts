@@ -5,6 +5,8 @@ import { commitVerifiedDelivery, type DeliveryFacts, type IncomingImage } from "
 import { getPool, getPrisma } from "@/lib/db.ts";
 import { getStorage } from "@/lib/storage/configured-store.ts";
 import { Spool } from "@/lib/ingest/spool.ts";
+import { findReceivingSource } from "@/lib/sources/find-receiving-source.ts";
+import { StaleSourceError } from "@/lib/sources/source-stamp.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
@@ -83,6 +85,41 @@ describe("group commit", () => {
     expect(results[2]).toMatchObject({ isDuplicate: false, deliveryId: calls[2].facts.id });
     expect(results[3]).toEqual({ isDuplicate: true, deliveryId: calls[2].facts.id });
     expect(await getPrisma().delivery.count({ where: { id: calls[3].facts.id } })).toBe(0);
+  });
+
+  // The receiver remembers sources (lib/sources/receiving-source-cache.ts); what it verified with
+  // one is committed only if the source is still that one inside the commit's transaction.
+  it("leaves out of its batch a delivery verified with a source that has changed since, and stores the others", async () => {
+    const current = await findReceivingSource(getPool(), "busy-camera");
+    const calls = [0, 1, 2].map((n) => pending(sourceId, `stamped-${n}`));
+    const stamps = [current!.stamp, "a stamp from before a secret was revoked", current!.stamp];
+    const storage = await getStorage();
+    const outcomes = await Promise.allSettled(
+      calls.map(({ facts, image, key }, n) => commitVerifiedDelivery(storage, facts, { images: [image] }, key, { sourceId, stamp: stamps[n] })),
+    );
+
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(StaleSourceError);
+    const stored = await getPrisma().delivery.findMany({ where: { id: { in: calls.map((call) => call.facts.id) } } });
+    expect(stored.map((row) => row.metadata).sort()).toEqual(["stamped-0", "stamped-2"]);
+  });
+
+  it("gives a source a new stamp when a credential is revoked or expires, or the source changes", async () => {
+    const created = await env.createMaskitSource("stamp-camera", [SECRET]);
+    const stamp = async () => (await findReceivingSource(getPool(), "stamp-camera"))!.stamp;
+    const seen = [await stamp()];
+    expect(await stamp()).toBe(seen[0]);
+    await getPool().query("UPDATE credentials SET revoked_at = now() WHERE source_id = $1", [created.id]);
+    seen.push(await stamp());
+    await getPool().query("UPDATE credentials SET revoked_at = NULL, expires_at = now() + interval '2 seconds' WHERE source_id = $1", [created.id]);
+    seen.push(await stamp());
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    seen.push(await stamp()); // expired since: the same row, no longer active
+    await getPool().query("UPDATE sources SET scheme_options = '{\"x\": 1}' WHERE id = $1", [created.id]);
+    seen.push(await stamp());
+    await getPool().query("UPDATE sources SET enabled = false WHERE id = $1", [created.id]);
+    seen.push(await stamp());
+    expect(new Set(seen).size).toBe(seen.length);
   });
 });
 

@@ -1,4 +1,4 @@
-import { runLoad, untilMachineSettles, type LoadResult, type PreparedRequest } from "./load.ts";
+import { closeIdleConnections, runLoad, untilMachineSettles, type LoadResult, type PreparedRequest } from "./load.ts";
 import { treeCpuMs, untilIdle } from "./process-cpu.ts";
 import { samplePeakRss, treeRssBytes } from "./process-memory.ts";
 import type { Target } from "./targets.ts";
@@ -48,6 +48,9 @@ export async function measureLoad(target: Target, requests: PreparedRequest[], c
   const read = () => own.map((pid) => (pid === undefined ? 0 : treeCpuMs(pid)));
 
   await untilMachineSettles();
+  // Keep-alive connections left from an earlier load may be closed by the server at any moment
+  // (its idle timeout) while this process is busy: a request sent on one is reset (status 0).
+  closeIdleConnections();
   const rssBeforeMB = treeRssBytes(target.appPid) / MiB;
   const [othersBefore, before] = [othersCpu(), read()];
   const rss = samplePeakRss(target.appPid);

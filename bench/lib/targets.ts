@@ -67,20 +67,23 @@ export async function startWebhookInbox(
   secret: string,
   storeEnv: Record<string, string> = {},
   storePid?: number,
+  /** Another checkout of webhook-inbox to run instead of this one (bench/ingest.ts --baseline), named `webhook-inbox@<label>`. */
+  checkout?: { dir: string; label: string },
 ): Promise<Target> {
   await mkdir(dataDir, { recursive: true });
   await chmod(dataDir, 0o755);
   const env = { DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "", BLOB_STORE: store, ...storeEnv };
   execFileSync(process.execPath, [TSX, "scripts/cli.ts", "source", "add", "--kind", "maskit", "--slug", "bench", "--secret-stdin"], {
+    cwd: checkout?.dir,
     env: { ...process.env, ...env },
     input: secret,
     stdio: ["pipe", "ignore", "inherit"],
   });
-  const app = await startAppServer(env);
+  const app = await startAppServer(env, checkout?.dir);
   const appPid = Number(/serving on .* \(pid (\d+)[;)]/.exec(app.output())?.[1]);
   if (!appPid) throw new Error(`webhook-inbox printed no app server pid:\n${app.output()}`);
   return {
-    name: `webhook-inbox/${store}`,
+    name: checkout ? `webhook-inbox@${checkout.label}/${store}` : `webhook-inbox/${store}`,
     port: app.port,
     path: "/api/webhooks/bench",
     appPid,

@@ -3,6 +3,7 @@ import type { BlobToPut } from "../storage/blob-store.ts";
 import type { StorageContext } from "../storage/blob-rows.ts";
 import { isStorageUnavailable } from "../storage/storage-errors.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { StaleSourceError, type StampedSource } from "../sources/source-stamp.ts";
 import { commitBatch, type PendingDelivery } from "./commit-batch.ts";
 import type { CommitResult, DeliveryFacts, VerifiedContent } from "./delivery-types.ts";
 
@@ -30,13 +31,30 @@ interface Committer {
 
 const committers = new WeakMap<pg.Pool, Committer>();
 
-/** Stores a verified delivery with its images, unless `dedupeKey` was seen before for the source. */
-export function commitVerifiedDelivery(storage: StorageContext, delivery: DeliveryFacts, content: VerifiedContent, dedupeKey: string): Promise<CommitResult> {
+/**
+ * Stores a verified delivery with its images, unless `dedupeKey` was seen before for the source.
+ * With `source` (verified with a remembered source), only while that source's stamp is still
+ * the database's in the commit's transaction; else it rejects with StaleSourceError, and nothing of it is stored.
+ */
+export function commitVerifiedDelivery(
+  storage: StorageContext,
+  delivery: DeliveryFacts,
+  content: VerifiedContent,
+  dedupeKey: string,
+  source?: StampedSource,
+): Promise<CommitResult> {
   let committer = committers.get(storage.pool);
   if (!committer) committers.set(storage.pool, (committer = { queue: [], inFlight: 0 }));
   const bytes = content.images.reduce((sum, image) => sum + image.spool.size, content.rawBody?.size ?? 0);
   return new Promise((resolve, reject) => {
-    committer.queue.push({ delivery, content, dedupeKey, bytes, settle: (outcome) => ("result" in outcome ? resolve(outcome.result) : reject(outcome.error)) });
+    committer.queue.push({
+      delivery,
+      content,
+      dedupeKey,
+      source,
+      bytes,
+      settle: (outcome) => ("result" in outcome ? resolve(outcome.result) : reject(outcome.error)),
+    });
     startBatches(storage, committer);
   });
 }
@@ -63,7 +81,7 @@ async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[])
   try {
     await blobs.store.put(batch.flatMap(blobsOf));
     const results = await withTransaction(pool, (client) => commitBatch(client, blobs, batch));
-    for (const [index, waiting] of batch.entries()) waiting.settle({ result: results[index] });
+    for (const [index, waiting] of batch.entries()) waiting.settle(settled(waiting, results[index]));
   } catch (error) {
     // One delivery's failure must not fail the others: commit each on its own. When the
     // database is down, retrying would only keep every sender waiting longer for its 503.
@@ -74,12 +92,17 @@ async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[])
     for (const waiting of batch) {
       try {
         const [result] = await withTransaction(pool, (client) => commitBatch(client, blobs, [waiting]));
-        waiting.settle({ result });
+        waiting.settle(settled(waiting, result));
       } catch (alone) {
         waiting.settle({ error: alone });
       }
     }
   }
+}
+
+/** A delivery left out of its batch for a changed source (commitBatch's null) is told so. */
+function settled(waiting: Waiting, result: CommitResult | null): { result: CommitResult } | { error: unknown } {
+  return result ? { result } : { error: new StaleSourceError(waiting.delivery.sourceId) };
 }
 
 /** Every blob a delivery may store: its images, and its raw body when it keeps one. */

@@ -31,6 +31,11 @@ interface ImageFacts {
   byteSize: number;
 }
 
+/** Whether scheduleRenditions would take another image now (else the caller need not prepare its input). */
+export function hasRenditionRoom(): boolean {
+  return pending < MAX_PENDING;
+}
+
 export function scheduleRenditions(storage: StorageContext, image: ImageFacts, input: Buffer | string, onDone: () => Promise<void> = async () => {}): void {
   if (pending >= MAX_PENDING) {
     void onDone();

@@ -1,3 +1,5 @@
+import type { Spool } from "./spool.ts";
+
 // Why a request body could not be taken in. The receiver maps each to its HTTP status.
 
 export class BodyTooLargeError extends Error {
@@ -33,5 +35,18 @@ export class BodyTimeoutError extends Error {
   ) {
     super(`no body bytes arrived for ${timeoutMs / 1000} s (after ${bytesReceived} bytes): the connection was closed`);
     this.name = "BodyTimeoutError";
+  }
+}
+
+/**
+ * The delivery was judged with a remembered source that has changed since (lib/sources/
+ * receiving-source-cache.ts): nothing was recorded, and it is to be received again with the
+ * source as it is now, from `rawBody` (now the catcher's to dispose of) or, when the body was
+ * not read yet, from the request itself.
+ */
+export class SourceChangedError extends Error {
+  constructor(readonly rawBody: Spool | null) {
+    super("the source changed while the delivery was received");
+    this.name = "SourceChangedError";
   }
 }

@@ -27,6 +27,8 @@ export interface MultipartBody {
   /** Set when the body is not well-formed multipart; the raw body is still complete. */
   parseError: MalformedBodyError | null;
   dispose(): Promise<void>;
+  /** Everything but `raw`, which the caller keeps. */
+  disposeParts(): Promise<void>;
 }
 
 export interface ReadMultipartOptions extends ReadBodyOptions {
@@ -59,6 +61,7 @@ export async function readMultipartBody(options: ReadMultipartOptions): Promise<
     files: parts.files,
     parseError: parts.error,
     dispose: () => Promise.all([raw.spool.dispose(), parts.dispose()]).then(() => {}),
+    disposeParts: () => parts.dispose(),
   };
 }
 

@@ -15,6 +15,8 @@ import type { Spool } from "./spool.ts";
 
 export interface ReceiveContext {
   source: ReceivingSource;
+  /** The source came from memory (lib/sources/receiving-source-cache.ts): confirmed before it decides anything. */
+  isSourceRemembered?: boolean;
   headers: Headers;
   body: Readable;
   pool: pg.Pool;

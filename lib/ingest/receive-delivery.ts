@@ -1,9 +1,11 @@
 import { performance } from "node:perf_hooks";
 import { commitVerifiedDelivery } from "../deliveries/record-delivery.ts";
-import { scheduleRenditions } from "../images/renditions.ts";
+import { hasRenditionRoom, scheduleRenditions } from "../images/renditions.ts";
 import { schemeFor, signatureHeadersOf } from "../schemes/index.ts";
 import type { BodyVerifier, Refusal } from "../schemes/scheme.ts";
-import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError } from "./errors.ts";
+import { StaleSourceError } from "../sources/source-stamp.ts";
+import { isCurrent } from "../sources/receiving-source-cache.ts";
+import { BodyTimeoutError, BodyTooLargeError, ClientAbortedError, SourceChangedError } from "./errors.ts";
 import { bodyShape, contentTypeRefusal } from "../schemes/body-shape.ts";
 import { examineBody, type ReadContent } from "./examine-body.ts";
 import { readBody } from "./read-body.ts";
@@ -25,11 +27,15 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
   const facts = describeRequest(context, signatureHeadersOf(scheme, context.source.options));
   const refuse = (status: "failed" | "rejected", httpStatus: number, reason: string, rawBody: Spool | null = null, answeredReason?: string) =>
     recordRefusal(context, facts, { status, httpStatus, reason, rawBody, startedAt, answeredReason });
+  // A refusal decided with a remembered source stands only if the source is still that one.
+  const confirmSource = async () => {
+    if (context.isSourceRemembered && !(await isCurrent(context.pool, context.source))) throw new SourceChangedError(null);
+  };
 
   const tooLarge = declaredLengthTooLarge(context);
-  if (tooLarge) return refuse("rejected", 413, tooLarge);
+  if (tooLarge) return confirmSource().then(() => refuse("rejected", 413, tooLarge));
   const wrongType = contentTypeRefusal(scheme, facts.contentType);
-  if (wrongType) return refuse("rejected", 415, wrongType);
+  if (wrongType) return confirmSource().then(() => refuse("rejected", 415, wrongType));
   const shape = bodyShape(scheme, facts.contentType);
   const schemeContext = { now: facts.receivedAt, options: context.source.options };
   const begun = scheme.begin(context.headers, context.source.credentials, schemeContext);
@@ -56,9 +62,16 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
   // Everything spooled for this request goes in `finally`, unless the renditions job holds a
   // file part's spool: then it goes once the last of those renditions is made.
   const disposeBody = () => (content.shape === "multipart" ? content.multipart.dispose() : content.raw.spool.dispose());
+  const disposeAllButRaw = async () => (content.shape === "multipart" ? content.multipart.disposeParts() : undefined);
   const disposable: Spool[] = [];
   let handedOff = 0;
   let isAnswered = false;
+  let isRawBodyHandedBack = false;
+  // The source changed under this delivery: the raw body goes back to be received again.
+  const sourceChanged = () => {
+    isRawBodyHandedBack = true;
+    return new SourceChangedError(content.raw.spool);
+  };
   try {
     Object.assign(facts, { bodySha256: content.raw.sha256, bodySize: content.raw.size });
     if (content.shape === "multipart") {
@@ -75,6 +88,7 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
       spoolDir: context.spoolDir,
     });
     if (!examined.accepted) {
+      if (context.isSourceRemembered && !(await isCurrent(context.pool, context.source))) throw sourceChanged();
       facts.matchedCredential = examined.credential;
       const reason = examined.isAnalysisLimit ? `${examined.reason}; job results are expected to be small` : examined.reason;
       return await refuse(examined.status, examined.httpStatus, reason, content.raw.spool, examined.isAnalysisLimit ? reason : examined.answered);
@@ -93,7 +107,10 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
       },
       { images: examined.images, ...(examined.keepsRawBody ? { rawBody: content.raw.spool } : {}) },
       examined.dedupeKey,
-    );
+      context.isSourceRemembered ? { sourceId: context.source.id, stamp: context.source.stamp } : undefined,
+    ).catch((error: unknown) => {
+      throw error instanceof StaleSourceError ? sourceChanged() : error;
+    });
     if (!committed.isDuplicate) {
       for (const { id, image } of committed.newImages) {
         const input = image.spool.filePath();
@@ -104,7 +121,8 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
           scheduleRenditions(context, facts, input, async () => {
             if (--handedOff === 0 && isAnswered) await disposeBody();
           });
-        } else {
+        } else if (hasRenditionRoom()) {
+          // Joined into one Buffer only when queued: under a long burst the queue is full.
           scheduleRenditions(context, facts, await image.spool.toBuffer());
         }
       }
@@ -112,7 +130,7 @@ export async function receiveDelivery(context: ReceiveContext): Promise<ReceiveO
     return { httpStatus: 200, deliveryId: committed.deliveryId, status: "verified", reason: null, isDuplicate: committed.isDuplicate };
   } finally {
     isAnswered = true;
-    await Promise.all([...disposable.map((spool) => spool.dispose()), handedOff === 0 ? disposeBody() : undefined]);
+    await Promise.all([...disposable.map((spool) => spool.dispose()), isRawBodyHandedBack ? disposeAllButRaw() : handedOff === 0 ? disposeBody() : undefined]);
   }
 }
 

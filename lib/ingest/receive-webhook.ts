@@ -1,11 +1,13 @@
 import path from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { getConfig } from "../config.ts";
 import { getPool } from "../db.ts";
 import type { JsonAnswer } from "../http/errors.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { whileReceiving } from "./ingest-activity.ts";
-import { findReceivingSource } from "../sources/find-receiving-source.ts";
+import type { ReceivingSource } from "../sources/find-receiving-source.ts";
+import { findSourceToReceive, readSourceAgain } from "../sources/receiving-source-cache.ts";
+import { SourceChangedError } from "./errors.ts";
 import { receiveDelivery } from "./receive-delivery.ts";
 import { bodyShape } from "../schemes/body-shape.ts";
 import { schemeFor } from "../schemes/index.ts";
@@ -26,23 +28,43 @@ export function receiveWebhook(slug: string, request: WebhookRequest): Promise<J
 
 async function receive(slug: string, request: WebhookRequest): Promise<JsonAnswer> {
   const pool = getPool();
-  const source = await findReceivingSource(pool, slug);
-  if (!source?.enabled) return { status: 404, body: { error: `no enabled source "${slug}"` } };
+  const found = await findSourceToReceive(pool, slug);
+  if (!found.source?.enabled) return notFound(slug);
+  try {
+    return answer(await receiveDelivery(await contextFor(found.source, request, found.isRemembered)));
+  } catch (error) {
+    if (!(error instanceof SourceChangedError)) throw error;
+    // The remembered source has changed: receive the delivery again with the source as it is now.
+    const { rawBody } = error;
+    try {
+      const source = await readSourceAgain(pool, slug);
+      if (!source?.enabled) return notFound(slug);
+      const body = rawBody ? Readable.from(rawBody.chunks(64 * 1024)) : request.body;
+      return answer(await receiveDelivery(await contextFor(source, { ...request, body }, false)));
+    } finally {
+      await rawBody?.dispose();
+    }
+  }
+}
 
+async function contextFor(source: ReceivingSource, request: WebhookRequest, isSourceRemembered: boolean) {
   const { MAX_BODY_BYTES, MAX_JSON_BODY_BYTES, BODY_TIMEOUT_SECONDS, dataDir } = getConfig();
-  const context = {
+  return {
     source,
+    isSourceRemembered,
     headers: request.headers,
     body: request.body,
-    pool,
+    pool: getPool(),
     blobs: await getBlobWriter(),
     // A JSON body is parsed whole in the worker, so it has the smaller limit.
     maxBodyBytes: bodyShape(schemeFor(source.kind), request.headers.get("content-type")) === "json" ? MAX_JSON_BODY_BYTES : MAX_BODY_BYTES,
     bodyTimeoutMs: BODY_TIMEOUT_SECONDS * 1000,
     spoolDir: path.join(dataDir, "tmp"),
   };
-  const outcome = await receiveDelivery(context);
-  return answer(outcome);
+}
+
+function notFound(slug: string): JsonAnswer {
+  return { status: 404, body: { error: `no enabled source "${slug}"` } };
 }
 
 function answer(outcome: ReceiveOutcome): JsonAnswer {

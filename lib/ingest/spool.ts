@@ -51,7 +51,7 @@ export class Spool {
 
   /** The first `length` bytes (fewer if the content is shorter). */
   async leadingBytes(length: number): Promise<Buffer> {
-    if (!this.file) return this.memoryBuffer().subarray(0, length);
+    if (!this.file) return this.memoryPrefix(length);
     const buffer = Buffer.alloc(Math.min(length, this.size));
     const { bytesRead } = await this.file.handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead);
@@ -60,12 +60,23 @@ export class Spool {
   /** The content in pieces of at most `chunkSize` bytes, read back in order. */
   async *chunks(chunkSize: number): AsyncGenerator<Buffer> {
     if (!this.file) {
-      const whole = this.memoryBuffer();
-      for (let offset = 0; offset < whole.length; offset += chunkSize) yield whole.subarray(offset, offset + chunkSize);
+      // The pieces as they were written, not joined first: a blob write takes them as they are.
+      for (const piece of this.memory) {
+        for (let offset = 0; offset < piece.length; offset += chunkSize) yield piece.subarray(offset, offset + chunkSize);
+      }
       return;
     }
     await this.file.handle.sync().catch(() => {});
     for await (const piece of createReadStream(this.file.path, { highWaterMark: chunkSize })) yield piece as Buffer;
+  }
+
+  /** The first `length` in-memory bytes, joining only the pieces that hold them. */
+  private memoryPrefix(length: number): Buffer {
+    let joined = 0;
+    let count = 0;
+    while (count < this.memory.length && joined < length) joined += this.memory[count++].length;
+    const prefix = count === 1 ? this.memory[0] : Buffer.concat(this.memory.slice(0, count), joined);
+    return prefix.subarray(0, length);
   }
 
   /** The in-memory content as one Buffer, joined once: callers read it more than once. */

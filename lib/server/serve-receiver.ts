@@ -8,12 +8,14 @@
 // turns each request into a web Request and its body into a web stream, which costs more CPU
 // per delivery than verifying and storing it (bench/ingest.ts: the `next-floor` peer).
 import { getConfig } from "../config.ts";
+import { configurePool } from "../database/pool.ts";
 import { warmJsonPool } from "../json-analysis/json-pool.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { createDashboardProxy } from "./dashboard-proxy.ts";
 import { createFrontServer, exitOnStartFailure, listen, stopOnSignals } from "./front-server.ts";
 
 async function main(): Promise<void> {
+  configurePool({ genericPlans: true });
   const { PORT } = getConfig();
   const dashboardPort = process.env.DASHBOARD_PORT ? Promise.resolve(parsePort(process.env.DASHBOARD_PORT)) : portFromLauncher();
   await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here

@@ -3,11 +3,14 @@ import type pg from "pg";
 import { getEncryptionKey } from "../crypto/encryption-key.ts";
 import { decryptSecret } from "../crypto/secret-box.ts";
 import { schemeFor } from "../schemes/index.ts";
+import { SOURCE_STAMP_SQL } from "./source-stamp.ts";
 import type { SchemeCredential, SchemeOptions } from "../schemes/scheme.ts";
 
 // The receiver's view of a source: enabled or not, and its credentials as its scheme takes them
-// (lib/schemes/scheme.ts), secrets decrypted for this request only, newest first. One query,
-// because it runs on every delivery. Retired credentials (revoked or expired) never verify
+// (lib/schemes/scheme.ts), secrets decrypted, newest first, with the stamp that says whether it
+// is still current (source-stamp.ts). One query. The receiver keeps what this returns in memory
+// for up to a minute (receiving-source-cache.ts), decrypted secrets included: the process that
+// verifies signatures holds them anyway, and they never leave it. Retired credentials (revoked or expired) never verify
 // anything (schemes use only active ones); they are checked after a failure, to tell the
 // operator that the sender still signs with one of them, and by the inspector.
 
@@ -19,6 +22,8 @@ export interface ReceivingSource {
   credentials: SchemeCredential[];
   /** The source's settings for its scheme (timestamp tolerance, the generic HMAC's header, ...), checked by the scheme. */
   options: SchemeOptions;
+  /** What the rows above were when read (source-stamp.ts): a remembered source is used only while it is still this. */
+  stamp: string;
 }
 
 interface Row {
@@ -26,6 +31,7 @@ interface Row {
   kind: string;
   enabled: boolean;
   scheme_options: unknown;
+  stamp: string;
   credential_id: string | null;
   credential_kind: "hmac_secret" | "rsa_public_key" | "ed25519_public_key" | null;
   label: string | null;
@@ -40,7 +46,7 @@ interface Row {
 export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<ReceivingSource | null> {
   const { rows } = await pool.query<Row>({
     name: "find-receiving-source",
-    text: `SELECT s.id, s.kind, s.enabled, s.scheme_options, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
+    text: `SELECT s.id, s.kind, s.enabled, s.scheme_options, ${SOURCE_STAMP_SQL} AS stamp, c.id AS credential_id, c.kind AS credential_kind, c.label, c.fingerprint,
             c.secret_ciphertext, c.public_key_pem, c.revoked_at, c.expires_at,
             (c.revoked_at IS NULL AND (c.expires_at IS NULL OR c.expires_at > now())) AS is_active
        FROM sources s
@@ -51,9 +57,9 @@ export async function findReceivingSource(pool: pg.Pool, slug: string): Promise<
   });
   if (rows.length === 0) return null;
   const key = await getEncryptionKey();
-  const { id, kind, enabled, scheme_options } = rows[0];
+  const { id, kind, enabled, scheme_options, stamp } = rows[0];
   // Options are checked when they are stored; a row that no longer parses is a bug, said as such.
-  const source: ReceivingSource = { id, slug, kind, enabled, credentials: [], options: schemeFor(kind).parseOptions(scheme_options) };
+  const source: ReceivingSource = { id, slug, kind, enabled, credentials: [], options: schemeFor(kind).parseOptions(scheme_options), stamp };
   for (const row of rows) {
     if (!row.credential_id) continue;
     const state = row.is_active ? "active" : row.revoked_at ? "revoked" : "expired";

@@ -24,11 +24,13 @@ process.once("exit", () => {
   for (const child of running) child.kill("SIGTERM");
 });
 
-export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
+/** `npm start` of the checkout in `cwd` (this one by default; the ingest benchmark's --baseline gives another). */
+export async function startAppServer(env: Record<string, string>, cwd = process.cwd()): Promise<AppServer> {
   const port = await freePort();
   let output = "";
   // As `npm start` runs it (package.json), without npm in front.
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    cwd,
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],
   });

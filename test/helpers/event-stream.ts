@@ -11,6 +11,9 @@ export function openEventStream(url: string, headers: Record<string, string>) {
   const controller = new AbortController();
   const events: SseEvent[] = [];
   const waiters: Array<() => void> = [];
+  let onConnected: () => void = () => {};
+  const connected = new Promise<void>((resolve) => (onConnected = resolve));
+  // Ready once the server says ": connected" (app/api/events/route.ts: it is LISTENing by then).
   const ready = fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal }).then(async (response) => {
     if (response.status !== 200) throw new Error(`event stream answered ${response.status}`);
     void (async () => {
@@ -23,6 +26,7 @@ export function openEventStream(url: string, headers: Record<string, string>) {
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
+            if (block.split("\n").includes(": connected")) onConnected();
             const event: SseEvent = { data: "" };
             for (const line of block.split("\n")) {
               const [field, ...rest] = line.split(":");
@@ -40,7 +44,9 @@ export function openEventStream(url: string, headers: Record<string, string>) {
       } catch {
         // aborted by close()
       }
+      onConnected(); // a stream that ended before it said so: the test's own waits fail
     })();
+    await connected;
     return response;
   });
   return {

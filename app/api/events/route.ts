@@ -64,11 +64,11 @@ export const GET = withErrors(async (request: Request) => {
         unsubscribeForwarding();
       };
       request.signal.addEventListener("abort", () => cleanup());
+      // "connected" once this instance is LISTENing (at most a few seconds after a database
+      // outage): a client told it is connected misses nothing committed after that.
+      await untilListening();
       send("retry: 2000\n: connected\n\n");
-      if (lastEventId !== null) {
-        await untilListening();
-        for (const event of await deliveriesSince(lastEventId)) sendEvent(event);
-      }
+      if (lastEventId !== null) for (const event of await deliveriesSince(lastEventId)) sendEvent(event);
     },
     cancel() {
       cleanup();

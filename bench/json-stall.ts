@@ -12,7 +12,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { serverBundle } from "../scripts/lib/build-servers.ts";
+import { serverBundle } from "../scripts/lib/server-bundles.ts";
 import { startAppServer } from "../test/helpers/app-server.ts";
 import { percentile } from "./lib/load.ts";
 

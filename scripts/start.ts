@@ -8,7 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { getConfig, loadEnvFile, useDatabaseUrl } from "../lib/config.ts";
 import { openDatabase } from "../lib/database/open-database.ts";
-import { serverBundle } from "./lib/build-servers.ts";
+import { serverBundle } from "./lib/server-bundles.ts";
 import { ensureBuilt } from "./lib/ensure-built.ts";
 import { stopChild } from "./lib/stop-child.ts";
 

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db.ts";
-import { serverBundle } from "@/scripts/lib/build-servers.ts";
+import { serverBundle } from "@/scripts/lib/server-bundles.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";

@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverBundle } from "../scripts/lib/build-servers.ts";
+import { serverBundle } from "../scripts/lib/server-bundles.ts";
 import { freePort } from "./helpers/app-server.ts";
 import { copyClusterTemplate } from "./helpers/cluster-template.ts";
 import { descendants } from "./helpers/process-tree.ts";

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
-import path from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_DIR, bundleName, SERVER_ENTRIES, type ServerName } from "./server-bundles.ts";
 
 // The receiver and dashboard processes of `npm start` run bundles made here, next to Next's
 // build, rather than TypeScript through tsx. tsx's loader hooks run on a thread of their own on
@@ -10,25 +10,6 @@ import { build } from "esbuild";
 // load from node_modules as before; paths the code derives from process.cwd() are unchanged.
 // Stack traces name the bundle's lines and the functions' own names; the linked source maps
 // map them back when Node runs with --enable-source-maps.
-
-const DIST_DIR = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next");
-const BUNDLE_DIR = path.join(DIST_DIR, "servers");
-
-/** The entry points, by the name scripts/start.ts knows them under: two processes and the JSON worker thread. */
-export const SERVER_ENTRIES = {
-  receiver: "lib/server/serve-receiver.ts",
-  dashboard: "lib/server/serve-dashboard.ts",
-  jsonWorker: "lib/json-analysis/json-worker-bundled.ts",
-} as const;
-
-export type ServerName = keyof typeof SERVER_ENTRIES;
-
-/** The bundle of an entry point: `.next/servers/serve-receiver.mjs` and so on. */
-export function serverBundle(name: ServerName): string {
-  return path.join(BUNDLE_DIR, `${bundleName(name)}.mjs`);
-}
-
-const bundleName = (name: ServerName) => path.basename(SERVER_ENTRIES[name], ".ts");
 
 export async function buildServerBundles(): Promise<void> {
   await rm(BUNDLE_DIR, { recursive: true, force: true }); // no chunks of an earlier build

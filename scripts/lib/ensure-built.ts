@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildServerBundles } from "./build-servers.ts";
 
 // `npm start` builds (Next's build, then the server bundles of build-servers.ts) when the
 // build is missing or older than the sources, so that a fresh clone or a `git pull` never
@@ -20,6 +19,7 @@ const SOURCE_FILES = [
   "package-lock.json",
   "prisma/schema.prisma",
   "scripts/lib/build-servers.ts",
+  "scripts/lib/server-bundles.ts",
 ];
 
 export async function ensureBuilt(log: (message: string) => void = console.log): Promise<void> {
@@ -28,7 +28,8 @@ export async function ensureBuilt(log: (message: string) => void = console.log):
   if (built === stamp) return;
   log(built === null ? "No build found: building the app (about a minute)…" : "Sources changed since the last build: rebuilding…");
   await run(process.execPath, [path.join(ROOT, "node_modules", "next", "dist", "bin", "next"), "build"]);
-  // After Next's build, which empties its folder first.
+  // After Next's build, which empties its folder first. Imported here: only a build needs esbuild.
+  const { buildServerBundles } = await import("./build-servers.ts");
   await buildServerBundles();
   await writeFile(STAMP_FILE, stamp);
 }

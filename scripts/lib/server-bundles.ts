@@ -1,0 +1,24 @@
+import path from "node:path";
+
+// Where the server bundles are (scripts/lib/build-servers.ts makes them and says why): a module
+// of its own, so that the launcher, which only runs them, does not load esbuild.
+
+const DIST_DIR = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next");
+export const BUNDLE_DIR = path.join(DIST_DIR, "servers");
+
+/** The entry points, by the name scripts/start.ts knows them under: two processes and the JSON worker thread. */
+export const SERVER_ENTRIES = {
+  receiver: "lib/server/serve-receiver.ts",
+  dashboard: "lib/server/serve-dashboard.ts",
+  jsonWorker: "lib/json-analysis/json-worker-bundled.ts",
+} as const;
+
+export type ServerName = keyof typeof SERVER_ENTRIES;
+
+/** The bundle of an entry point: `.next/servers/serve-receiver.mjs` and so on. */
+export function serverBundle(name: ServerName): string {
+  return path.join(BUNDLE_DIR, `${bundleName(name)}.mjs`);
+}
+
+/** The bundle's file name without its extension, as esbuild is told to write it. */
+export const bundleName = (name: ServerName) => path.basename(SERVER_ENTRIES[name], ".ts");

@@ -1,10 +1,12 @@
 import type pg from "pg";
 import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { DEFAULT_PACING, paceBatches } from "./pace-batches.ts";
 import type { PurgeOptions } from "./purge-expired-quarantine.ts";
 
 // Removes images that no delivery received since `cutoff` carries: the image row, its blob row,
-// its renditions and its delivery_images links, in batches, each one transaction, and after
+// its renditions and its delivery_images links, in small batches (25 images, about 125
+// deliveries here), each one short transaction paced for the receivers (pace-batches.ts), and after
 // each commit the bytes no row names any more (lib/storage/blob-rows.ts). The
 // deliveries stay in the log, their image_id moved to a remaining image or nulled, and marked
 // `purged_at`. A JSON delivery's raw body embeds its images in base64, so a delivery that
@@ -21,14 +23,15 @@ export interface ImagePurgeResult {
 }
 
 export async function purgeExpiredImages({ pool, blobs }: StorageContext, options: PurgeOptions): Promise<ImagePurgeResult> {
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 25;
   const total: ImagePurgeResult = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
-  for (;;) {
+  await paceBatches(options.pacing ?? DEFAULT_PACING, async () => {
     const { batch, candidates, freed } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize));
     await deleteUnreferencedBytes(pool, blobs.store, freed);
     for (const key of Object.keys(total) as Array<keyof ImagePurgeResult>) total[key] += batch[key];
-    if (candidates < batchSize) return total;
-  }
+    return candidates < batchSize;
+  });
+  return total;
 }
 
 async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSize: number) {

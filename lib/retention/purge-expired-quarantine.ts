@@ -1,9 +1,10 @@
 import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { DEFAULT_PACING, paceBatches, type Pacing } from "./pace-batches.ts";
 import { unlinkQuarantinedBodies } from "./unlink-quarantined.ts";
 
 // Removes the raw bodies of failed and rejected deliveries received before `cutoff`, in
-// batches, each batch one transaction (lib/retention/unlink-quarantined.ts), and after the
+// batches of 100, each batch one short transaction paced for the receivers (pace-batches.ts) (lib/retention/unlink-quarantined.ts), and after the
 // commit the bytes no row names any more. `purged_at` says the body is gone (so it can no
 // longer be inspected or re-verified). Rows locked by a
 // re-verification in progress are skipped and picked up by the next run.
@@ -12,6 +13,8 @@ export interface PurgeOptions {
   cutoff: Date;
   now: Date;
   batchSize?: number;
+  /** How batches leave room for the receivers (pace-batches.ts). */
+  pacing?: Pacing;
 }
 
 export interface QuarantinePurgeResult {
@@ -20,9 +23,9 @@ export interface QuarantinePurgeResult {
 }
 
 export async function purgeExpiredQuarantine({ pool, blobs }: StorageContext, options: PurgeOptions): Promise<QuarantinePurgeResult> {
-  const batchSize = options.batchSize ?? 200;
+  const batchSize = options.batchSize ?? 100;
   const total: QuarantinePurgeResult = { bodies: 0, bytes: 0 };
-  for (;;) {
+  await paceBatches(options.pacing ?? DEFAULT_PACING, async () => {
     const batch = await withTransaction(pool, (client) =>
       unlinkQuarantinedBodies(
         client,
@@ -39,6 +42,7 @@ export async function purgeExpiredQuarantine({ pool, blobs }: StorageContext, op
     await deleteUnreferencedBytes(pool, blobs.store, batch.freed);
     total.bodies += batch.bodies;
     total.bytes += batch.bytes;
-    if (batch.bodies < batchSize) return total;
-  }
+    return batch.bodies < batchSize;
+  });
+  return total;
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { narrowedSearchIds } from "./narrow-search.ts";
 
 // The filters of the delivery log, shared by the JSON API, the log page and the CSV export, so
 // that a filtered page and its export always hold the same rows. Dates are whole UTC days,
@@ -39,15 +40,26 @@ export const deliveryFilters = z.object(deliveryFilterShape).refine(isDateRangeI
 
 export type DeliveryFilters = z.infer<typeof deliveryFilters>;
 
-export function deliveryFilterConditions(filters: DeliveryFilters): Prisma.DeliveryWhereInput[] {
+/**
+ * `narrowedIds`: what narrowedSearchIds (narrow-search.ts) found for `filters.q`, when it did;
+ * exactly the rows the search matches, by a cheaper plan. The paths that read (the log, the
+ * export) pass it; the others search the plain way, for the same rows.
+ */
+export function deliveryFilterConditions(filters: DeliveryFilters, narrowedIds: string[] | null = null): Prisma.DeliveryWhereInput[] {
   const conditions: Prisma.DeliveryWhereInput[] = [];
   if (filters.source) conditions.push({ source: { slug: filters.source } });
   if (filters.status) conditions.push({ status: filters.status });
-  if (filters.q) conditions.push(searchCondition(searchTerm(filters.q)));
+  if (filters.q) conditions.push(narrowedIds ? { id: { in: narrowedIds } } : searchCondition(searchTerm(filters.q)));
   if (filters.from) conditions.push({ receivedAt: { gte: startOfDay(filters.from) } });
   if (filters.to) conditions.push({ receivedAt: { lt: nextDay(filters.to) } });
   if (filters.forwarding) conditions.push({ forwards: { some: { state: filters.forwarding } } });
   return conditions;
+}
+
+/** The ids narrowedSearchIds finds for `q`, or null: the plain search then runs. */
+export async function narrowSearch(q: string | undefined): Promise<string[] | null> {
+  const term = q ? searchTerm(q) : null;
+  return term?.kind === "text" ? narrowedSearchIds(term.pattern) : null;
 }
 
 export type SearchTerm = { kind: "id"; ids: string[] } | { kind: "text"; pattern: string };

@@ -104,11 +104,18 @@ try {
   const whileDown = await ingest("down", secretDown);
   const backlog = (await db.query("SELECT count(*)::int AS n FROM forwards WHERE destination_id = $1 AND state = 'waiting'", [downId])).rows[0].n;
   const resumed = performance.now();
+  const beforeDrain = cpuNow();
   cli(["destination", "resume", "--id", downId]);
   await waitUntil(() => whileDown.answered.every(([id]) => receivedAt.has(id)), 120_000);
   const drainSeconds = (performance.now() - resumed) / 1000;
+  // The backlog goes through the queue's workers (the receiver's hand-off only takes fresh
+  // deliveries): what a forward costs that way, to set against the hand-off's cost above (on − off).
+  const drainCpu = perDelivery(beforeDrain, cpuNow(), backlog);
   console.log(
     `\ndestination down: ingest ${whileDown.perSecond.toFixed(0)} deliveries/s, backlog ${backlog}; after resume drained in ${drainSeconds.toFixed(1)} s (${(backlog / drainSeconds).toFixed(0)} forwards/s, including the CLI's start)`,
+  );
+  console.log(
+    `  CPU ms per forward while draining (the queue's workers): ${(Object.keys(drainCpu) as Array<keyof Cpu>).map((key) => `${key} ${drainCpu[key].toFixed(2)}`).join(", ")}`,
   );
 } finally {
   await db.end();
@@ -175,8 +182,8 @@ function cpuNow(): Cpu {
   };
 }
 
-function perDelivery(before: Cpu, after: Cpu): Cpu {
-  return Object.fromEntries(Object.keys(before).map((key) => [key, (after[key as keyof Cpu] - before[key as keyof Cpu]) / COUNT])) as unknown as Cpu;
+function perDelivery(before: Cpu, after: Cpu, count = COUNT): Cpu {
+  return Object.fromEntries(Object.keys(before).map((key) => [key, (after[key as keyof Cpu] - before[key as keyof Cpu]) / count])) as unknown as Cpu;
 }
 
 function commandOf(pid: number): string {

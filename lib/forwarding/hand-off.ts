@@ -97,7 +97,7 @@ async function send(
   if (!release) return false;
   let result: Awaited<ReturnType<typeof sendForward>>;
   try {
-    const secret = await openDestinationSecret(forward.destinationId, forward.secretCiphertext);
+    const secret = await secretOf(forward);
     const stored = {
       id: delivery.id,
       kind: forward.kind,
@@ -118,6 +118,19 @@ async function send(
   if (!result.isRefused && classifyAttempt(result.httpStatus) === "delivered") recorder.add({ ...job, jobId: forward.jobId, result });
   else await recordAttempt(pool, job, result, { schedule: config.FORWARD_RETRY_SCHEDULE, autoPauseAfter: config.FORWARD_AUTO_PAUSE_FAILURES });
   return true;
+}
+
+// Decrypted once per destination and secret rather than once per forward (the ciphertext is
+// compared, so a destination whose secret changed is decrypted again).
+const secrets = new Map<string, { ciphertext: Buffer; secret: string }>();
+
+async function secretOf(forward: HandedOffForward): Promise<string> {
+  const ciphertext = Buffer.from(forward.secretCiphertext);
+  const known = secrets.get(forward.destinationId);
+  if (known?.ciphertext.equals(ciphertext)) return known.secret;
+  const secret = await openDestinationSecret(forward.destinationId, forward.secretCiphertext);
+  secrets.set(forward.destinationId, { ciphertext, secret });
+  return secret;
 }
 
 /** The forwards' held-back jobs made due now, and the workers woken for them. */

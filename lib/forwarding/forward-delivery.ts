@@ -6,7 +6,7 @@ import { buildForwardRequest } from "./build-forward-request.ts";
 import { openDestinationSecret } from "./destination-secret.ts";
 import { forwardJobKey, FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
 import { DestinationSlots } from "./destination-slots.ts";
-import { workerShare } from "./hand-off.ts";
+import { workerShare } from "./hand-off-policy.ts";
 import { loadForward } from "./load-forward.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { sendForward, type AttemptResult } from "./send-forward.ts";

@@ -1,15 +1,8 @@
 import type pg from "pg";
-import { getConfig, type Config } from "../config.ts";
 import type { DeliveryFacts, VerifiedContent } from "../deliveries/delivery-types.ts";
-import { buildFromBytes } from "./build-forward-request.ts";
-import { classifyAttempt } from "./classify-response.ts";
-import { openDestinationSecret } from "./destination-secret.ts";
-import { DestinationSlots } from "./destination-slots.ts";
 import type { HandedOffForward } from "./enqueue-forwards.ts";
-import { recordAttempt } from "./record-attempt.ts";
-import { HandedOffRecorder } from "./record-handed-off.ts";
-import { staleLockSeconds } from "./release-stale-locks.ts";
-import { sendForward } from "./send-forward.ts";
+import type { HandOffTask } from "./hand-off-send.ts";
+import { runHandOff } from "./hand-off-thread.ts";
 
 // The receiver's fast path. A verified delivery's forwards are sent by the receiving process
 // itself as soon as their batch commits, from the bytes it still holds in memory, instead of
@@ -28,109 +21,51 @@ import { sendForward } from "./send-forward.ts";
 // and a worker sends it. The per-destination limit (FORWARD_DESTINATION_CONCURRENCY) is split
 // between the receiver's hand-offs and the dashboard's workers, so one instance never has more
 // than the limit in flight to a destination.
+//
+// The attempts run in a worker thread of the receiving process (./hand-off-thread.ts), not on
+// its event loop: the receiver's loop is what limits ingest (about one core at full load), so
+// signing, sending and recording there took from ingest what the machine's other core could do.
 
 const HAND_OFF_MAX_BYTES = 64 * 1024 * 1024;
-/** Up to this long a handed-off forward waits for its destination's slot, as a worker's job does. */
-const SLOT_WAIT_MS = 1000;
 
-/** Seconds a handed-off forward's job is held back, or null when forwards are not handed off (the queue sends them at once). */
-export function handOffSeconds(config: Config): number | null {
-  return config.FORWARD_HAND_OFF && handOffShare(config.FORWARD_DESTINATION_CONCURRENCY) > 0 ? staleLockSeconds(config) : null;
-}
-
-/** The receiver's share of a destination's concurrency limit; the workers get the rest (so at least one). */
-export function handOffShare(limit: number): number {
-  return Math.floor(limit / 2);
-}
-
-/** The workers' share (forward-delivery.ts). */
-export function workerShare(config: Config): number {
-  const limit = config.FORWARD_DESTINATION_CONCURRENCY;
-  return handOffSeconds(config) === null ? limit : limit - handOffShare(limit);
-}
-
-let state: { slots: DestinationSlots; recorder: HandedOffRecorder; bytes: number } | undefined;
+let heldBytes = 0;
 
 /** Sends a committed delivery's forwards (from `enqueueHandedOffForwards`), or hands them back to the queue. Never throws. */
 export function handOffForwards(pool: pg.Pool, delivery: DeliveryFacts, content: VerifiedContent, forwards: HandedOffForward[]): void {
   if (forwards.length === 0) return;
-  const config = getConfig();
-  state ??= {
-    slots: new DestinationSlots(handOffShare(config.FORWARD_DESTINATION_CONCURRENCY), SLOT_WAIT_MS),
-    recorder: new HandedOffRecorder(pool),
-    bytes: 0,
-  };
   const handedBack: HandedOffForward[] = [];
   for (const forward of forwards) {
     // MaskIt: the image (its only file part); Eden AI: the raw JSON body. Taken now: the receiver disposes of them after its answer.
     const bytes =
       forward.kind === "edenai" ? content.rawBody?.inMemoryBuffer() : content.images.length === 1 ? content.images[0].spool.inMemoryBuffer() : undefined;
-    if (!bytes || state.bytes + bytes.length > HAND_OFF_MAX_BYTES) {
+    if (!bytes || heldBytes + bytes.length > HAND_OFF_MAX_BYTES) {
       handedBack.push(forward);
       continue;
     }
-    state.bytes += bytes.length;
-    const held = bytes.length;
-    void send(pool, config, delivery, content, forward, bytes)
+    heldBytes += bytes.length;
+    const task: HandOffTask = {
+      forward,
+      delivery: {
+        id: delivery.id,
+        headers: delivery.headers,
+        contentType: delivery.contentType,
+        metadata: delivery.metadata,
+        fileName: delivery.fileName,
+        imageMimeType: content.images[0]?.mimeType ?? null,
+      },
+      // Exactly its bytes: a view into a larger buffer (a socket read's) would be cloned whole.
+      bytes: bytes.byteLength === bytes.buffer.byteLength ? bytes : new Uint8Array(bytes),
+    };
+    void runHandOff(task)
       .then((isSent) => {
         if (!isSent) return handBack(pool, [forward]);
       })
       .catch((error: Error) => console.warn(`forwarding: a handed-off forward of ${forward.deliveryId} failed (its job will send it): ${error.message}`))
       .finally(() => {
-        state!.bytes -= held;
+        heldBytes -= bytes.length;
       });
   }
   if (handedBack.length > 0) void handBack(pool, handedBack);
-}
-
-/** One attempt, recorded; false when the destination has no slot for it soon. */
-async function send(
-  pool: pg.Pool,
-  config: Config,
-  delivery: DeliveryFacts,
-  content: VerifiedContent,
-  forward: HandedOffForward,
-  bytes: Buffer,
-): Promise<boolean> {
-  const { slots, recorder } = state!;
-  const release = await slots.acquire(forward.destinationId);
-  if (!release) return false;
-  let result: Awaited<ReturnType<typeof sendForward>>;
-  try {
-    const secret = await secretOf(forward);
-    const stored = {
-      id: delivery.id,
-      kind: forward.kind,
-      headers: delivery.headers,
-      contentType: delivery.contentType,
-      metadata: delivery.metadata,
-      fileName: delivery.fileName,
-      imageMimeType: content.images[0]?.mimeType ?? null,
-    };
-    result = await sendForward(buildFromBytes(stored, bytes, forward.url, secret), {
-      timeoutMs: config.FORWARD_TIMEOUT_MS,
-      allowPrivate: config.ALLOW_PRIVATE_DESTINATIONS,
-    });
-  } finally {
-    release();
-  }
-  const job = { deliveryId: forward.deliveryId, destinationId: forward.destinationId };
-  if (!result.isRefused && classifyAttempt(result.httpStatus) === "delivered") recorder.add({ ...job, jobId: forward.jobId, result });
-  else await recordAttempt(pool, job, result, { schedule: config.FORWARD_RETRY_SCHEDULE, autoPauseAfter: config.FORWARD_AUTO_PAUSE_FAILURES });
-  return true;
-}
-
-// Decrypted once per destination and secret rather than once per forward (the ciphertext is
-// compared, so a destination whose secret changed is decrypted again).
-const secrets = new Map<string, { ciphertext: Buffer; secret: string }>();
-
-async function secretOf(forward: HandedOffForward): Promise<string> {
-  const ciphertext = Buffer.from(forward.secretCiphertext);
-  const known = secrets.get(forward.destinationId);
-  if (known?.ciphertext.equals(ciphertext)) return known.secret;
-  const secret = await openDestinationSecret(forward.destinationId, forward.secretCiphertext);
-  secrets.set(forward.destinationId, { ciphertext, secret });
-  return secret;
 }
 
 /** The forwards' held-back jobs made due now, and the workers woken for them. */

@@ -22,9 +22,9 @@ const SECRET = "whsec_hand-off-source-secret-00001";
 const ENV = {
   ALLOW_PRIVATE_DESTINATIONS: "1",
   FORWARD_POLL_INTERVAL_MS: "100",
-  FORWARD_TIMEOUT_MS: "4000",
-  // Held-back jobs come due after this (and 2 s), long after a handed-back forward is sent.
-  FORWARD_LOCK_TIMEOUT_SECONDS: "30",
+  // Held-back jobs come due after the attempt timeout and 3 s (lib/forwarding/hand-off-policy.ts):
+  // 23 s, long after a handed-back forward is sent.
+  FORWARD_TIMEOUT_MS: "20000",
 };
 let env: TestEnvironment;
 let destination: Awaited<ReturnType<typeof startRecordingServer>>;
@@ -89,7 +89,7 @@ describe("the receiver's hand-off", () => {
     // Over the spool's 1 MiB kept in memory: a small JPEG and varied bytes after its end.
     const image = Buffer.concat([await makeJpeg(64, 64), randomBytes(1536 * 1024)]);
     const id = await post(image, "handed back");
-    // Long before the held-back job would come due (30 s and more).
+    // Long before the held-back job would come due (23 s).
     const receipt = await destination.waitFor(id, 10_000);
     expect(receipt.sender).toMatch(/serve-dashboard/);
     expect(receipt.body.includes(image)).toBe(true);

@@ -9,7 +9,7 @@ import { runHandOff } from "./hand-off-thread.ts";
 // going through the queue: the queue's job fetch and completion, the forward's load from the
 // database and the blob store's read were most of a forward's cost (README: Benchmarks). The
 // durable outbox is unchanged: each forward's job is written in the delivery's transaction, held
-// back by `handOffSeconds` (the time an attempt may take, as a lock would be), and deleted when
+// back by `handOffSeconds` (the time a handed-off attempt may take), and deleted when
 // the attempt is recorded delivered (./record-handed-off.ts). So a receiver that dies (kill -9)
 // before recording leaves the job to run on any instance once that time is up, with the same
 // webhook-id (at least once). A failed attempt is recorded as a worker records it

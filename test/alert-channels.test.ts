@@ -12,6 +12,7 @@ import { startHttpReceiver, startSmtpReceiver, waitFor } from "./helpers/alert-r
 import { freePort } from "./helpers/app-server.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
+import { commandLine } from "./helpers/command-line.ts";
 
 // Alert channels against real servers on this machine: an SMTP server, and HTTP endpoints for
 // Slack and webhooks that check what arrives (the webhook's Standard Webhooks signature with the
@@ -224,7 +225,7 @@ describe("faults", () => {
 
 describe("npm run cli -- channel", () => {
   const cli = (args: string[]) =>
-    execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", "channel", ...args], {
+    execFileSync(process.execPath, commandLine("cli", ["channel", ...args]), {
       env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
       encoding: "utf8",
     });

@@ -81,8 +81,11 @@ describe("two instances", () => {
     // Every notification arrived once (webhook-id is the notification's id), and repeats kept their distance.
     const ids = hook.requests.map((request) => request.headers["webhook-id"]);
     expect(new Set(ids).size).toBe(ids.length);
-    const times = hook.requests.map((request) => request.at);
-    for (let index = 1; index < times.length - 1; index += 1) expect(times[index] - times[index - 1]).toBeGreaterThan(2500);
+    // The distance is the product's decision (when each repeat was made), not when a loaded
+    // machine happened to deliver it: arrivals can bunch up without any repeat being early.
+    const made = await getPrisma().alertNotification.findMany({ where: { event: { not: "resolved" } }, orderBy: { createdAt: "asc" } });
+    expect(made.length).toBeGreaterThanOrEqual(2);
+    for (let index = 1; index < made.length; index += 1) expect(made[index].createdAt.getTime() - made[index - 1].createdAt.getTime()).toBeGreaterThan(2500);
     expect(await getPrisma().alert.count({ where: { sourceId: source.id } })).toBe(1);
     expect(await getPrisma().alertSend.count({ where: { status: { not: "sent" } } })).toBe(0);
   });

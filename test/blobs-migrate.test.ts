@@ -16,6 +16,7 @@ import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
 import { killTree } from "./helpers/process-tree.ts";
 import { startS3Server, type S3TestServer } from "./helpers/s3-server.ts";
+import { commandLine } from "./helpers/command-line.ts";
 
 // Issue 11: `npm run cli -- blobs migrate --to filesystem|s3` on an installation of two hundred
 // deliveries kept in the postgres store, killed (SIGKILL) part-way while the app runs, then run
@@ -191,7 +192,7 @@ function baseEnv(dataDir: string): Record<string, string> {
 function runCli(dataDir: string, args: string[], extraEnv: Record<string, string>) {
   let stdout = "";
   let stderr = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
+  const child = spawn(process.execPath, commandLine("cli", args), {
     env: { ...process.env, ...baseEnv(dataDir), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -12,6 +12,7 @@ import { createUser } from "@/lib/users/create-user.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { callServerAction, listServerActions } from "./helpers/server-actions.ts";
+import { commandLine } from "./helpers/command-line.ts";
 
 // What an outsider tries against sign-in and the answers' headers (issue 15, items 6, 7, 9):
 // the return path after sign-in stays on this site, every answer forbids framing and sniffing,
@@ -149,14 +150,10 @@ describe("sign-in limits", () => {
   it("are lifted by `user unlock`, audited", async () => {
     // Not execFileSync: a blocked event loop cannot see the app close an idle keep-alive
     // connection, and the next request written into it fails with EPIPE.
-    const { stdout: output } = await promisify(execFile)(
-      process.execPath,
-      ["--import", "tsx", "scripts/cli.ts", "user", "unlock", "--email", "admin@example.com"],
-      {
-        env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
-        encoding: "utf8",
-      },
-    );
+    const { stdout: output } = await promisify(execFile)(process.execPath, commandLine("cli", ["user", "unlock", "--email", "admin@example.com"]), {
+      env: { ...process.env, DATABASE_URL: env.db.url, DATA_DIR: env.dataDir },
+      encoding: "utf8",
+    });
     expect(output).toMatch(/admin@example.com can sign in again \(\d+ failed sign-ins forgotten\)/);
     const response = await signIn("admin@example.com", PASSWORD, { headers: { "x-forwarded-for": "203.0.113.7" } });
     expect(response.headers.get("set-cookie")).toContain("webhook_inbox_session=");

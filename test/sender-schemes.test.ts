@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { commandLine } from "./helpers/command-line.ts";
 
 // `npm run send` for the new kinds, against a real HTTP server that checks each delivery with
 // the provider's own library (standardwebhooks, stripe, @octokit/webhooks-methods, openssl) and
@@ -80,7 +81,7 @@ afterAll(async () => {
 
 function send(args: string[], input = ""): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/send.ts", ...args], { stdio: ["pipe", "ignore", "pipe"] });
+    const child = spawn(process.execPath, commandLine("send", args), { stdio: ["pipe", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => resolve({ code, stderr }));

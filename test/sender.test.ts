@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSource } from "@/lib/sources/create-source.ts";
 import { startTestEnvironment, type TestEnvironment } from "./helpers/environment.ts";
 import { makeJpeg, makePng } from "./helpers/images.ts";
+import { commandLine } from "./helpers/command-line.ts";
 
 // `npm run send` end to end: the sender runs as the operator runs it, a separate process with the
 // secret on standard input, against the built app on a real PostgreSQL; what it sent is checked
@@ -29,7 +30,7 @@ interface Run {
 /** Runs the sender without blocking this process, which relays the app server's output. */
 function send(args: string[], input = ""): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/send.ts", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, commandLine("send", args), { stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));

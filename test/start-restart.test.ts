@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer } from "./helpers/app-server.ts";
 import { makeJpeg } from "./helpers/images.ts";
 import { maskitBody } from "./helpers/multipart.ts";
+import { commandLine } from "./helpers/command-line.ts";
 
 // `npm start` with no DATABASE_URL: the embedded PostgreSQL starts under DATA_DIR, stops
 // cleanly on SIGTERM, and a restart keeps every delivery.
@@ -15,7 +16,7 @@ import { maskitBody } from "./helpers/multipart.ts";
 let dataDir: string;
 const env = () => ({ DATA_DIR: dataDir, DATABASE_URL: "", ENCRYPTION_KEY: "" });
 const cli = (args: string[], input = "") =>
-  execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], { input, env: { ...process.env, ...env() }, encoding: "utf8" })
+  execFileSync(process.execPath, commandLine("cli", args), { input, env: { ...process.env, ...env() }, encoding: "utf8" })
     .trimEnd()
     .split("\n")
     .at(-1)!;

@@ -41,7 +41,7 @@ describe("npm start under a supervisor", () => {
     const second = await npmStart();
     expect((await fetch(`${second.baseUrl}/sign-in`)).status).toBe(200);
     const secondTree = second.tree();
-    process.kill(processRunning(secondTree, "scripts/start.ts"), "SIGINT");
+    process.kill(processRunning(secondTree, "scripts/entry.mjs"), "SIGINT");
     expect(await second.exitCode).toBe(0);
     await expectAllGone(secondTree);
   });

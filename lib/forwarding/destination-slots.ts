@@ -50,10 +50,10 @@ export class DestinationSlots {
     });
   }
 
-  /** Attempts in flight and jobs waiting, for tests. */
-  stateOf(destinationId: string): { running: number; waiting: number } {
+  /** Attempts in flight, jobs waiting and the running average of attempt durations, for tests. */
+  stateOf(destinationId: string): { running: number; waiting: number; averageMs: number } {
     const destination = this.destinations.get(destinationId);
-    return { running: destination?.running.size ?? 0, waiting: destination?.waiters.length ?? 0 };
+    return { running: destination?.running.size ?? 0, waiting: destination?.waiters.length ?? 0, averageMs: destination?.averageMs ?? 0 };
   }
 
   private take(destination: Destination): Release {

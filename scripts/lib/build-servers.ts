@@ -1,9 +1,10 @@
 import { rm } from "node:fs/promises";
 import { build } from "esbuild";
-import { BUNDLE_DIR, bundleName, SERVER_ENTRIES, type ServerName } from "./server-bundles.ts";
+import { BUNDLE_DIR, bundleName, COMMAND_ENTRIES, SERVER_ENTRIES, type ServerName } from "./server-bundles.ts";
 
 // The receiver and dashboard processes of `npm start` run bundles made here, next to Next's
-// build, rather than TypeScript through tsx. tsx's loader hooks run on a thread of their own on
+// build, rather than TypeScript through tsx, and so do the commands themselves (`npm start`'s
+// launcher, `npm run cli`, `npm run send`: scripts/entry.mjs). tsx's loader hooks run on a thread of their own on
 // Node 20, so each of the few hundred imports of a server's start was a round trip to it: a
 // bundle starts with about 1.4 s less CPU per app (measured, issue 15 item 13), which every
 // start, every restart by a supervisor and every test's app pays. Packages stay external and
@@ -14,7 +15,10 @@ import { BUNDLE_DIR, bundleName, SERVER_ENTRIES, type ServerName } from "./serve
 export async function buildServerBundles(): Promise<void> {
   await rm(BUNDLE_DIR, { recursive: true, force: true }); // no chunks of an earlier build
   await build({
-    entryPoints: Object.keys(SERVER_ENTRIES).map((name) => ({ in: SERVER_ENTRIES[name as ServerName], out: bundleName(name as ServerName) })),
+    entryPoints: [
+      ...Object.keys(SERVER_ENTRIES).map((name) => ({ in: SERVER_ENTRIES[name as ServerName], out: bundleName(name as ServerName) })),
+      ...Object.entries(COMMAND_ENTRIES).map(([name, entry]) => ({ in: entry, out: name })),
+    ],
     outdir: BUNDLE_DIR,
     outExtension: { ".js": ".mjs" },
     bundle: true,

@@ -1,9 +1,9 @@
 import path from "node:path";
+import { DIST_DIR } from "./source-stamp.mjs";
 
-// Where the server bundles are (scripts/lib/build-servers.ts makes them and says why): a module
-// of its own, so that the launcher, which only runs them, does not load esbuild.
+// Where the bundles are (scripts/lib/build-servers.ts makes them and says why): a module of its
+// own, so that the launcher, which only runs them, does not load esbuild.
 
-const DIST_DIR = path.join(process.cwd(), process.env.NEXT_DIST_DIR || ".next");
 export const BUNDLE_DIR = path.join(DIST_DIR, "servers");
 
 /** The entry points, by the name scripts/start.ts knows them under: two processes, the JSON worker thread and the receiver's forwarding hand-off thread. */
@@ -13,6 +13,9 @@ export const SERVER_ENTRIES = {
   jsonWorker: "lib/json-analysis/json-worker-bundled.ts",
   handOffWorker: "lib/forwarding/hand-off-worker-bundled.ts",
 } as const;
+
+/** The commands of package.json, which scripts/entry.mjs runs from `.next/servers/<name>.mjs`. */
+export const COMMAND_ENTRIES = { start: "scripts/start.ts", cli: "scripts/cli.ts", send: "scripts/send.ts" } as const;
 
 export type ServerName = keyof typeof SERVER_ENTRIES;
 

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { commandLine } from "./command-line.ts";
 import { killTree } from "./process-tree.ts";
 
 // Starts the built app exactly as `npm start` does (scripts/start.ts), on a free port, and
@@ -28,8 +31,10 @@ process.once("exit", () => {
 export async function startAppServer(env: Record<string, string>, cwd = process.cwd()): Promise<AppServer> {
   const port = await freePort();
   let output = "";
-  // As `npm start` runs it (package.json), without npm in front.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  // As `npm start` runs it (package.json), without npm in front; a checkout from before
+  // scripts/entry.mjs (the ingest benchmark's --baseline) as its own package.json did.
+  const args = existsSync(path.join(cwd, "scripts", "entry.mjs")) ? commandLine("start") : ["--import", "tsx", "scripts/start.ts"];
+  const child = spawn(process.execPath, args, {
     cwd,
     env: { ...process.env, ...env, PORT: String(port), NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "pipe"],

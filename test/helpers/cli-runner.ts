@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
 import pg from "pg";
+import { commandLine } from "./command-line.ts";
 
 // `npm run cli` as an operator runs it, against an installation of its own under `dataDir()`
 // (the embedded PostgreSQL the CLI starts and stops itself), and a look inside that database
@@ -7,7 +8,7 @@ import pg from "pg";
 
 export function cliRunner(dataDir: () => string, extraEnv: Record<string, string> = {}) {
   function cli(args: string[], input = ""): { stdout: string; lastLine: string } {
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
+    const stdout = execFileSync(process.execPath, commandLine("cli", args), {
       input,
       env: { ...process.env, DATA_DIR: dataDir(), DATABASE_URL: "", ENCRYPTION_KEY: "", ...extraEnv },
       encoding: "utf8",

@@ -4,7 +4,8 @@
 //      delivery's 200 to the destination's receipt (p50/p95/p99).
 //      Also the CPU time each delivery costs, off and on (the app's tree: receiver, dashboard with
 //      the forwarding workers, PostgreSQL; and the destination's process), which the machine's
-//      other load does not skew the way it skews throughput.
+//      other load does not skew the way it skews throughput. Each round's CPU is read once the app
+//      is idle again, so that what it leaves running (renditions) is charged to it.
 //   2. A destination that is down (paused, as after its failures): ingest meanwhile, the backlog,
 //      and how fast it drains once resumed.
 // Usage: npx tsx bench/forwarding.ts [--count 400] [--rounds 3]
@@ -80,6 +81,7 @@ try {
         await waitUntil(() => result.answered.every(([id]) => receivedAt.has(id)), 60_000);
         on.push({ perSecond: result.perSecond, lag: result.answered.map(([id, at]) => receivedAt.get(id)! - at) });
       }
+      await untilAppIdle();
       const after = cpuNow();
       cpu[slug as "on" | "off"].push(perDelivery(before, after));
     }
@@ -102,13 +104,22 @@ try {
   cli(["destination", "pause", "--id", downId]);
   await untilMachineSettles();
   const whileDown = await ingest("down", secretDown);
+  await untilAppIdle(); // the round's renditions, before the drain's CPU is counted
   const backlog = (await db.query("SELECT count(*)::int AS n FROM forwards WHERE destination_id = $1 AND state = 'waiting'", [downId])).rows[0].n;
   const resumed = performance.now();
+  const beforeDrain = cpuNow();
   cli(["destination", "resume", "--id", downId]);
   await waitUntil(() => whileDown.answered.every(([id]) => receivedAt.has(id)), 120_000);
   const drainSeconds = (performance.now() - resumed) / 1000;
+  await untilAppIdle();
+  // The backlog goes through the queue's workers (the receiver's hand-off only takes fresh
+  // deliveries): what a forward costs that way, to set against the hand-off's cost above (on − off).
+  const drainCpu = perDelivery(beforeDrain, cpuNow(), backlog);
   console.log(
     `\ndestination down: ingest ${whileDown.perSecond.toFixed(0)} deliveries/s, backlog ${backlog}; after resume drained in ${drainSeconds.toFixed(1)} s (${(backlog / drainSeconds).toFixed(0)} forwards/s, including the CLI's start)`,
+  );
+  console.log(
+    `  CPU ms per forward while draining (the queue's workers): ${(Object.keys(drainCpu) as Array<keyof Cpu>).map((key) => `${key} ${drainCpu[key].toFixed(2)}`).join(", ")}`,
   );
 } finally {
   await db.end();
@@ -175,8 +186,23 @@ function cpuNow(): Cpu {
   };
 }
 
-function perDelivery(before: Cpu, after: Cpu): Cpu {
-  return Object.fromEntries(Object.keys(before).map((key) => [key, (after[key as keyof Cpu] - before[key as keyof Cpu]) / COUNT])) as unknown as Cpu;
+function perDelivery(before: Cpu, after: Cpu, count = COUNT): Cpu {
+  return Object.fromEntries(Object.keys(before).map((key) => [key, (after[key as keyof Cpu] - before[key as keyof Cpu]) / count])) as unknown as Cpu;
+}
+
+/**
+ * Until the app's tree has gone (nearly) idle: what a round leaves running after its last answer
+ * (the images' renditions, forwards still being recorded) is charged to that round, not the next.
+ */
+async function untilAppIdle() {
+  const deadline = Date.now() + 30_000;
+  let last = treeCpuMs(app.pid);
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = treeCpuMs(app.pid);
+    if (now - last < 20) return; // at most one 10 ms tick in 250 ms
+    last = now;
+  }
 }
 
 function commandOf(pid: number): string {

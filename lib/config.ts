@@ -90,6 +90,11 @@ const envSchema = z.object({
   FORWARD_AUTO_PAUSE_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
   /** How often an idle worker looks for retries that came due (new jobs arrive by LISTEN at once). */
   FORWARD_POLL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** The receiver sends a verified delivery's forwards itself once it commits (lib/forwarding/hand-off.ts); 0: the queue's workers send every forward. */
+  FORWARD_HAND_OFF: z
+    .enum(["0", "1", "true", "false"])
+    .default("1")
+    .transform((value) => value === "1" || value === "true"),
   /** A forwarding job locked this long belongs to an instance that died; it is freed for the others. */
   FORWARD_LOCK_TIMEOUT_SECONDS: z.coerce.number().int().min(2).max(86_400).default(120),
 });

@@ -75,8 +75,9 @@ async function main(): Promise<void> {
     // Both start at once (a second or so sooner than one after the other); the receiver learns
     // the dashboard's port when it listens, and holds any page request that comes before then.
     // The bundles that ensureBuilt made (scripts/lib/build-servers.ts says why not tsx), and
-    // the JSON worker threads' (lib/json-analysis/json-pool.ts).
+    // the JSON worker threads' (lib/json-analysis/json-pool.ts) and the hand-off thread's (lib/forwarding/hand-off-thread.ts).
     env.WEBHOOK_INBOX_JSON_WORKER = serverBundle("jsonWorker");
+    env.WEBHOOK_INBOX_HAND_OFF_WORKER = serverBundle("handOffWorker");
     const dashboard = launch("dashboard", [serverBundle("dashboard")], env);
     // Two malloc arenas rather than one per thread: sharp's threads otherwise leave freed image
     // memory spread over many arenas, which glibc does not give back (sharp's docs, "memory").

@@ -20,17 +20,27 @@ export interface PendingDelivery {
 }
 
 /** Each delivery's result, in batch order; null for one whose remembered source has changed (not stored). */
-export async function commitBatch(client: pg.ClientBase, blobs: BlobWriter, batch: PendingDelivery[]): Promise<Array<CommitResult | null>> {
+export async function commitBatch(
+  client: pg.ClientBase,
+  blobs: BlobWriter,
+  batch: PendingDelivery[],
+  handOffSeconds: number | null = null,
+): Promise<Array<CommitResult | null>> {
   const stale = await staleSourceIds(
     client,
     batch.flatMap((pending) => (pending.source ? [pending.source] : [])),
   );
   const current = stale.size === 0 ? batch : batch.filter((pending) => !pending.source || !stale.has(pending.source.sourceId));
-  const results = await commitCurrent(client, blobs, current);
+  const results = await commitCurrent(client, blobs, current, handOffSeconds);
   return batch.map((pending) => results.get(pending) ?? null);
 }
 
-async function commitCurrent(client: pg.ClientBase, blobs: BlobWriter, batch: PendingDelivery[]): Promise<Map<PendingDelivery, CommitResult>> {
+async function commitCurrent(
+  client: pg.ClientBase,
+  blobs: BlobWriter,
+  batch: PendingDelivery[],
+  handOffSeconds: number | null,
+): Promise<Map<PendingDelivery, CommitResult>> {
   if (batch.length === 0) return new Map();
   const items = batch.map((pending) => ({
     ...pending,
@@ -60,6 +70,7 @@ async function commitCurrent(client: pg.ClientBase, blobs: BlobWriter, batch: Pe
       );
     },
     rawBodies,
+    handOffSeconds,
   );
   const lastMatches = new Map<string, Date>();
   for (const { delivery } of stored) if (delivery.matchedCredential) lastMatches.set(delivery.matchedCredential.id, delivery.receivedAt);

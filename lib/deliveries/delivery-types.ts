@@ -1,5 +1,6 @@
 import type { Spool } from "../ingest/spool.ts";
 import type { CredentialRef } from "../schemes/scheme.ts";
+import type { HandedOffForward } from "../forwarding/enqueue-forwards.ts";
 
 // What a delivery is, as the receiver, re-verification and the storing step pass it around.
 // Types only, importing nothing that imports back (spool.ts and scheme.ts are leaves), so any
@@ -54,5 +55,11 @@ export interface VerifiedContent {
 }
 
 export type CommitResult =
-  | { isDuplicate: false; deliveryId: string; newImages: Array<{ id: string; image: IncomingImage }> }
+  | {
+      isDuplicate: false;
+      deliveryId: string;
+      newImages: Array<{ id: string; image: IncomingImage }>;
+      /** Its forwards for the receiver to send once the batch commits (lib/forwarding/hand-off.ts). */
+      handedOff?: HandedOffForward[];
+    }
   | { isDuplicate: true; deliveryId: string };

@@ -3,6 +3,9 @@ import type { BlobToPut } from "../storage/blob-store.ts";
 import type { StorageContext } from "../storage/blob-rows.ts";
 import { isStorageUnavailable } from "../storage/storage-errors.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { getConfig } from "../config.ts";
+import { handOffForwards } from "../forwarding/hand-off.ts";
+import { handOffSeconds } from "../forwarding/hand-off-policy.ts";
 import { StaleSourceError, type StampedSource } from "../sources/source-stamp.ts";
 import { commitBatch, type PendingDelivery } from "./commit-batch.ts";
 import type { CommitResult, DeliveryFacts, VerifiedContent } from "./delivery-types.ts";
@@ -78,10 +81,14 @@ function takeBatch(queue: Waiting[]): Waiting[] {
 }
 
 async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[]): Promise<void> {
+  const handOff = handOffSeconds(getConfig());
   try {
     await blobs.store.put(batch.flatMap(blobsOf));
-    const results = await withTransaction(pool, (client) => commitBatch(client, blobs, batch));
-    for (const [index, waiting] of batch.entries()) waiting.settle(settled(waiting, results[index]));
+    const results = await withTransaction(pool, (client) => commitBatch(client, blobs, batch, handOff));
+    for (const [index, waiting] of batch.entries()) {
+      handOffForwardsOf(pool, waiting, results[index]);
+      waiting.settle(settled(waiting, results[index]));
+    }
   } catch (error) {
     // One delivery's failure must not fail the others: commit each on its own. When the
     // database is down, retrying would only keep every sender waiting longer for its 503.
@@ -91,13 +98,19 @@ async function commitTogether({ pool, blobs }: StorageContext, batch: Waiting[])
     }
     for (const waiting of batch) {
       try {
-        const [result] = await withTransaction(pool, (client) => commitBatch(client, blobs, [waiting]));
+        const [result] = await withTransaction(pool, (client) => commitBatch(client, blobs, [waiting], handOff));
+        handOffForwardsOf(pool, waiting, result);
         waiting.settle(settled(waiting, result));
       } catch (alone) {
         waiting.settle({ error: alone });
       }
     }
   }
+}
+
+/** Committed: its forwards go now, from the bytes it holds, before its answer lets the receiver dispose of them. */
+function handOffForwardsOf(pool: pg.Pool, waiting: Waiting, result: CommitResult | null): void {
+  if (result && !result.isDuplicate && result.handedOff) handOffForwards(pool, waiting.delivery, waiting.content, result.handedOff);
 }
 
 /** A delivery left out of its batch for a changed source (commitBatch's null) is told so. */

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type pg from "pg";
 import { insertBlobRows, type BlobWriter, type NewBlobRow } from "../storage/blob-rows.ts";
 import { valuesList } from "../storage/values-list.ts";
-import { enqueueForwards } from "../forwarding/enqueue-forwards.ts";
+import { enqueueForwards, enqueueHandedOffForwards } from "../forwarding/enqueue-forwards.ts";
 import type { CommitResult, IncomingImage } from "./delivery-types.ts";
 import { notifyDeliveries } from "./notify-deliveries.ts";
 
@@ -37,6 +37,8 @@ export async function storeVerified<T extends VerifiedItem>(
   items: T[],
   writeDeliveries: WriteDeliveries<T>,
   otherBlobs: (accepted: T[]) => NewBlobRow[] = () => [],
+  /** The receiver's: forwards handed off to it, their jobs held back this long (lib/forwarding/hand-off.ts); null: jobs due at once. */
+  handOffSeconds: number | null = null,
 ): Promise<CommitResult[]> {
   const results = new Array<CommitResult>(items.length);
   const accepted = await claimDedupeKeys(client, items, results);
@@ -65,10 +67,15 @@ export async function storeVerified<T extends VerifiedItem>(
     results[index] = { isDuplicate: false, deliveryId: items[index].deliveryId, newImages };
   }
   // The forwarding outbox: one statement per batch, committed with the deliveries (lib/forwarding).
-  await enqueueForwards(
-    client,
-    acceptedItems.map((item) => ({ id: item.deliveryId, sourceId: item.sourceId })),
-  );
+  const arrived = acceptedItems.map((item) => ({ id: item.deliveryId, sourceId: item.sourceId }));
+  if (handOffSeconds === null) await enqueueForwards(client, arrived);
+  else {
+    const byDelivery = new Map(results.flatMap((result) => (result && !result.isDuplicate ? [[result.deliveryId, result] as const] : [])));
+    for (const forward of await enqueueHandedOffForwards(client, arrived, handOffSeconds)) {
+      const result = byDelivery.get(forward.deliveryId);
+      if (result) (result.handedOff ??= []).push(forward);
+    }
+  }
   await notifyDeliveries(
     client,
     acceptedItems.map((item) => item.deliveryId),

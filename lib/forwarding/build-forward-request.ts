@@ -69,7 +69,20 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
     const streamed = await streamMaskitMultipart(store, image, signingKey(secret), `${delivery.id}.${unixSeconds(now)}.`);
     return { url, headers: forwardHeaders(delivery, streamed.contentType, now, `v1,${streamed.mac}`), body: streamed.body };
   }
-  const bytes = await readBlobBuffer(store, delivery.blobSha256);
+  return buildFromBytes(delivery, await readBlobBuffer(store, delivery.blobSha256), url, secret, now);
+}
+
+/**
+ * The same request from bytes already in memory: the raw body (Eden AI) or the image (MaskIt),
+ * as the receiver still holds them when it hands a forward off (./hand-off.ts).
+ */
+export function buildFromBytes(
+  delivery: Omit<StoredDelivery, "blobSha256" | "blobSize">,
+  bytes: Buffer,
+  url: string,
+  secret: string,
+  now = new Date(),
+): ForwardRequest {
   if (delivery.kind === "edenai") {
     const contentType = delivery.contentType ?? "application/json";
     return { url, headers: forwardHeaders(delivery, contentType, now, signBody(secret, delivery.id, now, bytes)), body: bytes };
@@ -85,7 +98,7 @@ export async function buildForwardRequest(store: BlobStore, delivery: StoredDeli
  * out as lib/senders/multipart-body.ts builds it, but never joined: the image is sent and
  * signed from the buffer it was read into. A binary body, so signed over its exact bytes (see signBody).
  */
-function maskitParts(delivery: StoredDelivery, image: Buffer): BufferedParts & { contentType: string } {
+function maskitParts(delivery: Omit<StoredDelivery, "blobSha256" | "blobSize">, image: Buffer): BufferedParts & { contentType: string } {
   const metadata = Buffer.from(delivery.metadata ?? "", "utf8");
   let boundary = randomBoundary();
   // Chosen again in the unlikely case it occurs in a part: the receiver would cut the part there.
@@ -100,7 +113,7 @@ function maskitParts(delivery: StoredDelivery, image: Buffer): BufferedParts & {
   return { parts: [head, image, tail], length: head.length + image.length + tail.length, contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-function forwardHeaders(delivery: StoredDelivery, contentType: string, now: Date, signature: string): Record<string, string> {
+function forwardHeaders(delivery: Omit<StoredDelivery, "blobSha256" | "blobSize">, contentType: string, now: Date, signature: string): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(delivery.headers)) {
     if (DROPPED_HEADERS.has(name) || name.startsWith("proxy-") || value === "[redacted]") continue;

@@ -6,14 +6,15 @@ import { buildForwardRequest } from "./build-forward-request.ts";
 import { openDestinationSecret } from "./destination-secret.ts";
 import { forwardJobKey, FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
 import { DestinationSlots } from "./destination-slots.ts";
+import { workerShare } from "./hand-off-policy.ts";
 import { loadForward } from "./load-forward.ts";
 import { recordAttempt } from "./record-attempt.ts";
 import { sendForward, type AttemptResult } from "./send-forward.ts";
 
 // The queue's task: one attempt of one delivery to one destination. A job that finds the
 // destination paused, or the forward no longer waiting, ends without sending: resuming (or a
-// replay) enqueues it again. At most FORWARD_DESTINATION_CONCURRENCY attempts run at once to a
-// destination in this instance; a job over that limit waits for a slot when one is expected
+// replay) enqueues it again. At most the workers' share of FORWARD_DESTINATION_CONCURRENCY
+// attempts run at once to a destination in this instance (the receiver's hand-offs, ./hand-off.ts, have the rest); a job over that limit waits for a slot when one is expected
 // soon (./destination-slots.ts), else it is put back a moment later rather than held, so one
 // slow destination cannot occupy every worker slot and stall the others.
 
@@ -25,7 +26,7 @@ let slots: DestinationSlots | undefined;
 export async function forwardDelivery(job: ForwardJob, helpers: Parameters<Task>[1]): Promise<void> {
   const config = getConfig();
   const pool = getPool();
-  slots ??= new DestinationSlots(config.FORWARD_DESTINATION_CONCURRENCY, SLOT_WAIT_MS);
+  slots ??= new DestinationSlots(workerShare(config), SLOT_WAIT_MS);
   const release = await slots.acquire(job.destinationId);
   if (!release) {
     await helpers.addJob(FORWARD_TASK, job, { jobKey: forwardJobKey(job), runAt: new Date(Date.now() + BUSY_RETRY_MS) });

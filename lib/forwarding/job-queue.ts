@@ -1,3 +1,4 @@
+import pg from "pg";
 import { Logger, run, runMigrations, type Runner, type Task } from "graphile-worker";
 import { FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
 
@@ -11,6 +12,15 @@ import { FORWARD_TASK, type ForwardJob } from "./forward-job.ts";
 /** Creates or upgrades the `graphile_worker` schema (the library's own migrations, under its own lock). */
 export async function migrateJobQueue(connectionString: string): Promise<void> {
   await runMigrations({ connectionString, logger: quietLogger() });
+  // The forward task's row, which add_jobs would create on first use: the receiver's handed-off
+  // jobs (enqueue-forwards.ts) are inserted without add_jobs and look it up.
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await client.query("INSERT INTO graphile_worker._private_tasks (identifier) VALUES ($1) ON CONFLICT DO NOTHING", [FORWARD_TASK]);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface QueueOptions {

@@ -49,6 +49,11 @@ export class Spool {
     return Buffer.concat(chunks, this.size);
   }
 
+  /** The whole content if it is in memory (joined once, as toBuffer does), else undefined: never reads the disk. */
+  inMemoryBuffer(): Buffer | undefined {
+    return this.file ? undefined : this.memoryBuffer();
+  }
+
   /** The first `length` bytes (fewer if the content is shorter). */
   async leadingBytes(length: number): Promise<Buffer> {
     if (!this.file) return this.memoryPrefix(length);

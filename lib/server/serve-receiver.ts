@@ -10,6 +10,8 @@
 import { getConfig } from "../config.ts";
 import { configurePool } from "../database/pool.ts";
 import { warmJsonPool } from "../json-analysis/json-pool.ts";
+import { handOffSeconds } from "../forwarding/hand-off-policy.ts";
+import { warmHandOffThread } from "../forwarding/hand-off-thread.ts";
 import { getBlobWriter } from "../storage/configured-store.ts";
 import { createDashboardProxy } from "./dashboard-proxy.ts";
 import { createFrontServer, exitOnStartFailure, listen, stopOnSignals } from "./front-server.ts";
@@ -20,6 +22,8 @@ async function main(): Promise<void> {
   const dashboardPort = process.env.DASHBOARD_PORT ? Promise.resolve(parsePort(process.env.DASHBOARD_PORT)) : portFromLauncher();
   await getBlobWriter(); // a store that is not usable, or not the database's, stops the start here
   await warmJsonPool(); // Eden AI bodies are parsed and verified in a worker thread (lib/json-analysis)
+  // Verified deliveries' forwards are sent from a thread of this process (lib/forwarding/hand-off.ts).
+  if (handOffSeconds(getConfig()) !== null) await warmHandOffThread();
   const server = createFrontServer(createDashboardProxy({ host: "127.0.0.1", port: dashboardPort }));
   stopOnSignals(server);
   listen(server, "receiver", PORT);

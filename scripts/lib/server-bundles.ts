@@ -6,11 +6,12 @@ import { DIST_DIR } from "./source-stamp.mjs";
 
 export const BUNDLE_DIR = path.join(DIST_DIR, "servers");
 
-/** The entry points, by the name scripts/start.ts knows them under: two processes and the JSON worker thread. */
+/** The entry points, by the name scripts/start.ts knows them under: two processes, the JSON worker thread and the receiver's forwarding hand-off thread. */
 export const SERVER_ENTRIES = {
   receiver: "lib/server/serve-receiver.ts",
   dashboard: "lib/server/serve-dashboard.ts",
   jsonWorker: "lib/json-analysis/json-worker-bundled.ts",
+  handOffWorker: "lib/forwarding/hand-off-worker-bundled.ts",
 } as const;
 
 /** The commands of package.json, which scripts/entry.mjs runs from `.next/servers/<name>.mjs`. */

@@ -6,10 +6,16 @@
 // (time, and the longest a receiver request waited meanwhile); ingest at c16 on this database
 // against a fresh empty one, in the same run. EXPLAIN (ANALYZE, BUFFERS) of every query the
 // data functions send goes to bench/results/dashboard-scale-<count>-plans.txt.
-// Usage: npx tsx bench/dashboard-scale.ts [--count 1000000] [--label NAME] [--skip-ingest]
+// Usage: npx tsx bench/dashboard-scale.ts [--count 1000000] [--label NAME] [--skip-ingest] [--seed-dir DIR]
+// --unpaced runs the purge's batches back to back (as before they were paced), to compare.
+// --pg name=value,... sets server parameters of the copied installation (with --seed-dir), to try them.
+// --only requests,plans,export,purge,ingest runs only those parts (all by default).
+// --seed-dir keeps the seeded installation in DIR (a 5M seed takes half an hour here) and, when
+// DIR already holds one of that size, starts from a copy of it instead of seeding again.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createHash, createHmac } from "node:crypto";
-import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -21,15 +27,19 @@ import { captureQueries, explainQueries } from "./lib/capture-queries.ts";
 import { median, percentile, runLoad, type PreparedRequest } from "./lib/load.ts";
 import { nodeRssBytes } from "./lib/node-rss.ts";
 import { sampleReceiverWaits } from "./lib/receiver-waits.ts";
+import { sampleWaitEvents } from "./lib/wait-events.ts";
 import { seedScale } from "./lib/seed-scale.ts";
 
 const argument = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const COUNT = process.argv.includes("--count") ? Number(argument("--count")) : 1_000_000;
 /** Names the results files apart, e.g. `--label before` for a run on the code before a change. */
+const PARTS = process.argv.includes("--only") ? argument("--only").split(",") : ["requests", "plans", "export", "purge", "ingest"];
 const LABEL = process.argv.includes("--label") ? `-${argument("--label")}` : "";
 const workDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-scale-bench-"));
 await chmod(workDir, 0o755);
-const envA = { DATA_DIR: path.join(workDir, "a"), DATABASE_URL: "", ENCRYPTION_KEY: "", RETENTION_INTERVAL_SECONDS: "86400" };
+// The app's own periodic jobs (retention, the orphan sweep) run 30 s after start, then daily.
+const quietJobs = { RETENTION_INTERVAL_SECONDS: "86400", BLOB_SWEEP_INTERVAL_SECONDS: "86400" };
+const envA = { DATA_DIR: path.join(workDir, "a"), DATABASE_URL: "", ENCRYPTION_KEY: "", ...quietJobs };
 await mkdir(envA.DATA_DIR, { recursive: true });
 await chmod(envA.DATA_DIR, 0o755);
 const cli = (env: Record<string, string>, args: string[], input = "") =>
@@ -37,16 +47,35 @@ const cli = (env: Record<string, string>, args: string[], input = "") =>
     .trimEnd()
     .split("\n")
     .at(-1)!;
-const secret = cli(envA, ["source", "add", "--kind", "maskit", "--slug", "bench", "--generate"]);
-const token = cli(envA, ["token", "create", "--name", "bench", "--role", "viewer"]);
-cli(envA, ["user", "add", "--email", "bench@example.com", "--role", "viewer"], "a long enough password\n");
-const app: AppServer = await startAppServer(envA);
-const { port, password } = JSON.parse(execFileSync("cat", [path.join(envA.DATA_DIR, "postgres.json")], { encoding: "utf8" }));
-const databaseUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/webhook_inbox`;
+const SEED_DIR = process.argv.includes("--seed-dir") ? path.resolve(argument("--seed-dir")) : null;
+const seedInfoFile = SEED_DIR && path.join(SEED_DIR, "bench-seed.json");
+const kept =
+  seedInfoFile && existsSync(seedInfoFile) ? (JSON.parse(await readFile(seedInfoFile, "utf8")) as { count: number; secret: string; token: string }) : null;
+if (kept && kept.count !== COUNT) throw new Error(`${SEED_DIR} holds a seed of ${kept.count} deliveries, not ${COUNT}`);
+// cp -a: the cluster's files belong to the postgres user, and must stay so.
+const copyTree = (from: string, to: string) => execFileSync("cp", ["-a", `${from}/.`, to]);
+if (kept) copyTree(path.join(SEED_DIR!, "data"), envA.DATA_DIR);
+// --pg: into the copy's postgresql.auto.conf before it starts, so that restart-only ones (shared_buffers) apply too.
+if (kept && process.argv.includes("--pg")) {
+  const lines = argument("--pg")
+    .split(",")
+    .map((setting) => setting.split("="))
+    .map(([name, value]) => `${name} = '${value}'\n`);
+  await writeFile(path.join(envA.DATA_DIR, "postgres", "postgresql.auto.conf"), lines.join(""), { flag: "a" });
+}
+const secret = kept?.secret ?? cli(envA, ["source", "add", "--kind", "maskit", "--slug", "bench", "--generate"]);
+const token = kept?.token ?? cli(envA, ["token", "create", "--name", "bench", "--role", "viewer"]);
+if (!kept) cli(envA, ["user", "add", "--email", "bench@example.com", "--role", "viewer"], "a long enough password\n");
+let app: AppServer = await startAppServer(envA);
+let appStartedAt = performance.now();
+const clusterUrl = () => {
+  const { port, password } = JSON.parse(execFileSync("cat", [path.join(envA.DATA_DIR, "postgres.json")], { encoding: "utf8" }));
+  return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/webhook_inbox`;
+};
 Object.assign(process.env, { DATA_DIR: envA.DATA_DIR, ENCRYPTION_KEY: "" });
 const { useDatabaseUrl } = await import("../lib/config.ts");
-useDatabaseUrl(databaseUrl);
-const db = new pg.Client({ connectionString: databaseUrl });
+useDatabaseUrl(clusterUrl());
+let db = new pg.Client({ connectionString: clusterUrl() });
 await db.connect();
 const report: string[] = [];
 const say = (line: string) => {
@@ -61,12 +90,17 @@ try {
       .map((n) => n.toFixed(1))
       .join(" ")})`,
   );
-  const shared = await putSharedBlobs();
-  const started = performance.now();
-  await seedScale(db, { count: COUNT, sharedImageBlobs: shared.images, sharedQuarantineBlob: shared.quarantine });
-  say(
-    `seeded ${COUNT.toLocaleString("en")} deliveries (with images, blob rows, quarantined bodies, dedupe keys) and VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-  );
+  if (process.argv.includes("--pg")) say(`server parameters set: ${argument("--pg")}`);
+  if (kept) say(`started from the installation seeded in ${SEED_DIR}`);
+  else {
+    const shared = await putSharedBlobs();
+    const started = performance.now();
+    await seedScale(db, { count: COUNT, sharedImageBlobs: shared.images, sharedQuarantineBlob: shared.quarantine });
+    say(
+      `seeded ${COUNT.toLocaleString("en")} deliveries (with images, blob rows, quarantined bodies, dedupe keys) and VACUUM ANALYZE in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    if (SEED_DIR) await keepSeed();
+  }
   const {
     rows: [size],
   } = await db.query("SELECT pg_size_pretty(pg_database_size(current_database())) AS db, pg_size_pretty(pg_total_relation_size('deliveries')) AS deliveries");
@@ -106,8 +140,8 @@ try {
     ["delivery API (one)", `/api/deliveries/${sample.deliveryId}`, bearer],
     ["inspector page, failed delivery", `/deliveries/${sample.failedId}`, cookie],
   ];
-  say("\n| request | median ms | p95 ms | status |\n|---|---|---|---|");
-  for (const [label, url, headers] of requests) {
+  if (PARTS.includes("requests")) say("\n| request | median ms | p95 ms | status |\n|---|---|---|---|");
+  for (const [label, url, headers] of PARTS.includes("requests") ? requests : []) {
     const samples: number[] = [];
     let status = 0;
     for (let i = 0; i < 22; i++) {
@@ -121,15 +155,31 @@ try {
     say(`| ${label} | ${median(samples).toFixed(1)} | ${percentile(samples, 0.95).toFixed(1)} | ${status} |`);
   }
 
-  await writePlans(sample, deep, deepGallery);
-  await measureExport(sample.day);
-  await measurePurge();
-  if (!process.argv.includes("--skip-ingest")) await measureIngest();
+  if (PARTS.includes("plans")) await writePlans(sample, deep, deepGallery);
+  if (PARTS.includes("export")) await measureExport(sample.day);
+  if (PARTS.includes("purge")) await measurePurge();
+  if (PARTS.includes("ingest") && !process.argv.includes("--skip-ingest")) await measureIngest();
 } finally {
   await writeFile(path.join("bench", "results", `dashboard-scale-${COUNT}${LABEL}.md`), `${report.join("\n")}\n`);
   await db.end();
   await app.stop();
   await rm(workDir, { recursive: true, force: true });
+}
+
+/** Copies the stopped installation to SEED_DIR for later runs, then starts it again. */
+async function keepSeed() {
+  await db.end();
+  await app.stop();
+  await rm(SEED_DIR!, { recursive: true, force: true });
+  await mkdir(path.join(SEED_DIR!, "data"), { recursive: true });
+  copyTree(envA.DATA_DIR, path.join(SEED_DIR!, "data"));
+  await writeFile(seedInfoFile!, JSON.stringify({ count: COUNT, secret, token }));
+  app = await startAppServer(envA);
+  appStartedAt = performance.now();
+  useDatabaseUrl(clusterUrl());
+  db = new pg.Client({ connectionString: clusterUrl() });
+  await db.connect();
+  say(`kept the seeded installation in ${SEED_DIR}`);
 }
 
 /** A few small byte strings in the app's blob store that the seeded blob rows share. */
@@ -231,15 +281,37 @@ async function measurePurge() {
   } = await db.query("SELECT received_at FROM deliveries ORDER BY received_at DESC OFFSET $1 LIMIT 1", [Math.floor(COUNT * 0.9)]);
   // Retention is in whole days: a `now` one day after the 90% point makes the oldest 10% expire.
   const now = new Date(edge.received_at.getTime() + 86_400_000);
+  // Past the app's first runs of its own jobs (30 s after start), which would overlap otherwise.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, appStartedAt + 40_000 - performance.now())));
   const waits = sampleReceiverWaits(app.port, secret, 4);
   await new Promise((resolve) => setTimeout(resolve, 3000));
   waits.mark(); // warm-up
   await new Promise((resolve) => setTimeout(resolve, 20_000));
   const quiet = waits.mark();
+  const sampler = new pg.Client({ connectionString: clusterUrl() });
+  await sampler.connect();
+  const waitEvents = sampleWaitEvents(sampler);
+  // Names the purge's own connections in pg_stat_activity and the log (node-postgres reads PGAPPNAME).
+  process.env.PGAPPNAME = "purge";
+  const serverState = async () =>
+    (
+      await db.query<{ lsn: string; checkpoints: string }>(
+        "SELECT pg_current_wal_lsn()::text AS lsn, (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::text AS checkpoints",
+      )
+    ).rows[0];
+  const before = await serverState();
   const sent = performance.now();
-  const result = await runRetentionPurge({ now, retention: { quarantineDays: 1, imageDays: 1 } });
+  // --unpaced: batches back to back, 100 at a time, as the purge ran before pacing (for comparison).
+  const unpaced = process.argv.includes("--unpaced") ? { batchSize: 100, pacing: { restRatio: 0, maxRestMs: 0 } } : {};
+  const result = await runRetentionPurge({ now, retention: { quarantineDays: 1, imageDays: 1 }, ...unpaced });
   const seconds = (performance.now() - sent) / 1000;
   const during = waits.mark();
+  const after = await serverState();
+  const {
+    rows: [{ wal }],
+  } = await db.query<{ wal: string }>("SELECT pg_size_pretty(pg_wal_lsn_diff($1, $2)) AS wal", [after.lsn, before.lsn]);
+  const { top: seen, slow } = await waitEvents.stop();
+  await sampler.end();
   await waits.stop();
   const { closeDatabase } = await import("../lib/db.ts");
   await closeDatabase();
@@ -247,12 +319,18 @@ async function measurePurge() {
   say(
     `\nretention purge of the oldest 10%: ${result.images.images.toLocaleString("en")} images (${result.images.deliveries.toLocaleString("en")} deliveries) and ${result.quarantine.bodies.toLocaleString("en")} quarantined bodies in ${seconds.toFixed(1)} s`,
   );
-  const figures = (w: typeof quiet) => `${w.count} deliveries, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, max ${w.max.toFixed(1)} ms`;
+  const figures = (w: typeof quiet) =>
+    `${w.count} deliveries, p50 ${w.p50.toFixed(1)} ms, p99 ${w.p99.toFixed(1)} ms, max ${w.max.toFixed(1)} ms, ${w.over100} over 100 ms`;
+  say(`WAL written during the purge: ${wal}; checkpoints meanwhile: ${Number(after.checkpoints) - Number(before.checkpoints)}`);
   say(`receivers at c4 during the purge: ${figures(during)}; in the 20 s before it: ${figures(quiet)}; statuses ${JSON.stringify(during.statuses)}`);
+  say(`\nwhat active backends waited on during the purge (samples every 10 ms):\n\n| samples | wait | statement |\n|---|---|---|`);
+  for (const { samples, wait, statement } of seen) say(`| ${samples} | ${wait} | \`${statement.replaceAll("|", "\\|")}\` |`);
+  say(`\nstatements of other connections seen running over 50 ms, and what they waited on then:\n\n| ms | waits | statement |\n|---|---|---|`);
+  for (const { ms, waits: seenWaits, statement } of slow) say(`| ${ms.toFixed(0)} | ${seenWaits.join(", ")} | \`${statement.replaceAll("|", "\\|")}\` |`);
 }
 
 async function measureIngest() {
-  const envE = { DATA_DIR: path.join(workDir, "empty"), DATABASE_URL: "", ENCRYPTION_KEY: "", RETENTION_INTERVAL_SECONDS: "86400" };
+  const envE = { DATA_DIR: path.join(workDir, "empty"), DATABASE_URL: "", ENCRYPTION_KEY: "", ...quietJobs };
   await mkdir(envE.DATA_DIR, { recursive: true });
   await chmod(envE.DATA_DIR, 0o755);
   cli(envE, ["source", "add", "--kind", "maskit", "--slug", "bench", "--secret-stdin"], `${secret}\n`);

@@ -275,16 +275,18 @@ function parseCsv(text: string): string[][] {
 }
 
 describe("the log's search (q)", () => {
-  it("finds a part of the metadata, the file name or the job id in any case, and a whole delivery id; % and _ are literal", async () => {
+  it("finds a part of the metadata, the file name or the job id in any case, and a whole delivery or job id; % and _ are literal", async () => {
     const { rows } = await getPool().query<{ id: string; metadata: string | null }>(
       `INSERT INTO deliveries (id, source_id, received_at, status, http_status, metadata, file_name, job_id, headers)
        SELECT gen_random_uuid(), s.id, timestamptz '2025-04-01 12:00:00Z' + make_interval(secs => n), 'failed', 401, m, f, j, '{}'
          FROM sources s, (VALUES (1, 'search 50% off_sale', NULL, NULL), (2, 'search 50 percent offXsale', NULL, NULL),
-                                 (3, NULL, 'Frame-00042.JPG', NULL), (4, NULL, NULL, 'job-ABC-123-xyz')) AS v(n, m, f, j)
+                                 (3, NULL, 'Frame-00042.JPG', NULL), (4, NULL, NULL, 'job-ABC-123-xyz'),
+                                 (5, NULL, NULL, '7ff3043b-5215-6bc3-752e-26e34cd56cf4'), (6, 'batch 7ff3043b-5215-6bc3-752e-26e34cd56cf4', NULL, NULL)) AS v(n, m, f, j)
         WHERE s.slug = 'dated'
        RETURNING id, coalesce(metadata, file_name, job_id) AS metadata`,
     );
     const idOf = (text: string) => rows.find((row) => row.metadata?.includes(text))!.id;
+    const jobDelivery = rows.find((row) => row.metadata === "7ff3043b-5215-6bc3-752e-26e34cd56cf4")!.id;
     const found = async (q: string) => {
       const response = await env.api(`/api/deliveries?source=dated&q=${encodeURIComponent(q)}`);
       expect(response.status).toBe(200);
@@ -297,6 +299,10 @@ describe("the log's search (q)", () => {
     expect(await found("frame-00042.jpg")).toEqual([idOf("Frame-00042")]);
     expect(await found("abc-123")).toEqual([idOf("job-ABC")]);
     expect(await found(idOf("job-ABC").toUpperCase())).toEqual([idOf("job-ABC")]);
+    // A UUID is a whole id (delivery or Eden AI job, any case), found by equality, not a substring.
+    expect(await found("7FF3043B-5215-6BC3-752E-26E34CD56CF4")).toEqual([jobDelivery]);
+    expect(await found(" 7ff3043b-5215-6bc3-752e-26e34cd56cf4 ")).toEqual([jobDelivery]);
+    expect(await found("7ff3043b-5215")).toEqual([jobDelivery, idOf("batch 7ff3043b")].sort());
     expect(await found("no such thing")).toEqual([]);
     // The export and the bulk deletion use the same filters.
     const csv = await (await env.api(`/api/deliveries/export?source=dated&q=${encodeURIComponent("off_s")}`)).text();

@@ -119,6 +119,8 @@ describe("GET /api/gallery", () => {
     // LIKE's wildcards are searched for, not obeyed.
     expect((await page("q=order_1001")).items).toEqual([]);
     expect((await page("q=%25")).items).toEqual([]);
+    // A delivery id, any case, finds that delivery's tile (the log's search: an id by equality).
+    expect((await page(`q=${ids.side.toUpperCase()}`)).items.map((tile) => tile.deliveryId)).toEqual([ids.side]);
   });
 
   it("filters by source and by UTC days, both ends included", async () => {

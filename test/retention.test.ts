@@ -334,3 +334,35 @@ async function saveRetention(cookie: string, fields: Record<string, string>): Pr
   });
   return response.text();
 }
+
+// Last: its purge is recorded too, and the settings tests above read the latest purge.
+describe("retention purge, in batches", () => {
+  it("walks the images oldest first, batch after batch, without skipping images of the same instant", async () => {
+    const delivered = [];
+    for (let i = 0; i < 3; i++) delivered.push(await postMaskit(await makeJpeg(64, 48, { seed: 20 + i }), `walked image ${i}`));
+    await thumbnailsMade();
+    for (const id of delivered) await age(id, 40);
+    const images = await Promise.all(delivered.map(async (id) => (await imageOf(id)).imageId));
+    // All three made at one instant, so a batch of one ends between them.
+    await getPool().query("UPDATE images SET created_at = timestamptz '2020-01-01 00:00:00Z' WHERE id = ANY($1::uuid[])", [images]);
+    const result = await purge({ now: new Date(), retention: { quarantineDays: null, imageDays: 30 }, batchSize: 1, pacing: { restRatio: 0, maxRestMs: 0 } });
+    expect(result).toMatchObject({ status: "done", images: { images: 3, deliveries: 3 } });
+  });
+
+  it("walks the quarantine oldest first, batch after batch, without skipping deliveries of the same instant", async () => {
+    const photo = await makeJpeg(64, 48, { seed: 9 });
+    const failed = [];
+    for (let i = 0; i < 4; i++) failed.push(await postMaskit(photo, `walked ${i}`, { isTampered: true }));
+    // Two share one arrival time, so a batch of one ends between them.
+    await getPool().query(
+      "UPDATE deliveries SET received_at = timestamptz '2020-01-01 00:00:00Z' + make_interval(secs => least(n, 2)) FROM unnest($1::uuid[]) WITH ORDINALITY AS f(id, n) WHERE deliveries.id = f.id",
+      [failed],
+    );
+    const result = await purge({ now: new Date(), retention: { quarantineDays: 30, imageDays: null }, batchSize: 1, pacing: { restRatio: 0, maxRestMs: 0 } });
+    expect(result).toMatchObject({ status: "done", quarantine: { bodies: 4 } });
+    const { rows } = await getPool().query<{ left: number }>("SELECT count(*)::int AS left FROM quarantined_bodies WHERE delivery_id = ANY($1::uuid[])", [
+      failed,
+    ]);
+    expect(rows[0].left).toBe(0);
+  });
+});

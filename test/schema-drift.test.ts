@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diffShapes, readDatabaseShape } from "./helpers/database-shape.ts";
 import { expectedShapeFromSchema, readExpectedShape, SCHEMA_PATH } from "./helpers/prisma-datamodel.ts";
 import { startTestDatabase, type TestDatabase } from "./helpers/test-database.ts";
+import { embeddedServerSettings } from "@/lib/database/embedded-settings.ts";
 
 // The Prisma CLI cannot run `migrate diff` here, so migrations are hand-written SQL. This test
 // is what keeps them honest: a database built by applyMigrations() must have exactly the shape
@@ -105,5 +106,20 @@ describe("schema drift", () => {
       "SELECT attstorage FROM pg_attribute WHERE attrelid = 'postgres_blob_chunks'::regclass AND attname = 'data'",
     );
     expect(rows[0].attstorage).toBe("e"); // EXTERNAL: out of line, uncompressed
+  });
+});
+
+describe("the embedded cluster's server settings", () => {
+  it("starts with them (lib/database/embedded-settings.ts), sized to the machine within 128 MB to 1 GB of shared buffers", async () => {
+    const expected = embeddedServerSettings();
+    for (const [name, value] of Object.entries(expected)) {
+      const { rows } = await client.query<{ setting: string; unit: string | null }>("SELECT setting, unit FROM pg_settings WHERE name = $1", [name]);
+      // shared_buffers comes back in 8 kB pages.
+      const actual = rows[0].unit === "8kB" ? `${(Number(rows[0].setting) * 8) / 1024}MB` : rows[0].setting;
+      expect(actual, name).toBe(value);
+    }
+    expect(embeddedServerSettings(2 * 1024 ** 3).shared_buffers).toBe("256MB");
+    expect(embeddedServerSettings(512 * 1024 ** 2).shared_buffers).toBe("128MB");
+    expect(embeddedServerSettings(64 * 1024 ** 3).shared_buffers).toBe("1024MB");
   });
 });

@@ -14,6 +14,8 @@ export interface WaitFigures {
   p50: number;
   p99: number;
   max: number;
+  /** Requests that took longer than 100 ms (the bound for a purge). */
+  over100: number;
   statuses: Record<number, number>;
 }
 
@@ -47,6 +49,7 @@ export function sampleReceiverWaits(port: number, secret: string, concurrency: n
         p50: sorted[Math.floor(sorted.length / 2)] ?? 0,
         p99: sorted[Math.floor(sorted.length * 0.99)] ?? 0,
         max: sorted.at(-1) ?? 0,
+        over100: sorted.filter((ms) => ms > 100).length,
         statuses,
       };
       latencies = [];

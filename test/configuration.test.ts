@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -45,26 +45,40 @@ describe("invalid values stop the start, naming the variable", () => {
 
 describe(".env", { skip: hasOwnEnvFile }, () => {
   it("is read by npm start, the environment winning over it", { timeout: 60_000 }, async () => {
-    await writeFile(ENV_FILE, `# written by test/configuration.test.ts\nBLOB_STORE=floppy\nPORT=${await freePort()}\n`);
-    const fromFile = npmStart({});
+    const fromFile = withEnvFile(`# written by test/configuration.test.ts\nBLOB_STORE=floppy\nPORT=${await freePort()}\n`, () => npmStart({}));
     expect(fromFile.output).toContain("could not start: Invalid configuration: BLOB_STORE: must be filesystem, s3 or postgres");
     // The environment's own value wins: the start then fails only on the file's other bad value.
-    await writeFile(ENV_FILE, "BLOB_STORE=floppy\nPORT=not-a-port\n");
-    const overridden = npmStart({ BLOB_STORE: "filesystem" });
+    const overridden = withEnvFile("BLOB_STORE=floppy\nPORT=not-a-port\n", () => npmStart({ BLOB_STORE: "filesystem" }));
     expect(overridden.output).toContain("could not start: Invalid configuration: PORT: must be a port number, 1-65535");
     expect(overridden.output).not.toContain("BLOB_STORE");
   });
 
   it("is read by npm run cli", { timeout: 120_000 }, async () => {
-    await writeFile(ENV_FILE, `DATA_DIR=${dataDir}\n`);
-    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "token", "create", "--name", "from-dotenv", "--role", "viewer"], {
-      env: withoutOurVariables(process.env),
-      encoding: "utf8",
-    });
+    const result = withEnvFile(`DATA_DIR=${dataDir}\n`, () =>
+      spawnSync("npm", ["run", "--silent", "cli", "--", "token", "create", "--name", "from-dotenv", "--role", "viewer"], {
+        env: withoutOurVariables(process.env),
+        encoding: "utf8",
+      }),
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(existsSync(path.join(dataDir, "postgres.json")), "the CLI's embedded database is under the DATA_DIR from .env").toBe(true);
   });
 });
+
+/**
+ * `.env` in the checkout only while `run` runs: other test files start apps and CLIs from the
+ * same folder at the same time, and would read it too (a bad value in it fails them), so it
+ * stays no longer than the one command that needs it. Those apps and CLIs set DATA_DIR and
+ * PORT themselves, which wins over the file; a BLOB_STORE of their own they mostly do not.
+ */
+function withEnvFile<T>(content: string, run: () => T): T {
+  writeFileSync(ENV_FILE, content);
+  try {
+    return run();
+  } finally {
+    rmSync(ENV_FILE, { force: true });
+  }
+}
 
 function npmStart(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync("npm", ["start"], {

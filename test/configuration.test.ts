@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chmod, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,18 +10,26 @@ import { freePort } from "./helpers/app-server.ts";
 // `npm run cli`, the environment winning over it; a value that cannot be right stops the start
 // at once with one line naming the variable, before any database is started.
 
-const ENV_FILE = path.resolve(".env");
+// The commands run in a checkout of their own: a folder of symbolic links to this one's files
+// (the same sources, build and node_modules, so the same stamp and bundles), with a `.env` of
+// its own. A `.env` here would be read by every app and CLI that other test files start from
+// this folder meanwhile (one failed on a BLOB_STORE=floppy), and a developer's own is never touched.
+let checkout: string;
+let envFile: string;
 let dataDir: string;
-// A developer's own .env is never touched: these tests then skip.
-const hasOwnEnvFile = existsSync(ENV_FILE);
 
 beforeAll(async () => {
+  checkout = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-checkout-"));
+  for (const name of await readdir(process.cwd())) {
+    if (name !== ".env" && name !== ".git") await symlink(path.resolve(name), path.join(checkout, name));
+  }
+  envFile = path.join(checkout, ".env");
   dataDir = await mkdtemp(path.join(os.tmpdir(), "webhook-inbox-config-"));
   await chmod(dataDir, 0o755);
 });
 
 afterAll(async () => {
-  if (!hasOwnEnvFile) await rm(ENV_FILE, { force: true });
+  await rm(checkout, { recursive: true, force: true }); // the links, not what they point to
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -43,45 +51,33 @@ describe("invalid values stop the start, naming the variable", () => {
   });
 });
 
-describe(".env", { skip: hasOwnEnvFile }, () => {
+describe(".env", () => {
   it("is read by npm start, the environment winning over it", { timeout: 60_000 }, async () => {
-    const fromFile = withEnvFile(`# written by test/configuration.test.ts\nBLOB_STORE=floppy\nPORT=${await freePort()}\n`, () => npmStart({}));
+    await writeFile(envFile, `# written by test/configuration.test.ts\nBLOB_STORE=floppy\nPORT=${await freePort()}\n`);
+    const fromFile = npmStart({});
     expect(fromFile.output).toContain("could not start: Invalid configuration: BLOB_STORE: must be filesystem, s3 or postgres");
     // The environment's own value wins: the start then fails only on the file's other bad value.
-    const overridden = withEnvFile("BLOB_STORE=floppy\nPORT=not-a-port\n", () => npmStart({ BLOB_STORE: "filesystem" }));
+    await writeFile(envFile, "BLOB_STORE=floppy\nPORT=not-a-port\n");
+    const overridden = npmStart({ BLOB_STORE: "filesystem" });
     expect(overridden.output).toContain("could not start: Invalid configuration: PORT: must be a port number, 1-65535");
     expect(overridden.output).not.toContain("BLOB_STORE");
   });
 
   it("is read by npm run cli", { timeout: 120_000 }, async () => {
-    const result = withEnvFile(`DATA_DIR=${dataDir}\n`, () =>
-      spawnSync("npm", ["run", "--silent", "cli", "--", "token", "create", "--name", "from-dotenv", "--role", "viewer"], {
-        env: withoutOurVariables(process.env),
-        encoding: "utf8",
-      }),
-    );
+    await writeFile(envFile, `DATA_DIR=${dataDir}\n`);
+    const result = spawnSync("npm", ["run", "--silent", "cli", "--", "token", "create", "--name", "from-dotenv", "--role", "viewer"], {
+      cwd: checkout,
+      env: withoutOurVariables(process.env),
+      encoding: "utf8",
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(existsSync(path.join(dataDir, "postgres.json")), "the CLI's embedded database is under the DATA_DIR from .env").toBe(true);
   });
 });
 
-/**
- * `.env` in the checkout only while `run` runs: other test files start apps and CLIs from the
- * same folder at the same time, and would read it too (a bad value in it fails them), so it
- * stays no longer than the one command that needs it. Those apps and CLIs set DATA_DIR and
- * PORT themselves, which wins over the file; a BLOB_STORE of their own they mostly do not.
- */
-function withEnvFile<T>(content: string, run: () => T): T {
-  writeFileSync(ENV_FILE, content);
-  try {
-    return run();
-  } finally {
-    rmSync(ENV_FILE, { force: true });
-  }
-}
-
 function npmStart(env: Record<string, string>): { status: number | null; output: string } {
   const result = spawnSync("npm", ["start"], {
+    cwd: checkout,
     env: { ...withoutOurVariables(process.env), DATA_DIR: dataDir, ...env },
     encoding: "utf8",
     timeout: 50_000,

@@ -160,6 +160,7 @@ try {
   if (PARTS.includes("purge")) await measurePurge();
   if (PARTS.includes("ingest") && !process.argv.includes("--skip-ingest")) await measureIngest();
 } finally {
+  await mkdir(path.join("bench", "results"), { recursive: true }); // not in a fresh clone
   await writeFile(path.join("bench", "results", `dashboard-scale-${COUNT}${LABEL}.md`), `${report.join("\n")}\n`);
   await db.end();
   await app.stop();

